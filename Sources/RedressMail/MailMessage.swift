@@ -1,0 +1,26 @@
+import Foundation
+
+/// One e-mail as the outbox stores it: addresses, a subject and both bodies, already rendered in the
+/// recipient's language.
+public struct MailMessage: Codable, Sendable, Equatable {
+    public var from: String
+    public var to: [String]
+    public var replyTo: String?
+    public var subject: String
+    public var text: String
+    public var html: String?
+
+    public init(from: String, to: [String], replyTo: String? = nil, subject: String, text: String, html: String? = nil) {
+        self.from = from
+        self.to = to
+        self.replyTo = replyTo
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
+}
+
+/// Delivers a message or throws; the dispatcher retries on a throw (N1).
+public protocol MailTransport: Sendable {
+    func send(_ message: MailMessage, messageID: String) async throws
+}

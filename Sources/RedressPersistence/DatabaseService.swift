@@ -1,0 +1,145 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import RedressCore
+import SQLKit
+
+/// Where the data lives: a SQLite file (the default, nothing to install) or a PostgreSQL server.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String, searchPath: [String]? = nil)
+
+    /// Parses `sqlite:PATH`, `sqlite::memory:` or `postgres://…` / `postgresql://…`.
+    public init(parsing text: String) throws {
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw DatabaseConfigurationError(message: "sqlite: needs a file path") }
+            self = .sqlite(path: path)
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else {
+            throw DatabaseConfigurationError(
+                message: "unknown database URL; use sqlite:PATH or postgres://user:pass@host:5432/db")
+        }
+    }
+
+    /// A description that never includes a password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url, _):
+            guard var parts = URLComponents(string: url) else { return "postgres://…" }
+            if parts.password != nil { parts.password = "***" }
+            return parts.string ?? "postgres://…"
+        }
+    }
+
+    public var isSQLite: Bool {
+        if case .sqlite = self { return true }
+        return false
+    }
+}
+
+public struct DatabaseConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Owns the connection pools and runs the migrations. The only door to the database for the other modules.
+public final class DatabaseService: @unchecked Sendable {
+    public let location: DatabaseLocation
+    private let databases: Databases
+    private let threadPool: NIOThreadPool
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+
+    public init(location: DatabaseLocation, logger: Logger, poolSize: Int = 4) throws {
+        self.location = location
+        self.logger = logger
+        threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        switch location {
+        case .sqlite(let path):
+            // One connection on a private one-thread loop: concurrent write transactions on several SQLite
+            // connections deadlocked in a probe here (ARCHITECTURE.md, rule 1).
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            ownedGroup = group
+            eventLoopGroup = group
+            databases = Databases(threadPool: threadPool, on: group)
+            let storage: SQLiteConfiguration.Storage = path == ":memory:" ? .memory : .file(path: path)
+            databases.use(.sqlite(.init(storage: storage), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url, let searchPath):
+            ownedGroup = nil
+            eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+            databases = Databases(threadPool: threadPool, on: eventLoopGroup)
+            var configuration = try SQLPostgresConfiguration(url: url)
+            configuration.searchPath = searchPath
+            databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize, sqlLogLevel: .trace),
+                as: .psql)
+        }
+    }
+
+    /// A Fluent handle; use for schema work and simple writes.
+    public var db: any Database {
+        databases.database(logger: logger, on: eventLoopGroup.any())!
+    }
+
+    /// A SQLKit handle; use for every conditional statement and every hot read.
+    public var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// Runs `body` in one transaction; rows written through the given handle commit or roll back together.
+    public func transaction<T: Sendable>(
+        _ body: @Sendable @escaping (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.transaction { tx in try await body(tx as! any SQLDatabase) }
+    }
+
+    /// Sets the connection up for durability (WAL, synchronous writes on commit) and brings the schema up to date.
+    public func prepare(migrate: Bool = true) async throws {
+        if location.isSQLite {
+            // WAL keeps readers off the writer's back; synchronous=FULL so an acknowledged commit survives a crash.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
+            try await sql.raw("PRAGMA busy_timeout=5000").run()
+        }
+        if migrate { try await self.migrate() }
+    }
+
+    public func migrate() async throws {
+        let migrations = Migrations()
+        migrations.add(RedressMigrations.all)
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// True when the database answers a trivial query.
+    public func isReachable() async -> Bool {
+        do {
+            _ = try await sql.raw("SELECT 1 AS one").all()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await ownedGroup?.shutdownGracefully()
+        try? await threadPool.shutdownGracefully()
+    }
+}
+
+extension Error {
+    /// A unique or foreign-key constraint said no (ARCHITECTURE.md, rule 8).
+    public var isConstraintFailure: Bool {
+        (self as? any DatabaseError)?.isConstraintFailure ?? false
+    }
+}

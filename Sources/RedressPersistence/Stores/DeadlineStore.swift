@@ -1,0 +1,89 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+/// One piece of timed work that is due (publish a held review, warn about a legal deadline, …).
+public struct DueWork: Codable, Sendable, Equatable {
+    public var id: String
+    public var shopId: String?
+    public var kind: String
+    public var subjectId: String
+    public var dueAt: Date
+    public var attempts: Int
+}
+
+/// The deadline table (S6). Work is claimed with a lease by a conditional `UPDATE … RETURNING`, so any number
+/// of instances may poll at once: a row goes to exactly one of them, and a crashed claimer's lease expires.
+public struct DeadlineStore: Sendable {
+    public init() {}
+
+    /// Schedules (or moves) the work of `kind` for `subjectId`; there is at most one per pair.
+    public func schedule(
+        kind: String, subjectId: String, shop: ShopID?, dueAt: Date, now: Date, on sql: any SQLDatabase
+    ) async throws {
+        try await sql.insert(into: "deadlines")
+            .columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
+            .values(
+                SQLBind(SecureToken.id("dl")), SQLBind(shop?.rawValue), SQLBind(kind), SQLBind(subjectId),
+                SQLBind(dueAt), SQLBind(0), SQLBind(now)
+            )
+            .onConflict(with: ["kind", "subject_id"]) {
+                $0.set(excludedValueOf: "due_at").set("done_at", to: SQLLiteral.null)
+                    .set("lease_until", to: SQLLiteral.null).set("lease_owner", to: SQLLiteral.null)
+            }
+            .run()
+    }
+
+    /// Cancels pending work, e.g. a reminder that is no longer needed.
+    public func cancel(kind: String, subjectId: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.update("deadlines").set("done_at", to: now)
+            .where("kind", .equal, kind).where("subject_id", .equal, subjectId)
+            .where("done_at", .is, SQLLiteral.null).run()
+    }
+
+    /// Claims up to `limit` due rows for `owner` until `now + lease`.
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: any SQLDatabase)
+        async throws -> [DueWork]
+    {
+        let until = now.addingTimeInterval(lease)
+        return try await sql.raw("""
+            UPDATE deadlines SET lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM deadlines
+                WHERE done_at IS NULL AND due_at <= \(bind: now)
+                  AND (lease_until IS NULL OR lease_until < \(bind: now))
+                ORDER BY due_at LIMIT \(unsafeRaw: String(max(1, limit))))
+              AND done_at IS NULL AND (lease_until IS NULL OR lease_until < \(bind: now))
+            RETURNING id, shop_id, kind, subject_id, due_at, attempts
+            """).all().map { try $0.decodeRecord(DueWork.self) }
+    }
+
+    /// Marks claimed work done; false if the lease was lost meanwhile (another instance owns it now).
+    @discardableResult
+    public func complete(_ id: String, owner: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        try await !sql.update("deadlines").set("done_at", to: now).set("lease_until", to: SQLLiteral.null)
+            .where("id", .equal, id).where("lease_owner", .equal, owner).where("done_at", .is, SQLLiteral.null)
+            .returning("id").all().isEmpty
+    }
+
+    /// Releases claimed work after a failure so it runs again at `retryAt`.
+    public func release(_ id: String, owner: String, error: String, retryAt: Date, on sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.update("deadlines").set("lease_until", to: SQLLiteral.null).set("lease_owner", to: SQLLiteral.null)
+            .set("due_at", to: retryAt).set("last_error", to: String(error.prefix(500)))
+            .where("id", .equal, id).where("lease_owner", .equal, owner).run()
+    }
+
+    public func pending(kind: String, subjectId: String, on sql: any SQLDatabase) async throws -> DueWork? {
+        try await sql.select().columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts").from("deadlines")
+            .where("kind", .equal, kind).where("subject_id", .equal, subjectId).where("done_at", .is, SQLLiteral.null)
+            .first()?.decodeRecord(DueWork.self)
+    }
+
+    /// The earliest pending due time, for the worker's sleep.
+    public func nextDue(on sql: any SQLDatabase) async throws -> Date? {
+        try await sql.select().column(SQLFunction("MIN", args: SQLColumn("due_at")), as: "next").from("deadlines")
+            .where("done_at", .is, SQLLiteral.null).first()?.decode(column: "next", as: Date?.self)
+    }
+}

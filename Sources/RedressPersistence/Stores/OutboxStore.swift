@@ -1,0 +1,110 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+/// A message waiting to leave the building: an e-mail or a webhook call (N1, N3).
+public struct OutboxMessage: Codable, Sendable, Equatable {
+    public var id: String
+    public var shopId: String?
+    public var channel: String
+    public var kind: String
+    public var payload: String
+    public var createdAt: Date
+    public var attempts: Int
+}
+
+public struct OutboxStatus: Codable, Sendable, Equatable {
+    public var id: String
+    public var channel: String
+    public var kind: String
+    public var attempts: Int
+    public var sentAt: Date?
+    public var failedAt: Date?
+    public var lastError: String?
+    public var nextAttemptAt: Date
+}
+
+/// The transactional outbox (S6, N1): rows are written with the change that causes them, in the caller's
+/// transaction, and a dispatcher claims them with a lease like deadlines.
+public struct OutboxStore: Sendable {
+    public init() {}
+
+    /// Adds a message in the caller's transaction (pass the transaction's handle).
+    @discardableResult
+    public func enqueue(
+        channel: String, kind: String, payload: String, shop: ShopID?, now: Date, on sql: any SQLDatabase
+    ) async throws -> String {
+        let id = SecureToken.id("msg")
+        try await sql.insert(into: "outbox")
+            .columns("id", "shop_id", "channel", "kind", "payload", "created_at", "next_attempt_at", "attempts")
+            .values(
+                SQLBind(id), SQLBind(shop?.rawValue), SQLBind(channel), SQLBind(kind), SQLBind(payload), SQLBind(now),
+                SQLBind(now), SQLBind(0)
+            )
+            .run()
+        return id
+    }
+
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: any SQLDatabase)
+        async throws -> [OutboxMessage]
+    {
+        let until = now.addingTimeInterval(lease)
+        return try await sql.raw("""
+            UPDATE outbox SET lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= \(bind: now)
+                  AND (lease_until IS NULL OR lease_until < \(bind: now))
+                ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(max(1, limit))))
+              AND sent_at IS NULL AND failed_at IS NULL AND (lease_until IS NULL OR lease_until < \(bind: now))
+            RETURNING id, shop_id, channel, kind, payload, created_at, attempts
+            """).all().map { try $0.decodeRecord(OutboxMessage.self) }
+    }
+
+    @discardableResult
+    public func markSent(_ id: String, owner: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        try await !sql.update("outbox").set("sent_at", to: now).set("lease_until", to: SQLLiteral.null)
+            .set("last_error", to: SQLLiteral.null)
+            .where("id", .equal, id).where("lease_owner", .equal, owner).where("sent_at", .is, SQLLiteral.null)
+            .returning("id").all().isEmpty
+    }
+
+    public func scheduleRetry(_ id: String, owner: String, at: Date, error: String, on sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.update("outbox").set("next_attempt_at", to: at).set("lease_until", to: SQLLiteral.null)
+            .set("last_error", to: String(error.prefix(500)))
+            .where("id", .equal, id).where("lease_owner", .equal, owner).run()
+    }
+
+    public func markFailed(_ id: String, owner: String, now: Date, error: String, on sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.update("outbox").set("failed_at", to: now).set("lease_until", to: SQLLiteral.null)
+            .set("last_error", to: String(error.prefix(500)))
+            .where("id", .equal, id).where("lease_owner", .equal, owner).run()
+    }
+
+    public func status(_ id: String, on sql: any SQLDatabase) async throws -> OutboxStatus? {
+        try await sql.select()
+            .columns("id", "channel", "kind", "attempts", "sent_at", "failed_at", "last_error", "next_attempt_at")
+            .from("outbox").where("id", .equal, id).first()?.decodeRecord(OutboxStatus.self)
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var pending: Int
+        public var sent: Int
+        public var failed: Int
+    }
+
+    public func counts(on sql: any SQLDatabase) async throws -> Counts {
+        let row = try await sql.raw("""
+            SELECT SUM(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END) AS pending,
+                   SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS sent,
+                   SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END) AS failed
+            FROM outbox
+            """).first()
+        func value(_ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
+        return Counts(pending: try value("pending"), sent: try value("sent"), failed: try value("failed"))
+    }
+}

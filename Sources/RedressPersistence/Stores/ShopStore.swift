@@ -1,0 +1,69 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+public struct ShopRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var slug: String
+    public var name: String
+    public var locale: String
+    public var timeZone: String
+    public var senderEmail: String?
+    public var version: Int
+    public var createdAt: Date
+
+    public init(id: String, slug: String, name: String, locale: String, timeZone: String, senderEmail: String?, version: Int, createdAt: Date) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.locale = locale
+        self.timeZone = timeZone
+        self.senderEmail = senderEmail
+        self.version = version
+        self.createdAt = createdAt
+    }
+
+    public var shopID: ShopID { ShopID(id) }
+}
+
+/// Shops: the tenants of an installation (S1).
+public struct ShopStore: Sendable {
+    public init() {}
+
+    /// Inserts a shop; a taken slug fails with a constraint error (the caller turns it into 409).
+    public func create(_ shop: ShopRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "shops").record(shop).run()
+    }
+
+    public func find(slug: String, on sql: any SQLDatabase) async throws -> ShopRecord? {
+        try await sql.select().columns("*").from("shops").where("slug", .equal, slug).first()?
+            .decodeRecord(ShopRecord.self)
+    }
+
+    public func find(_ id: ShopID, on sql: any SQLDatabase) async throws -> ShopRecord? {
+        try await sql.select().columns("*").from("shops").where("id", .equal, id.rawValue).first()?
+            .decodeRecord(ShopRecord.self)
+    }
+
+    public func all(on sql: any SQLDatabase) async throws -> [ShopRecord] {
+        try await sql.select().columns("*").from("shops").orderBy("slug").all().map { try $0.decodeRecord(ShopRecord.self) }
+    }
+
+    /// Renames a shop if nobody changed it since `expectedVersion` was read; otherwise throws `StaleVersion`.
+    @discardableResult
+    public func update(
+        _ id: ShopID, name: String, locale: String, timeZone: String, expectedVersion: Int, on sql: any SQLDatabase
+    ) async throws -> Int {
+        let rows = try await sql.update("shops")
+            .set("name", to: name)
+            .set("locale", to: locale)
+            .set("time_zone", to: timeZone)
+            .set("version", to: expectedVersion + 1)
+            .where("id", .equal, id.rawValue)
+            .where("version", .equal, expectedVersion)
+            .returning("version")
+            .all()
+        guard !rows.isEmpty else { throw StaleVersion(table: "shops", id: id.rawValue) }
+        return expectedVersion + 1
+    }
+}

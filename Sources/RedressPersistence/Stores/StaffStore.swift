@@ -1,0 +1,54 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+public struct StaffRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var shopId: String
+    public var email: String
+    public var emailNormalized: String
+    public var name: String
+    public var role: String
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(id: String, shopId: String, email: String, emailNormalized: String, name: String, role: String, passwordHash: String, createdAt: Date) {
+        self.id = id
+        self.shopId = shopId
+        self.email = email
+        self.emailNormalized = emailNormalized
+        self.name = name
+        self.role = role
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+
+    public var staffRole: StaffRole { StaffRole(rawValue: role) ?? .viewer }
+}
+
+/// Staff accounts. An address belongs to one account in the whole installation, enforced by a constraint.
+public struct StaffStore: Sendable {
+    public init() {}
+
+    public func create(_ staff: StaffRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "staff").record(staff).run()
+    }
+
+    /// Looks an account up by its address, for signing in; the address is compared normalized.
+    public func find(email: String, on sql: any SQLDatabase) async throws -> StaffRecord? {
+        try await sql.select().columns("*").from("staff")
+            .where("email_normalized", .equal, Validate.normalizedEmail(email))
+            .first()?.decodeRecord(StaffRecord.self)
+    }
+
+    public func find(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> StaffRecord? {
+        try await sql.select().columns("*").from("staff")
+            .where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
+            .first()?.decodeRecord(StaffRecord.self)
+    }
+
+    public func list(shop: ShopID, on sql: any SQLDatabase) async throws -> [StaffRecord] {
+        try await sql.select().columns("*").from("staff").where("shop_id", .equal, shop.rawValue).orderBy("name")
+            .all().map { try $0.decodeRecord(StaffRecord.self) }
+    }
+}

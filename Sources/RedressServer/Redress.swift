@@ -1,0 +1,208 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RedressCore
+import RedressPersistence
+import RedressWeb
+
+@main
+struct Redress: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redress",
+        abstract: "Review mediation with a fair hold, and complaints answered before the legal deadline.",
+        subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self])
+}
+
+/// Options every command that opens the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "sqlite:PATH or postgres://user:pass@host:5432/db (default: DATABASE_URL or sqlite:redress.sqlite)")
+    var database: String?
+
+    func location() throws -> DatabaseLocation {
+        let text = database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "sqlite:redress.sqlite"
+        do { return try DatabaseLocation(parsing: text) } catch { throw ValidationError("\(error)") }
+    }
+}
+
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+    logger.logLevel = level ?? .info
+    return logger
+}
+
+/// Opens the database for a one-off command, runs `body`, and closes it.
+func withServices<T>(
+    _ options: DatabaseOptions, migrate: Bool = true, _ body: (AppServices) async throws -> T
+) async throws -> T {
+    var config = AppConfig(database: try options.location())
+    config.migrate = migrate
+    let services = try await prepareServices(config: config, clock: SystemWallClock(), logger: makeLogger("redress"))
+    do {
+        let result = try await body(services)
+        await services.database.shutdown()
+        return result
+    } catch {
+        await services.database.shutdown()
+        throw error
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server.")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "all, web or worker.") var role: String = "all"
+    @Flag(name: .customLong("test-clock"), help: "Start a movable clock and enable POST /api/v1/test-clock.")
+    var testClock = false
+    @Flag(help: "Create a demo shop with data on an empty database and print a login.") var demo = false
+    @Flag(name: .customLong("no-migrate"), help: "Do not migrate at start (PostgreSQL; run `redress migrate`).")
+    var noMigrate = false
+    @Flag(name: .customLong("insecure-cookies"), help: "Omit the Secure cookie flag (plain HTTP off localhost).")
+    var insecureCookies = false
+    @Option(name: .customLong("public-url"), help: "The address users reach this server at, for links in e-mails.")
+    var publicURL: String?
+    @Option(name: .customLong("mail-dir"), help: "Folder for .eml files when no SMTP server is configured.")
+    var mailDirectory: String = "mail-out"
+
+    func run() async throws {
+        guard let role = AppConfig.Role(rawValue: role) else { throw ValidationError("--role must be all, web or worker") }
+        var config = AppConfig(database: try db.location())
+        config.port = port
+        config.host = host
+        config.role = role
+        config.testClock = testClock
+        config.migrate = !noMigrate
+        config.secureCookies = !insecureCookies
+        config.publicBaseURL = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        config.mailDirectory = mailDirectory
+        config.adminToken = ProcessInfo.processInfo.environment["REDRESS_ADMIN_TOKEN"]
+        let logger = makeLogger("redress")
+        let clock: any WallClock = testClock ? AdjustableClock(start: Date()) : SystemWallClock()
+        let services = try await prepareServices(config: config, clock: clock, logger: logger)
+        if let token = try await services.ensureAdminToken() {
+            say("Installation admin token (shown once; set REDRESS_ADMIN_TOKEN to choose your own): \(token)")
+        }
+        if demo {
+            let login = try await DemoSeeder(services: services).seed()
+            say("""
+                Redress demo is ready\(login.created ? "" : " (already seeded)").
+                  Panel:    \(config.publicBaseURL)/login
+                  Login:    \(login.email)
+                  Password: \(login.password)
+                  Profile:  \(config.publicBaseURL)/shops/\(DemoSeeder.slug)
+                  Mail:     written to \(config.mailDirectory)/ as .eml files
+                """)
+        }
+        logger.info("starting", metadata: ["database": "\(config.database)", "role": "\(role.rawValue)",
+                                           "port": "\(port)", "testClock": "\(testClock)"])
+        let built = try await buildApplication(services: services)
+        do {
+            try await built.application().runService()
+        } catch {
+            await services.database.shutdown()
+            throw error
+        }
+        await services.database.shutdown()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withServices(db) { _ in say("Database is up to date.") }
+    }
+}
+
+struct ShopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "shop", abstract: "Manage shops.",
+                                                    subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a shop and print its API key once.")
+        @OptionGroup var db: DatabaseOptions
+        @Option var name: String
+        @Option var slug: String
+        @Option var locale: String = "pl"
+        @Option(name: .customLong("time-zone")) var timeZone: String = "Europe/Warsaw"
+
+        func run() async throws {
+            try await withServices(db) { services in
+                let created = try await reportingProblems {
+                    try await ShopAdministration(services: services).createShop(
+                        .init(name: name, slug: slug, locale: locale, timeZone: timeZone), actor: .admin)
+                }
+                say("Shop \(created.slug) created (id \(created.id)).")
+                say("API key (shown once): \(created.apiKey)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List shops.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withServices(db) { services in
+                let shops = try await ShopStore().all(on: services.database.sql)
+                if shops.isEmpty { say("No shops yet. Create one with: redress shop create --name … --slug …") }
+                for shop in shops { say("\(shop.slug)\t\(shop.id)\t\(shop.name)") }
+            }
+        }
+    }
+}
+
+struct StaffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: "Manage staff accounts.",
+                                                    subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a staff account; prints a generated password once unless REDRESS_STAFF_PASSWORD is set.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The shop's slug.") var shop: String
+        @Option var email: String
+        @Option var name: String
+        @Option(help: "owner, agent or viewer.") var role: String = "agent"
+
+        func run() async throws {
+            try await withServices(db) { services in
+                guard let record = try await ShopStore().find(slug: shop, on: services.database.sql) else {
+                    throw ValidationError("No shop with the slug \(shop).")
+                }
+                let given = ProcessInfo.processInfo.environment["REDRESS_STAFF_PASSWORD"]
+                let password = given ?? SecureToken.make(bytes: 12)
+                let staff = try await reportingProblems {
+                    try await ShopAdministration(services: services).createStaff(
+                        .init(email: email, name: name, role: role, password: password), shop: record.shopID,
+                        actor: .admin)
+                }
+                say("Staff \(staff.email) (\(staff.role)) created in \(record.slug).")
+                if given == nil { say("Password (shown once): \(password)") }
+            }
+        }
+    }
+}
+
+/// Turns validation problems into a readable command-line error.
+func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let problem as Problem {
+        let fields = (problem.errors ?? [:]).sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        throw ValidationError(([problem.detail] + fields).joined(separator: "\n"))
+    } catch let errors as ValidationErrors {
+        let fields = errors.fields.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        throw ValidationError((["Invalid input:"] + fields).joined(separator: "\n"))
+    }
+}
+
+/// Writes a line to standard output at once (unbuffered), so it shows even when the output is piped.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Hummingbird
+import RedressCore
+import RedressPersistence
+
+/// Shops, staff, API keys and the audit log over the API (S1, S2, S4).
+struct PlatformAPI {
+    let services: AppServices
+    let catalog: APICatalog
+    var administration: ShopAdministration { ShopAdministration(services: services) }
+
+    struct ShopView: Codable {
+        var id, slug, name, locale, timeZone: String
+        var senderEmail: String?
+        var version: Int
+
+        init(_ shop: ShopRecord) {
+            id = shop.id
+            slug = shop.slug
+            name = shop.name
+            locale = shop.locale
+            timeZone = shop.timeZone
+            senderEmail = shop.senderEmail
+            version = shop.version
+        }
+    }
+
+    struct ShopUpdate: Decodable {
+        var name: String?
+        var locale: String?
+        var timeZone: String?
+        var version: Int?
+    }
+
+    struct APIKeyView: Codable {
+        var id, label, prefix: String
+        var createdAt: Date
+        var revokedAt: Date?
+    }
+
+    struct NewAPIKey: Decodable { var label: String? }
+
+    struct AuditView: Codable {
+        var id: String
+        var at: Date
+        var actorType: String
+        var actorId: String?
+        var action, subjectType, subjectId: String
+        var before: String?
+        var after: String?
+    }
+
+    struct Page<Item: Encodable>: Encodable {
+        var items: [Item]
+        var nextCursor: String?
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.api(.post, "/api/v1/admin/shops", catalog: catalog, summary: "Create a shop and its first API key",
+                   tag: "admin", security: .admin, request: .ref("NewShop"),
+                   responses: [201: ("Created; the API key is shown only now", .ref("ShopCreated")),
+                               409: ("The slug is taken", .ref("Problem"))]) { request, context in
+            try context.requireAdmin()
+            let input = try await request.decode(as: ShopAdministration.NewShop.self, context: context)
+            return try Response.json(try await administration.createShop(input, actor: .admin), status: .created)
+        }
+        router.api(.get, "/api/v1/admin/shops", catalog: catalog, summary: "All shops of the installation",
+                   tag: "admin", security: .admin,
+                   responses: [200: ("Shops", .page(of: .ref("Shop")))]) { _, context in
+            try context.requireAdmin()
+            let shops = try await services.shops.all(on: services.database.sql).map(ShopView.init)
+            return try Response.json(Page(items: shops, nextCursor: nil))
+        }
+        router.api(.post, "/api/v1/admin/shops/{shopId}/staff", catalog: catalog, summary: "Create a staff account",
+                   tag: "admin", security: .admin, request: .ref("NewStaff"),
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account", .ref("Problem"))])
+        { request, context in
+            try context.requireAdmin()
+            let shop = ShopID(try context.parameters.require("shopId"))
+            let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
+            return try Response.json(try await administration.createStaff(input, shop: shop, actor: .admin),
+                                     status: .created)
+        }
+        router.api(.get, "/api/v1/shop", catalog: catalog, summary: "The calling shop", tag: "shop", security: .shop,
+                   responses: [200: ("The shop", .ref("Shop"))]) { _, context in
+            let shop = try context.requireShop()
+            guard let record = try await services.shops.find(shop, on: services.database.sql) else {
+                throw Problem.notFound("shop")
+            }
+            return try Response.json(ShopView(record))
+        }
+        router.api(.patch, "/api/v1/shop", catalog: catalog,
+                   summary: "Change the shop's name, language or time zone (owners; optimistic locking on version)",
+                   tag: "shop", security: .shop, request: .ref("ShopUpdate"),
+                   responses: [200: ("Changed", .ref("Shop")), 409: ("Changed by somebody else", .ref("Problem"))])
+        { request, context in
+            let owner = try context.requireOwner()
+            return try Response.json(try await updateShop(request, context: context, owner: owner))
+        }
+        router.api(.get, "/api/v1/staff", catalog: catalog, summary: "The shop's staff", tag: "shop", security: .shop,
+                   responses: [200: ("Staff", .page(of: .ref("Staff")))]) { _, context in
+            let shop = try context.requireShop()
+            let staff = try await services.staff.list(shop: shop, on: services.database.sql)
+            return try Response.json(Page(items: staff.map(ShopAdministration.StaffView.init), nextCursor: nil))
+        }
+        router.api(.get, "/api/v1/staff/{staffId}", catalog: catalog, summary: "One staff member", tag: "shop",
+                   security: .shop, responses: [200: ("Staff member", .ref("Staff"))]) { _, context in
+            let shop = try context.requireShop()
+            guard let record = try await services.staff.find(try context.parameters.require("staffId"), shop: shop,
+                                                             on: services.database.sql)
+            else { throw Problem.notFound("staff member") }
+            return try Response.json(ShopAdministration.StaffView(record))
+        }
+        router.api(.post, "/api/v1/staff", catalog: catalog, summary: "Invite a colleague (owners)", tag: "shop",
+                   security: .shop, request: .ref("NewStaff"),
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account", .ref("Problem"))])
+        { request, context in
+            let owner = try context.requireOwner()
+            let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
+            return try Response.json(
+                try await administration.createStaff(input, shop: owner.shopID, actor: .staff(owner.staffId)),
+                status: .created)
+        }
+        router.api(.get, "/api/v1/api-keys", catalog: catalog, summary: "The shop's API keys (owners)", tag: "shop",
+                   security: .shop, responses: [200: ("Keys, without secrets", .page(of: .ref("APIKey")))])
+        { _, context in
+            let owner = try context.requireOwner()
+            let keys = try await services.apiKeys.list(shop: owner.shopID, on: services.database.sql)
+            return try Response.json(Page(items: keys.map {
+                APIKeyView(id: $0.id, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, revokedAt: $0.revokedAt)
+            }, nextCursor: nil))
+        }
+        router.api(.post, "/api/v1/api-keys", catalog: catalog, summary: "Create an API key (owners)", tag: "shop",
+                   security: .shop, request: .ref("NewAPIKey"),
+                   responses: [201: ("Created; the secret is shown only now", .ref("APIKeyCreated"))])
+        { request, context in
+            let owner = try context.requireOwner()
+            let input = try await request.decode(as: NewAPIKey.self, context: context)
+            let (record, secret) = try await issueKey(label: input.label, owner: owner)
+            return try Response.json(["id": record.id, "label": record.label, "apiKey": secret], status: .created)
+        }
+        router.api(.delete, "/api/v1/api-keys/{keyId}", catalog: catalog, summary: "Revoke an API key (owners)",
+                   tag: "shop", security: .shop, responses: [204: ("Revoked", nil)]) { _, context in
+            let owner = try context.requireOwner()
+            try await revokeKey(try context.parameters.require("keyId"), owner: owner)
+            return Response(status: .noContent)
+        }
+        router.api(.get, "/api/v1/audit", catalog: catalog, summary: "The shop's audit log, oldest first", tag: "shop",
+                   security: .shop, responses: [200: ("Entries", .page(of: .ref("AuditEntry")))]) { request, context in
+            let shop = try context.requireShop()
+            let entries = try await services.audit.entries(
+                shop: shop, subjectId: request.uri.queryParameters.get("subjectId"), on: services.database.sql)
+            return try Response.json(Page(items: entries.map {
+                AuditView(id: $0.id, at: $0.at, actorType: $0.actorType, actorId: $0.actorId, action: $0.action,
+                          subjectType: $0.subjectType, subjectId: $0.subjectId, before: $0.beforeState,
+                          after: $0.afterState)
+            }, nextCursor: nil))
+        }
+    }
+
+    private func updateShop(_ request: Request, context: AppContext, owner: StaffSession) async throws -> ShopView {
+        let input = try await request.decode(as: ShopUpdate.self, context: context)
+        let sql = services.database.sql
+        guard let current = try await services.shops.find(owner.shopID, on: sql) else { throw Problem.notFound("shop") }
+        var errors = ValidationErrors()
+        guard let version = input.version else { throw Problem.invalid(["version": "is required"]) }
+        let name = input.name.map { Validate.requiredText($0, field: "name", max: 120, into: &errors) } ?? current.name
+        let locale = input.locale ?? current.locale
+        if !Validate.supportedLocales.contains(locale) { errors.add("locale", "must be pl, en, es or el") }
+        let timeZone = input.timeZone ?? current.timeZone
+        if !Validate.isTimeZone(timeZone) { errors.add("timeZone", "is not a known time zone") }
+        try errors.throwIfAny()
+        let now = services.clock.now()
+        let services = self.services
+        _ = try await services.database.transaction { tx in
+            let newVersion = try await services.shops.update(
+                owner.shopID, name: name, locale: locale, timeZone: timeZone, expectedVersion: version, on: tx)
+            try await services.audit.append(
+                shop: owner.shopID, actor: .staff(owner.staffId), action: "shop.updated", subjectType: "shop",
+                subjectId: owner.shopId,
+                before: ["locale": current.locale, "timeZone": current.timeZone, "version": String(version)],
+                after: ["locale": locale, "timeZone": timeZone, "version": String(newVersion)], now: now, on: tx)
+            return newVersion
+        }
+        guard let updated = try await services.shops.find(owner.shopID, on: sql) else { throw Problem.notFound("shop") }
+        return ShopView(updated)
+    }
+
+    func issueKey(label: String?, owner: StaffSession) async throws -> (APIKeyRecord, String) {
+        var errors = ValidationErrors()
+        let label = (label ?? "").trimmingCharacters(in: .whitespaces)
+        if label.count > 80 { errors.add("label", "must be at most 80 characters") }
+        try errors.throwIfAny()
+        let now = services.clock.now()
+        let services = self.services
+        return try await services.database.transaction { tx in
+            let (record, secret) = try await services.apiKeys.issue(
+                shop: owner.shopID, label: label.isEmpty ? "API key" : label, now: now, on: tx)
+            try await services.audit.append(
+                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.created", subjectType: "api_key",
+                subjectId: record.id, after: ["prefix": record.prefix], now: now, on: tx)
+            return (record, secret)
+        }
+    }
+
+    func revokeKey(_ id: String, owner: StaffSession) async throws {
+        let now = services.clock.now()
+        let services = self.services
+        let revoked = try await services.database.transaction { tx in
+            guard try await services.apiKeys.revoke(id, shop: owner.shopID, now: now, on: tx) else { return false }
+            try await services.audit.append(
+                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.revoked", subjectType: "api_key",
+                subjectId: id, before: ["state": "active"], after: ["state": "revoked"], now: now, on: tx)
+            return true
+        }
+        guard revoked else { throw Problem.notFound("API key") }
+    }
+}

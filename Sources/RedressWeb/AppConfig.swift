@@ -1,0 +1,42 @@
+import Foundation
+import RedressPersistence
+
+/// Everything the server reads once at boot; built by the `redress` command from flags and the environment.
+public struct AppConfig: Sendable {
+    public enum Role: String, Sendable, CaseIterable {
+        case all, web, worker
+        public var runsWeb: Bool { self != .worker }
+        public var runsWorkers: Bool { self != .web }
+    }
+
+    public var database: DatabaseLocation
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var role: Role = .all
+    public var testClock: Bool = false
+    public var migrate: Bool = true
+    /// From `REDRESS_ADMIN_TOKEN`; when nil one is generated at first start and printed once.
+    public var adminToken: String?
+    /// The address customers and staff use, for links in e-mails.
+    public var publicBaseURL: String = "http://127.0.0.1:8080"
+    /// Set `Secure` on cookies; off only for plain-HTTP deployments that are not on localhost.
+    public var secureCookies: Bool = true
+    /// bcrypt work factor; tests lower it to stay fast.
+    public var bcryptCost: UInt8 = 12
+    /// Where mail goes without SMTP settings.
+    public var mailDirectory: String = "mail-out"
+    public var sessionLifetime: TimeInterval = 12 * 3600
+    /// How often the workers look for due work when idle.
+    public var pollInterval: Duration = .seconds(1)
+    public var instanceName: String = SecureTokenName.make()
+
+    public init(database: DatabaseLocation) {
+        self.database = database
+    }
+}
+
+enum SecureTokenName {
+    static func make() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Int.random(in: 1000...9999))"
+    }
+}

@@ -1,0 +1,97 @@
+import Hummingbird
+import NIOCore
+import RedressCore
+import RedressPersistence
+
+/// Who is calling. Resolved once per request by `IdentityMiddleware`.
+public enum Identity: Sendable {
+    /// The installation admin (Bearer admin token).
+    case admin
+    /// A shop's integration (Bearer shop API key); it may do what an agent may do.
+    case integration(ShopID)
+    /// A signed-in staff member (session cookie).
+    case staff(StaffSession)
+
+    public var shop: ShopID? {
+        switch self {
+        case .admin: return nil
+        case .integration(let shop): return shop
+        case .staff(let session): return session.shopID
+        }
+    }
+
+    public var canWrite: Bool {
+        switch self {
+        case .admin, .integration: return true
+        case .staff(let session): return session.staffRole.canWrite
+        }
+    }
+
+    public var actor: AuditActor {
+        switch self {
+        case .admin: return .admin
+        case .integration(let shop): return .apiKey(shop)
+        case .staff(let session): return .staff(session.staffId)
+        }
+    }
+}
+
+/// The request context of every route: who is calling and from where.
+public struct AppContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public let remoteAddress: SocketAddress?
+    /// The raw session token, kept to sign out.
+    public var sessionToken: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// The caller's address for throttling, without the port.
+    public var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The calling shop, or 401 without credentials and 403 for the admin (who has no shop).
+    public func requireShop() throws -> ShopID {
+        guard let identity else { throw Problem.unauthorized() }
+        guard let shop = identity.shop else {
+            throw Problem(status: .forbidden, title: "Forbidden", detail: "This call needs a shop API key or a staff session.")
+        }
+        return shop
+    }
+
+    /// The calling shop when it may change things (not a viewer).
+    public func requireShopWriter() throws -> ShopID {
+        let shop = try requireShop()
+        guard identity?.canWrite == true else {
+            throw Problem(status: .forbidden, title: "Forbidden", detail: "Viewers can see everything but change nothing.")
+        }
+        return shop
+    }
+
+    /// A shop owner signed in on the panel or through the API.
+    public func requireOwner() throws -> StaffSession {
+        guard let identity else { throw Problem.unauthorized() }
+        guard case .staff(let session) = identity, session.staffRole.canManageShop else {
+            throw Problem(status: .forbidden, title: "Forbidden", detail: "Only a shop owner may do this.")
+        }
+        return session
+    }
+
+    public func requireStaff() throws -> StaffSession {
+        guard case .staff(let session) = identity else { throw Problem.unauthorized() }
+        return session
+    }
+
+    public func requireAdmin() throws {
+        guard let identity else { throw Problem.unauthorized() }
+        guard case .admin = identity else {
+            throw Problem(status: .forbidden, title: "Forbidden", detail: "This call needs the installation admin token.")
+        }
+    }
+}

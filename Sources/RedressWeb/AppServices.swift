@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import RedressCore
+import RedressMail
+import RedressPersistence
+
+/// The parts every room shares, built once at boot and injected into controllers and workers.
+public final class AppServices: Sendable {
+    public let config: AppConfig
+    public let database: DatabaseService
+    public let clock: any WallClock
+    public let metrics: AppMetrics
+    public let logger: Logger
+    let shops = ShopStore()
+    let staff = StaffStore()
+    let apiKeys = APIKeyStore()
+    let sessions = SessionStore()
+    let throttle = ThrottleStore()
+    let installation = InstallationStore()
+    let deadlines = DeadlineStore()
+    let outbox = OutboxStore()
+    let audit = AuditLog()
+    public let loginThrottle = LoginThrottle()
+    public let deadlineWorker: DeadlineWorker
+    public let dispatcher: OutboxDispatcher
+
+    public init(
+        config: AppConfig, database: DatabaseService, clock: any WallClock, logger: Logger,
+        mailTransport: (any MailTransport)? = nil
+    ) {
+        self.config = config
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+        let metrics = AppMetrics()
+        self.metrics = metrics
+        let transport = mailTransport ?? FileMailTransport(
+            directory: URL(fileURLWithPath: config.mailDirectory), now: { clock.now() })
+        deadlineWorker = DeadlineWorker(
+            database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
+            handlers: TimedWork.handlers(config: config))
+        dispatcher = OutboxDispatcher(
+            database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
+            mail: transport)
+    }
+
+    /// Admin token or shop API key → identity; nil for anything unknown or revoked.
+    func identity(forBearer token: String) async throws -> Identity? {
+        guard !token.isEmpty, token.count < 512 else { return nil }
+        let sql = database.sql
+        if token.hasPrefix("rk_") {
+            return try await apiKeys.shop(forSecret: token, on: sql).map(Identity.integration)
+        }
+        if let adminHash = try await installation.value(InstallationKeys.adminTokenHash, on: sql),
+           constantTimeEquals(adminHash, SecretHash.of(token))
+        {
+            return .admin
+        }
+        return nil
+    }
+
+    /// Makes sure an admin token exists. Returns the token when one was generated now, so the caller prints it once.
+    public func ensureAdminToken() async throws -> String? {
+        let sql = database.sql
+        if let configured = config.adminToken, !configured.isEmpty {
+            try await installation.set(InstallationKeys.adminTokenHash, SecretHash.of(configured), on: sql)
+            return nil
+        }
+        if try await installation.value(InstallationKeys.adminTokenHash, on: sql) != nil { return nil }
+        let token = "adm_" + SecureToken.make(bytes: 32)
+        let stored = try await installation.valueOrInsert(InstallationKeys.adminTokenHash, SecretHash.of(token), on: sql)
+        return stored == SecretHash.of(token) ? token : nil
+    }
+
+    /// Runs all timed work that is due now, repeatedly, until none is left (the test clock's promise).
+    public func runDueWork() async throws {
+        for _ in 0..<100 {
+            let deadlines = try await deadlineWorker.tick()
+            let messages = try await dispatcher.tick()
+            if deadlines == 0 && messages == 0 { return }
+        }
+    }
+}
+
+enum InstallationKeys {
+    static let adminTokenHash = "admin_token_hash"
+}
+
+func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8)
+    let b = Array(rhs.utf8)
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}

@@ -1,0 +1,80 @@
+import Foundation
+import NIOCore
+import ServiceLifecycle
+import RedressMail
+import Hummingbird
+import Logging
+import RedressCore
+import RedressPersistence
+
+/// The built application: the HTTP server plus, depending on the role, the timed-work services.
+public struct RedressApplication {
+    public let services: AppServices
+    public let router: Router<AppContext>
+    let catalog: APICatalog
+
+    /// The Hummingbird application to run or test.
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        var workers: [any Service] = []
+        if services.config.role.runsWorkers {
+            workers = [services.deadlineWorker, services.dispatcher]
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(services.config.host, port: services.config.port),
+                                 serverName: "Redress"),
+            services: workers,
+            onServerRunning: onServerRunning,
+            logger: services.logger)
+    }
+}
+
+/// Builds the router with every room's routes and the middleware around them.
+public func buildApplication(services: AppServices) async throws -> RedressApplication {
+    let pages = try await PageRenderer.load()
+    let catalog = APICatalog()
+    let router = Router(context: AppContext.self)
+    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: SecurityHeadersMiddleware(hsts: services.config.secureCookies
+        && services.config.publicBaseURL.hasPrefix("https://")))
+    router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: IdentityMiddleware(services: services))
+    if let resources = Bundle.module.resourceURL?.appendingPathComponent("Public").path {
+        router.add(middleware: FileMiddleware(resources, urlBasePath: "/static",
+                                              cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])])))
+    }
+
+    ServiceRoutes(services: services, catalog: catalog).register(on: router)
+    if services.config.role.runsWeb {
+        let platform = PlatformAPI(services: services, catalog: catalog)
+        platform.register(on: router)
+        AuthPages(services: services, pages: pages).register(on: router)
+        PanelPages(services: services, pages: pages, platform: platform).register(on: router)
+    }
+    return RedressApplication(services: services, router: router, catalog: catalog)
+}
+
+/// Opens the database, prepares it, and schedules the recurring housekeeping.
+public func prepareServices(
+    config: AppConfig, clock: any WallClock, logger: Logger, mailTransport: (any MailTransport)? = nil
+) async throws -> AppServices {
+    let database = try DatabaseService(location: config.database, logger: logger)
+    do {
+        try await database.prepare(migrate: config.migrate || config.database.isSQLite)
+    } catch {
+        await database.shutdown()
+        throw error
+    }
+    let services = AppServices(config: config, database: database, clock: clock, logger: logger,
+                               mailTransport: mailTransport)
+    if try await services.deadlines.pending(kind: TimedWork.housekeeping, subjectId: "installation",
+                                            on: database.sql) == nil
+    {
+        try await services.deadlines.schedule(
+            kind: TimedWork.housekeeping, subjectId: "installation", shop: nil,
+            dueAt: clock.now().addingTimeInterval(3600), now: clock.now(), on: database.sql)
+    }
+    return services
+}

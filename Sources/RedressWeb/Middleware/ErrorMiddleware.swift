@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import RedressCore
+import RedressPersistence
+
+/// Turns every error into a problem document (API) or a friendly page (browser), and never shows internals.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error, context: context)
+            return respond(problem, request: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let errors as ValidationErrors:
+            return .invalid(errors.fields)
+        case is StaleVersion:
+            return .conflict("Somebody else changed this in the meantime. Reload it and try again.")
+        case let error as HTTPError:
+            let detail = error.body ?? error.status.reasonPhrase
+            var problem = Problem(status: error.status, title: error.status.reasonPhrase, detail: detail)
+            problem.headers = error.headers
+            if error.status == .contentTooLarge { problem.detail = "The request body is too large." }
+            return problem
+        case is DecodingError:
+            return .badRequest("The request body is not valid JSON of the expected shape.")
+        default:
+            // The type and message of an unexpected error go to the log with the request id, never to the client.
+            context.logger.error("unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))",
+                                                              "error": "\(String(describing: error).prefix(300))"])
+            return Problem(status: .internalServerError, title: "Internal Server Error",
+                           detail: "Something went wrong on our side. The request id is \(context.id).")
+        }
+    }
+
+    static func wantsHTML(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path == "/openapi.json" || path == "/metrics" || path == "/health"
+            || path == "/ready"
+        {
+            return false
+        }
+        return true
+    }
+
+    private func respond(_ problem: Problem, request: Request, context: Context) -> Response {
+        var headers = problem.headers
+        if Self.wantsHTML(request) {
+            let page = ErrorPage(status: Int(problem.status.code), title: problem.title, detail: problem.detail,
+                                 requestId: context.id)
+            var response = pages.page("error", ErrorPageModel(page: page, chrome: .plain(title: problem.title)))
+            response.status = problem.status
+            for field in headers { response.headers.append(field) }
+            return response
+        }
+        headers[.contentType] = "application/problem+json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(problem.body(instance: request.uri.path))) ?? Data("{}".utf8)
+        return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+struct ErrorPage {
+    var status: Int
+    var title: String
+    var detail: String
+    var requestId: String
+}
+
+struct ErrorPageModel {
+    var page: ErrorPage
+    var chrome: Chrome
+}

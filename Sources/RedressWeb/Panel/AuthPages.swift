@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import RedressCore
+import RedressPersistence
+
+/// Staff sign-in and sign-out (S2): bcrypt, database sessions, CSRF on the form, throttling per account and address.
+struct AuthPages {
+    let services: AppServices
+    let pages: PageRenderer
+
+    struct LoginModel {
+        var chrome: Chrome
+        var email: String
+        var error: String?
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.get("/login") { request, context in
+            if case .staff = context.identity { return Response.seeOther( "/panel") }
+            return loginPage(request: request, email: "", error: nil, status: .ok)
+        }
+        router.post("/login") { request, context in
+            try await signIn(request, context: context)
+        }
+        router.post("/logout") { request, context in
+            let session = try context.requireStaff()
+            try CSRF.check(try await FormData.read(request), expected: session.csrfToken)
+            if let token = context.sessionToken {
+                try await services.sessions.delete(token: token, on: services.database.sql)
+            }
+            var response = Response.seeOther( "/login")
+            response.setCookie(expiredCookie(SessionCookie.name))
+            return response
+        }
+    }
+
+    private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status) -> Response {
+        let existing = request.cookies[SessionCookie.csrfName]?.value
+        let csrf = existing.flatMap { $0.count >= 20 ? $0 : nil } ?? SecureToken.make(bytes: 24)
+        var response = pages.page(
+            "login", LoginModel(chrome: .plain(title: "Sign in", csrf: csrf), email: email, error: error), status: status)
+        if existing != csrf {
+            response.setCookie(Cookie(name: SessionCookie.csrfName, value: csrf, path: "/",
+                                      secure: services.config.secureCookies, httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    private func signIn(_ request: Request, context: AppContext) async throws -> Response {
+        let form = try await FormData.read(request, limit: 16 * 1024)
+        try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        let now = services.clock.now()
+        let sql = services.database.sql
+        let keys = ["account:" + SecretHash.of(Validate.normalizedEmail(email)), "ip:" + context.clientAddress]
+        for key in keys {
+            let failures = try await services.throttle.failures(
+                key: key, since: services.loginThrottle.windowStart(now: now), on: sql)
+            if case .throttled(let retryAfter) = services.loginThrottle.decide(failures: failures, now: now) {
+                var response = loginPage(
+                    request: request, email: email,
+                    error: "Too many failed attempts. Try again in \(retryAfter / 60 + 1) minutes.",
+                    status: .tooManyRequests)
+                response.headers[.retryAfter] = String(retryAfter)
+                return response
+            }
+        }
+        let staff = try await services.staff.find(email: email, on: sql)
+        // Without an account, still spend the time of a bcrypt check, so timing does not tell which addresses exist.
+        let hash = staff?.passwordHash ?? Self.dummyHash
+        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard let staff, valid, !password.isEmpty else {
+            try await services.throttle.recordFailure(keys: keys, at: now, on: sql)
+            context.logger.info("sign-in failed")
+            return loginPage(request: request, email: email, error: "The e-mail address or password is wrong.",
+                             status: .unauthorized)
+        }
+        let session = try await services.database.transaction { tx in
+            let session = try await services.sessions.create(
+                staffId: staff.id, shopId: staff.shopId, now: now, lifetime: services.config.sessionLifetime, on: tx)
+            try await services.audit.append(
+                shop: ShopID(staff.shopId), actor: .staff(staff.id), action: "staff.signed_in", subjectType: "staff",
+                subjectId: staff.id, now: now, on: tx)
+            return session
+        }
+        var response = Response.seeOther( "/panel")
+        response.setCookie(Cookie(
+            name: SessionCookie.name, value: session.token, maxAge: Int(services.config.sessionLifetime), path: "/",
+            secure: services.config.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    private func expiredCookie(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: services.config.secureCookies, httpOnly: true,
+               sameSite: .lax)
+    }
+
+    /// A valid bcrypt hash of a random string, for constant-time failures.
+    static let dummyHash = Bcrypt.hash(SecureToken.make(bytes: 16), cost: 4)
+}
+
+/// CSRF checks for forms: the hidden `_csrf` field must match the session's token (or, before sign-in, the
+/// `redress_csrf` cookie).
+enum CSRF {
+    static let field = "_csrf"
+
+    static func check(_ form: FormData, expected: String?) throws {
+        guard let expected, !expected.isEmpty, let sent = form[field], constantTimeEquals(sent, expected) else {
+            throw Problem(status: .forbidden, title: "Forbidden",
+                          detail: "The form has expired or did not come from this site. Reload the page and try again.")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import RedressCore
+import RedressPersistence
+
+/// The staff panel's frame: the landing page and the shop's settings (API keys). Mediation and complaint views
+/// hang off the same frame.
+struct PanelPages {
+    let services: AppServices
+    let pages: PageRenderer
+    let platform: PlatformAPI
+
+    struct HomeModel {
+        var chrome: Chrome
+        var staffCount: Int
+        var pendingMail: Int
+        var failedMail: Int
+        var hasFailedMail: Bool { failedMail > 0 }
+    }
+
+    struct KeyRow {
+        var id, label, prefix, createdAt: String
+        var revoked: Bool
+    }
+
+    struct KeysModel {
+        var chrome: Chrome
+        var keys: [KeyRow]
+        var hasKeys: Bool
+        var newSecret: String?
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.get("/") { _, _ in Response.seeOther( "/panel", status: .found) }
+        router.get("/panel") { _, context in
+            guard case .staff(let session) = context.identity else { return Response.seeOther( "/login") }
+            let sql = services.database.sql
+            let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count
+            let counts = try await services.outbox.counts(on: sql)
+            return pages.page("panel_home", HomeModel(
+                chrome: chrome(session, title: "Overview"), staffCount: staffCount, pendingMail: counts.pending,
+                failedMail: counts.failed))
+        }
+        router.get("/panel/settings/api-keys") { _, context in
+            guard case .staff(let session) = context.identity else { return Response.seeOther( "/login") }
+            return try await keysPage(session, newSecret: nil)
+        }
+        router.post("/panel/settings/api-keys") { request, context in
+            let session = try context.requireStaff()
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: session.csrfToken)
+            let owner = try context.requireOwner()
+            let (_, secret) = try await platform.issueKey(label: form["label"], owner: owner)
+            return try await keysPage(session, newSecret: secret)
+        }
+        router.post("/panel/settings/api-keys/{keyId}/revoke") { request, context in
+            let session = try context.requireStaff()
+            try CSRF.check(try await FormData.read(request), expected: session.csrfToken)
+            let owner = try context.requireOwner()
+            try await platform.revokeKey(try context.parameters.require("keyId"), owner: owner)
+            return Response.seeOther( "/panel/settings/api-keys")
+        }
+    }
+
+    func chrome(_ session: StaffSession, title: String) -> Chrome {
+        Chrome(title: title, lang: "en", signedIn: true, staffName: session.staffName, staffRole: session.role,
+               shopName: session.shopName, csrf: session.csrfToken, canManage: session.staffRole.canManageShop)
+    }
+
+    private func keysPage(_ session: StaffSession, newSecret: String?) async throws -> Response {
+        let keys = try await services.apiKeys.list(shop: session.shopID, on: services.database.sql)
+        let formatter = ISO8601DateFormatter()
+        let rows = keys.map {
+            KeyRow(id: $0.id, label: $0.label, prefix: $0.prefix, createdAt: formatter.string(from: $0.createdAt),
+                   revoked: $0.revokedAt != nil)
+        }
+        return pages.page("panel_api_keys", KeysModel(
+            chrome: chrome(session, title: "API keys"), keys: rows, hasKeys: !rows.isEmpty, newSecret: newSecret))
+    }
+}

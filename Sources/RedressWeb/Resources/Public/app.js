@@ -1,0 +1,16 @@
+// Confirmation before destructive or irreversible form submissions; forms work without it.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+// Live character counts for text areas with a maxlength.
+document.querySelectorAll("textarea[maxlength]").forEach(function (area) {
+  var counter = document.createElement("small");
+  counter.className = "counter";
+  counter.setAttribute("aria-live", "polite");
+  area.insertAdjacentElement("afterend", counter);
+  var update = function () { counter.textContent = area.value.length + " / " + area.maxLength; };
+  area.addEventListener("input", update);
+  update();
+});

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+
+/// An error that becomes an RFC 9457 problem document on the API and a friendly page in the browser.
+public struct Problem: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    public var errors: [String: String]?
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, title: String, detail: String, errors: [String: String]? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+    }
+
+    public static func unauthorized() -> Problem {
+        Problem(status: .unauthorized, title: "Unauthorized", detail: "Missing or invalid credentials.")
+    }
+
+    public static func notFound(_ what: String = "resource") -> Problem {
+        Problem(status: .notFound, title: "Not Found", detail: "No such \(what).")
+    }
+
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(status: .conflict, title: "Conflict", detail: detail)
+    }
+
+    public static func invalid(_ errors: [String: String]) -> Problem {
+        Problem(status: .unprocessableContent, title: "Invalid input",
+                detail: "Some fields are invalid; see errors.", errors: errors)
+    }
+
+    public static func badRequest(_ detail: String) -> Problem {
+        Problem(status: .badRequest, title: "Bad Request", detail: detail)
+    }
+
+    public static func throttled(retryAfter: Int) -> Problem {
+        var problem = Problem(status: .tooManyRequests, title: "Too Many Requests",
+                              detail: "Too many attempts. Try again in \(retryAfter) seconds.")
+        problem.headers[.retryAfter] = String(retryAfter)
+        return problem
+    }
+
+    struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var instance: String?
+        var errors: [String: String]?
+    }
+
+    func body(instance: String?) -> Body {
+        Body(type: "about:blank", title: title, status: Int(status.code), detail: detail, instance: instance,
+             errors: errors)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import RedressCore
+import RedressPersistence
+import ServiceLifecycle
+import SQLKit
+
+/// What a handler of timed work gets: the row, a transaction to write in, and now.
+public struct TimedWorkContext: Sendable {
+    public let work: DueWork
+    public let now: Date
+    public let sql: any SQLDatabase
+}
+
+public typealias TimedWorkHandler = @Sendable (TimedWorkContext) async throws -> Void
+
+/// Runs due rows of the deadline table (S6): claims them with a lease, runs each kind's handler in a transaction
+/// together with marking it done, and releases failures for a retry. Safe to run in several instances.
+public final class DeadlineWorker: Service, Sendable {
+    let database: DatabaseService
+    let clock: any WallClock
+    let metrics: AppMetrics
+    let owner: String
+    let logger: Logger
+    let handlers: [String: TimedWorkHandler]
+    let lease: TimeInterval = 120
+    let pollInterval: Duration
+
+    init(
+        database: DatabaseService, clock: any WallClock, metrics: AppMetrics, owner: String, logger: Logger,
+        handlers: [String: TimedWorkHandler], pollInterval: Duration = .seconds(1)
+    ) {
+        self.database = database
+        self.clock = clock
+        self.metrics = metrics
+        self.owner = owner
+        self.logger = logger
+        self.handlers = handlers
+        self.pollInterval = pollInterval
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await tick()
+            } catch {
+                logger.warning("deadline worker tick failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Claims and runs one batch of due work; returns how many rows it claimed.
+    @discardableResult
+    public func tick(limit: Int = 50) async throws -> Int {
+        let store = DeadlineStore()
+        let claimed = try await store.claim(owner: owner, now: clock.now(), lease: lease, limit: limit,
+                                            on: database.sql)
+        for work in claimed {
+            let now = clock.now()
+            guard let handler = handlers[work.kind] else {
+                try await store.release(work.id, owner: owner, error: "no handler for \(work.kind)",
+                                        retryAt: now.addingTimeInterval(3600), on: database.sql)
+                metrics.recordTimedWork(kind: work.kind, outcome: "unknown")
+                continue
+            }
+            do {
+                let owner = self.owner
+                try await database.transaction { tx in
+                    try await handler(TimedWorkContext(work: work, now: now, sql: tx))
+                    // Done in the same transaction as the handler's writes: both happen or neither.
+                    guard try await store.complete(work.id, owner: owner, now: now, on: tx) else {
+                        throw LeaseLost()
+                    }
+                }
+                metrics.recordTimedWork(kind: work.kind, outcome: "done")
+            } catch is LeaseLost {
+                metrics.recordTimedWork(kind: work.kind, outcome: "lease_lost")
+            } catch {
+                let retry = RetryPolicy(initial: 30, maximum: 3600, jitter: 0.2)
+                    .delay(afterFailures: work.attempts, random: Double.random(in: 0..<1))
+                try? await store.release(work.id, owner: owner, error: "\(type(of: error))",
+                                         retryAt: now.addingTimeInterval(retry), on: database.sql)
+                metrics.recordTimedWork(kind: work.kind, outcome: "retried")
+                logger.warning("timed work failed", metadata: ["kind": "\(work.kind)", "id": "\(work.id)",
+                                                               "error.type": "\(type(of: error))"])
+            }
+        }
+        return claimed.count
+    }
+
+    struct LeaseLost: Error {}
+}
+
+/// The kinds of timed work and their handlers. Later rooms (reviews, complaints) add theirs here.
+enum TimedWork {
+    static let housekeeping = "housekeeping"
+
+    static func handlers(config: AppConfig) -> [String: TimedWorkHandler] {
+        [
+            housekeeping: { context in
+                // Forget expired sessions and old login failures, then come back in an hour.
+                try await SessionStore().deleteExpired(now: context.now, on: context.sql)
+                try await ThrottleStore().prune(before: LoginThrottle().windowStart(now: context.now), on: context.sql)
+                try await DeadlineStore().schedule(
+                    kind: housekeeping, subjectId: "installation", shop: nil,
+                    dueAt: context.now.addingTimeInterval(3600), now: context.now, on: context.sql)
+            },
+        ]
+    }
+}
