@@ -81,6 +81,16 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .target(
+            name: "RedressTestSupport",
+            dependencies: [
+                "RedressPersistence",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "RedressCoreTests",
             dependencies: ["RedressCore"],
@@ -88,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RedressPersistenceTests",
-            dependencies: ["RedressPersistence", "RedressCore"],
+            dependencies: ["RedressPersistence", "RedressCore", "RedressTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: settings
         ),
         .testTarget(
@@ -97,6 +107,7 @@ let package = Package(
                 "RedressWeb",
                 "RedressPersistence",
                 "RedressCore",
+                "RedressTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

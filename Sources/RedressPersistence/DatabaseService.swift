@@ -46,6 +46,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
 public struct DatabaseConfigurationError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -12,6 +12,7 @@ public struct ISODuration: Equatable, Sendable {
         var number = ""
         var inTime = false
         var sawComponent = false
+        var sawTimeComponent = false
         for char in upper.dropFirst() {
             if char == "T" {
                 guard !inTime, number.isEmpty else { return nil }
@@ -25,6 +26,7 @@ public struct ISODuration: Equatable, Sendable {
             guard let value = Double(number) else { return nil }
             number = ""
             sawComponent = true
+            if inTime { sawTimeComponent = true }
             switch (char, inTime) {
             case ("W", false): total += value * 7 * 86_400
             case ("D", false): total += value * 86_400
@@ -34,7 +36,7 @@ public struct ISODuration: Equatable, Sendable {
             default: return nil
             }
         }
-        guard number.isEmpty, sawComponent else { return nil }
+        guard number.isEmpty, sawComponent, !inTime || sawTimeComponent else { return nil }
         seconds = total
     }
 }

@@ -95,6 +95,12 @@ public struct OutboxStore: Sendable {
         public var pending: Int
         public var sent: Int
         public var failed: Int
+
+        public init(pending: Int, sent: Int, failed: Int) {
+            self.pending = pending
+            self.sent = sent
+            self.failed = failed
+        }
     }
 
     public func counts(on sql: any SQLDatabase) async throws -> Counts {
