@@ -107,6 +107,7 @@ let package = Package(
                 "RedressWeb",
                 "RedressPersistence",
                 "RedressCore",
+                "RedressMail",
                 "RedressTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -123,8 +123,11 @@ public final class DatabaseService: @unchecked Sendable {
 
     /// True when the database answers a trivial query.
     public func isReachable() async -> Bool {
+        guard let handle = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase else {
+            return false
+        }
         do {
-            _ = try await sql.raw("SELECT 1 AS one").all()
+            _ = try await handle.raw("SELECT 1 AS one").all()
             return true
         } catch {
             return false

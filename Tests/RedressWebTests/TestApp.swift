@@ -28,6 +28,8 @@ struct TestApp: @unchecked Sendable {
         config.adminToken = adminToken
         config.bcryptCost = 4
         config.port = 0
+        // Tests run timed work by hand (ticks, the test clock), never in the background.
+        config.role = .web
         let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("redress-mail-\(UUID())")
         config.mailDirectory = mailDirectory.path
         let clock = AdjustableClock(start: start)

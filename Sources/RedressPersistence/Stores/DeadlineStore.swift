@@ -58,10 +58,19 @@ public struct DeadlineStore: Sendable {
             """).all().map { try $0.decodeRecord(DueWork.self) }
     }
 
-    /// Marks claimed work done; false if the lease was lost meanwhile (another instance owns it now).
+    /// Marks claimed work done, or due again at `repeatAt` for recurring work; false if the lease was lost
+    /// meanwhile (another instance owns it now).
     @discardableResult
-    public func complete(_ id: String, owner: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
-        try await !sql.update("deadlines").set("done_at", to: now).set("lease_until", to: SQLLiteral.null)
+    public func complete(_ id: String, owner: String, now: Date, repeatAt: Date? = nil, on sql: any SQLDatabase)
+        async throws -> Bool
+    {
+        var update = sql.update("deadlines").set("lease_until", to: SQLLiteral.null)
+        if let repeatAt {
+            update = update.set("due_at", to: repeatAt).set("attempts", to: 0).set("lease_owner", to: SQLLiteral.null)
+        } else {
+            update = update.set("done_at", to: now)
+        }
+        return try await !update
             .where("id", .equal, id).where("lease_owner", .equal, owner).where("done_at", .is, SQLLiteral.null)
             .returning("id").all().isEmpty
     }

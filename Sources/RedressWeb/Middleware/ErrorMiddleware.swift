@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RedressCore
 import RedressPersistence
 
@@ -34,6 +35,8 @@ struct ErrorMiddleware: RouterMiddleware {
             problem.headers = error.headers
             if error.status == .contentTooLarge { problem.detail = "The request body is too large." }
             return problem
+        case is NIOTooManyBytesError:
+            return Problem(status: .contentTooLarge, title: "Content Too Large", detail: "The request body is too large.")
         case is DecodingError:
             return .badRequest("The request body is not valid JSON of the expected shape.")
         default:

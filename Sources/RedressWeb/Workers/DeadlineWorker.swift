@@ -12,7 +12,13 @@ public struct TimedWorkContext: Sendable {
     public let sql: any SQLDatabase
 }
 
-public typealias TimedWorkHandler = @Sendable (TimedWorkContext) async throws -> Void
+/// What became of a piece of timed work: finished, or to run again at a later time (recurring work).
+public enum TimedWorkOutcome: Sendable, Equatable {
+    case done
+    case repeatAt(Date)
+}
+
+public typealias TimedWorkHandler = @Sendable (TimedWorkContext) async throws -> TimedWorkOutcome
 
 /// Runs due rows of the deadline table (S6): claims them with a lease, runs each kind's handler in a transaction
 /// together with marking it done, and releases failures for a retry. Safe to run in several instances.
@@ -67,11 +73,10 @@ public final class DeadlineWorker: Service, Sendable {
             do {
                 let owner = self.owner
                 try await database.transaction { tx in
-                    try await handler(TimedWorkContext(work: work, now: now, sql: tx))
+                    let outcome = try await handler(TimedWorkContext(work: work, now: now, sql: tx))
                     // Done in the same transaction as the handler's writes: both happen or neither.
-                    guard try await store.complete(work.id, owner: owner, now: now, on: tx) else {
-                        throw LeaseLost()
-                    }
+                    guard try await store.complete(work.id, owner: owner, now: now, repeatAt: outcome.repeatAt, on: tx)
+                    else { throw LeaseLost() }
                 }
                 metrics.recordTimedWork(kind: work.kind, outcome: "done")
             } catch is LeaseLost {
@@ -102,10 +107,15 @@ enum TimedWork {
                 // Forget expired sessions and old login failures, then come back in an hour.
                 try await SessionStore().deleteExpired(now: context.now, on: context.sql)
                 try await ThrottleStore().prune(before: LoginThrottle().windowStart(now: context.now), on: context.sql)
-                try await DeadlineStore().schedule(
-                    kind: housekeeping, subjectId: "installation", shop: nil,
-                    dueAt: context.now.addingTimeInterval(3600), now: context.now, on: context.sql)
+                return .repeatAt(context.now.addingTimeInterval(3600))
             },
         ]
+    }
+}
+
+extension TimedWorkOutcome {
+    var repeatAt: Date? {
+        if case .repeatAt(let date) = self { return date }
+        return nil
     }
 }
