@@ -29,6 +29,8 @@ public struct AppConfig: Sendable {
     /// How often the workers look for due work when idle.
     public var pollInterval: Duration = .seconds(1)
     public var instanceName: String = SecureTokenName.make()
+    /// Ratings at or below this are held (R3): one installation-wide value, shown on every profile.
+    public var holdThreshold: Int = 3
 
     public init(database: DatabaseLocation) {
         self.database = database

@@ -42,6 +42,7 @@ public final class AppServices: Sendable {
         dispatcher = OutboxDispatcher(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
             mail: transport)
+        deadlineWorker.register(ReviewService(services: self).handlers())
     }
 
     /// Admin token or shop API key → identity; nil for anything unknown or revoked.
@@ -74,9 +75,10 @@ public final class AppServices: Sendable {
 
     /// Runs all timed work that is due now, repeatedly, until none is left (the test clock's promise).
     public func runDueWork() async throws {
-        for _ in 0..<100 {
-            let deadlines = try await deadlineWorker.tick()
-            let messages = try await dispatcher.tick()
+        // Bounded so a handler that keeps rescheduling itself at "now" cannot spin forever.
+        for _ in 0..<100_000 {
+            let deadlines = try await deadlineWorker.tick(limit: 200)
+            let messages = try await dispatcher.tick(limit: 200)
             if deadlines == 0 && messages == 0 { return }
         }
     }

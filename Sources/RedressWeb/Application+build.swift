@@ -50,6 +50,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
     if services.config.role.runsWeb {
         let platform = PlatformAPI(services: services, catalog: catalog)
         platform.register(on: router)
+        ReviewAPI(services: services, catalog: catalog).register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         PanelPages(services: services, pages: pages, platform: platform).register(on: router)
     }

@@ -5,6 +5,7 @@ import SQLKit
 enum RedressMigrations {
     static let all: [any Migration] = [
         CreatePlatform(),
+        CreateReviews(),
     ]
 }
 

@@ -19,4 +19,9 @@ extension SQLInsertBuilder {
 public struct StaleVersion: Error, Equatable, Sendable {
     public let table: String
     public let id: String
+
+    public init(table: String, id: String) {
+        self.table = table
+        self.id = id
+    }
 }

@@ -131,5 +131,140 @@ enum APISchemas {
         ("TestClockChange", .object(required: [], [("advanceBy", .string), ("set", .dateTime)])),
         ("TestClockNow", .object(required: ["now"], [("now", .dateTime)])),
         ("Health", .object(required: ["status"], [("status", .string)])),
+    ] + reviewSchemas
+
+    static let version = JSON.object(required: ["number", "rating", "body", "createdAt", "afterDialog"], [
+        ("number", .integer), ("rating", .integer), ("title", .string), ("body", .string), ("createdAt", .dateTime),
+        ("afterDialog", .boolean),
+    ])
+    static let reply = JSON.object(required: ["body", "repliedAt"], [
+        ("body", .string), ("repliedAt", .dateTime), ("editableUntil", .dateTime),
+    ])
+    static let message = JSON.object(required: ["id", "author", "body", "internalNote", "incentiveWarning", "createdAt"], [
+        ("id", .string), ("author", .enumeration(["shop", "customer", "system"])), ("staffName", .string),
+        ("body", .string), ("internalNote", .boolean), ("incentiveWarning", .boolean), ("createdAt", .dateTime),
+    ])
+    static let stars = JSON.object([("type", .string("integer")), ("minimum", .number(1)), ("maximum", .number(5))])
+
+    static let reviewSchemas: [(String, JSON)] = [
+        ("NewOrder", .object(required: ["externalId", "placedAt", "customer", "items"], [
+            ("externalId", .stringMax(100, min: 1)), ("placedAt", .dateTime),
+            ("customer", .object(required: ["email"], [
+                ("email", .string), ("name", .stringMax(200)), ("locale", .enumeration(["pl", "en", "es", "el"])),
+            ])),
+            ("items", .object([("type", .string("array")), ("minItems", .number(1)), ("items", .object(
+                required: ["productId"], [
+                    ("productId", .stringMax(100, min: 1)), ("name", .stringMax(300)),
+                    ("quantity", .object([("type", .string("integer")), ("minimum", .number(1))])),
+                    ("unitPrice", .object([("type", .string("number"))])), ("currency", .string),
+                ]))])),
+            ("deliveredAt", .dateTime),
+        ])),
+        ("Order", .object(required: ["id", "externalId", "placedAt", "locale"], [
+            ("id", .string), ("externalId", .string), ("placedAt", .dateTime), ("deliveredAt", .dateTime),
+            ("cancelledAt", .dateTime), ("invitedAt", .dateTime), ("locale", .string),
+        ])),
+        ("Delivery", .object(required: ["deliveredAt"], [("deliveredAt", .dateTime)])),
+        ("ImportReport", .object(required: ["created", "updated", "unchanged", "rejected"], [
+            ("created", .integer), ("updated", .integer), ("unchanged", .integer),
+            ("rejected", .array(of: .object(required: ["line", "error"], [("line", .integer), ("error", .string)]))),
+        ])),
+        ("ReviewLink", .object(required: ["url", "token", "expiresAt"], [
+            ("url", .string), ("token", .string), ("expiresAt", .dateTime),
+        ])),
+        ("ReviewInput", .object(required: ["rating", "body"], [
+            ("rating", stars), ("title", .stringMax(120)), ("body", .stringMax(5000, min: 10)),
+        ])),
+        ("ReviewAccepted", .object(required: ["reviewId", "status"], [
+            ("reviewId", .string), ("status", .enumeration(["standby", "published", "withdrawn", "removed"])),
+            ("publishAt", .dateTime),
+        ])),
+        ("TextInput", .object(required: ["body"], [("body", .stringMax(5000, min: 1))])),
+        ("DialogMessageInput", .object(required: ["body"], [
+            ("body", .stringMax(5000, min: 1)), ("version", .integer),
+        ])),
+        ("ReasonInput", .object(required: ["reason"], [("reason", .stringMax(5000, min: 1))])),
+        ("AppealInput", .object(required: ["statement"], [("statement", .stringMax(5000, min: 1))])),
+        ("WithdrawInput", .object(required: ["reason"], [
+            ("reason", .enumeration(["resolved", "compensated", "mistake", "other"])), ("comment", .stringMax(1000)),
+        ])),
+        ("ModerationInput", .object(required: ["decision", "reason"], [
+            ("decision", .enumeration(["keep", "remove", "reinstate", "uphold"])), ("reason", .stringMax(5000, min: 1)),
+        ])),
+        ("ModerationResult", .object(required: ["reviewId", "status"], [("reviewId", .string), ("status", .string)])),
+        ("Report", .object(required: ["id", "state"], [
+            ("id", .string), ("state", .string), ("shopId", .string), ("reviewId", .string), ("party", .string),
+            ("reason", .string), ("createdAt", .dateTime),
+        ])),
+        ("Message", message),
+        ("PostedMessage", .object(required: ["message", "incentiveWarning"], [
+            ("message", message), ("incentiveWarning", .boolean),
+        ])),
+        ("DialogOpened", .object(required: ["dialogId"], [("dialogId", .string)])),
+        ("ShopReview", .object(required: ["id", "orderExternalId", "customerName", "status", "rating", "body",
+                                          "submittedAt", "held", "shopWindowEndsAt", "canOpenDialog", "dialogState",
+                                          "changedAfterDialog", "currentVersion", "version"], [
+            ("id", .string), ("orderExternalId", .string), ("customerName", .string),
+            ("status", .enumeration(["standby", "published", "withdrawn", "removed"])), ("rating", stars),
+            ("title", .string), ("body", .string), ("submittedAt", .dateTime), ("held", .boolean),
+            ("publishAt", .dateTime), ("shopWindowEndsAt", .dateTime), ("canOpenDialog", .boolean),
+            ("publishedAt", .dateTime), ("publishedVia", .enumeration(["immediate", "day7", "day14", "publish_now"])),
+            ("dialogState", .enumeration(["none", "open", "closed"])),
+            ("dialogOutcome", .enumeration(["resolved", "closed_by_shop"])), ("dialogId", .string),
+            ("changedAfterDialog", .boolean), ("changedAfterDialogAt", .dateTime), ("withdrawnAt", .dateTime),
+            ("withdrawReason", .string), ("reply", reply), ("currentVersion", .integer),
+            ("versions", .array(of: version)), ("version", .integer),
+        ])),
+        ("DialogRow", .object(required: ["dialogId", "reviewId", "customerName", "orderExternalId", "submittedAt",
+                                         "status", "stars", "snippet", "awaiting"], [
+            ("dialogId", .string), ("reviewId", .string), ("customerName", .string), ("orderExternalId", .string),
+            ("submittedAt", .dateTime), ("status", .string), ("outcome", .string), ("stars", stars),
+            ("snippet", .string), ("publishAt", .dateTime), ("awaiting", .enumeration(["shop", "customer"])),
+        ])),
+        ("Dialog", .object(required: ["id", "reviewId", "state", "openedAt", "awaiting", "version", "messages"], [
+            ("id", .string), ("reviewId", .string), ("state", .enumeration(["open", "closed"])),
+            ("outcome", .enumeration(["resolved", "closed_by_shop"])), ("openedAt", .dateTime),
+            ("closedAt", .dateTime), ("awaiting", .string), ("version", .integer), ("messages", .array(of: message)),
+            ("review", .ref("ShopReview")),
+        ])),
+        ("CustomerCase", .object(required: ["shop", "locale", "order", "allowedActions", "holdThreshold"], [
+            ("shop", .object(required: ["name", "slug"], [("name", .string), ("slug", .string)])),
+            ("locale", .string),
+            ("order", .object(required: ["externalId", "placedAt", "items"], [
+                ("externalId", .string), ("placedAt", .dateTime), ("deliveredAt", .dateTime),
+                ("items", .array(of: .object(required: ["productId", "name", "quantity"], [
+                    ("productId", .string), ("name", .string), ("quantity", .integer),
+                ]))),
+            ])),
+            ("review", .object(required: ["id", "status", "rating", "body", "submittedAt", "changedAfterDialog",
+                                          "versions", "appealed"], [
+                ("id", .string), ("status", .string), ("rating", stars), ("title", .string), ("body", .string),
+                ("submittedAt", .dateTime), ("publishAt", .dateTime), ("publishedAt", .dateTime),
+                ("editWindowEndsAt", .dateTime), ("changedAfterDialog", .boolean), ("versions", .array(of: version)),
+                ("reply", reply), ("removalReason", .string), ("appealed", .boolean),
+            ])),
+            ("dialog", .object(required: ["state", "messages"], [
+                ("state", .string), ("outcome", .string), ("messages", .array(of: message)),
+            ])),
+            ("complaint", .string),
+            ("allowedActions", .array(of: .string)), ("holdThreshold", .integer),
+        ])),
+        ("PublicSummary", .object(required: ["count", "distribution", "inStandby", "changedAfterDialog", "withdrawn",
+                                             "withdrawnAfterCompensation", "periodMonths", "holdThreshold",
+                                             "verification", "policy"], [
+            ("shop", .string), ("name", .string), ("average", .object([("type", .string("number"))])),
+            ("count", .integer),
+            ("distribution", .object(required: ["1", "2", "3", "4", "5"], [
+                ("1", .integer), ("2", .integer), ("3", .integer), ("4", .integer), ("5", .integer),
+            ])),
+            ("inStandby", .integer), ("changedAfterDialog", .integer), ("withdrawn", .integer),
+            ("withdrawnAfterCompensation", .integer), ("periodMonths", .integer), ("holdThreshold", .integer),
+            ("verification", .string), ("policy", .string),
+        ])),
+        ("PublicReview", .object(required: ["id", "rating", "body", "author", "submittedAt", "changedAfterDialog"], [
+            ("id", .string), ("rating", stars), ("title", .string), ("body", .string), ("author", .string),
+            ("submittedAt", .dateTime), ("publishedAt", .dateTime), ("changedAfterDialog", .boolean),
+            ("changedAfterDialogAt", .dateTime), ("original", version), ("reply", reply),
+        ])),
     ]
 }

@@ -28,7 +28,7 @@ public final class DeadlineWorker: Service, Sendable {
     let metrics: AppMetrics
     let owner: String
     let logger: Logger
-    let handlers: [String: TimedWorkHandler]
+    private let handlerBox: HandlerBox
     let lease: TimeInterval = 120
     let pollInterval: Duration
 
@@ -41,7 +41,7 @@ public final class DeadlineWorker: Service, Sendable {
         self.metrics = metrics
         self.owner = owner
         self.logger = logger
-        self.handlers = handlers
+        self.handlerBox = HandlerBox(handlers)
         self.pollInterval = pollInterval
     }
 
@@ -64,7 +64,7 @@ public final class DeadlineWorker: Service, Sendable {
                                             on: database.sql)
         for work in claimed {
             let now = clock.now()
-            guard let handler = handlers[work.kind] else {
+            guard let handler = handlerBox.handler(work.kind) else {
                 try await store.release(work.id, owner: owner, error: "no handler for \(work.kind)",
                                         retryAt: now.addingTimeInterval(3600), on: database.sql)
                 metrics.recordTimedWork(kind: work.kind, outcome: "unknown")
@@ -95,6 +95,26 @@ public final class DeadlineWorker: Service, Sendable {
     }
 
     struct LeaseLost: Error {}
+
+    /// Adds handlers of further kinds (rooms built after the worker register theirs at boot).
+    public func register(_ handlers: [String: TimedWorkHandler]) {
+        handlerBox.add(handlers)
+    }
+
+    private final class HandlerBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var handlers: [String: TimedWorkHandler]
+
+        init(_ handlers: [String: TimedWorkHandler]) { self.handlers = handlers }
+
+        func add(_ more: [String: TimedWorkHandler]) {
+            lock.withLock { handlers.merge(more) { $1 } }
+        }
+
+        func handler(_ kind: String) -> TimedWorkHandler? {
+            lock.withLock { handlers[kind] }
+        }
+    }
 }
 
 /// The kinds of timed work and their handlers. Later rooms (reviews, complaints) add theirs here.

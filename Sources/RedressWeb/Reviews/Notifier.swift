@@ -1,0 +1,152 @@
+import Foundation
+import RedressCore
+import RedressMail
+import RedressPersistence
+import SQLKit
+
+/// Writes e-mails to the outbox in the caller's transaction (N1), in the recipient's language (N2).
+/// The texts here are the short forms; each names the shop and carries the right signed link.
+struct Notifier: Sendable {
+    let services: AppServices
+
+    enum Event: String {
+        case invitation, invitationReminder, reviewStandbyCustomer, reviewStandbyShop, shopWindowReminder
+        case dialogMessageToCustomer, dialogMessageToShop, dialogClosed, editWindowOpened, reviewPublished
+        case reviewRemoved
+    }
+
+    /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
+    static let texts: [Event: [String: (String, String)]] = [
+        .invitation: [
+            "pl": ("Jak oceniasz zakupy w {shop}?", "Dziękujemy za zakupy w {shop}. Napisz, jak było – to zajmie minutę."),
+            "en": ("How was your order from {shop}?", "Thank you for shopping at {shop}. Tell others how it went – it takes a minute."),
+            "es": ("¿Qué tal tu pedido de {shop}?", "Gracias por comprar en {shop}. Cuenta a otros cómo fue: es un minuto."),
+            "el": ("Πώς ήταν η παραγγελία σας από {shop};", "Ευχαριστούμε για την αγορά από {shop}. Πείτε μας πώς πήγε – παίρνει ένα λεπτό."),
+        ],
+        .invitationReminder: [
+            "pl": ("Przypomnienie: Twoja opinia o {shop}", "Jeszcze nie oceniłeś zamówienia w {shop}. Link jest ważny do {date}."),
+            "en": ("Reminder: your review of {shop}", "You have not reviewed your order from {shop} yet. The link works until {date}."),
+            "es": ("Recordatorio: tu opinión sobre {shop}", "Aún no has valorado tu pedido de {shop}. El enlace funciona hasta el {date}."),
+            "el": ("Υπενθύμιση: η κριτική σας για {shop}", "Δεν έχετε αξιολογήσει ακόμη την παραγγελία σας από {shop}. Ο σύνδεσμος ισχύει έως {date}."),
+        ],
+        .reviewStandbyCustomer: [
+            "pl": ("Twoja opinia o {shop} zostanie opublikowana najpóźniej {date}",
+                   "Dziękujemy. {shop} może do Ciebie napisać, ale nie musisz odpowiadać. Opinia zostanie opublikowana najpóźniej {date}; możesz ją opublikować od razu."),
+            "en": ("Your review of {shop} will be published by {date} at the latest",
+                   "Thank you. {shop} may write to you, but you need not answer. Your review will be published by {date} at the latest; you can publish it now."),
+            "es": ("Tu opinión sobre {shop} se publicará como tarde el {date}",
+                   "Gracias. {shop} puede escribirte, pero no tienes que responder. Tu opinión se publicará como tarde el {date}; puedes publicarla ya."),
+            "el": ("Η κριτική σας για {shop} θα δημοσιευτεί το αργότερο στις {date}",
+                   "Ευχαριστούμε. Το {shop} μπορεί να σας γράψει, αλλά δεν χρειάζεται να απαντήσετε. Η κριτική θα δημοσιευτεί το αργότερο στις {date}· μπορείτε να τη δημοσιεύσετε τώρα."),
+        ],
+        .dialogMessageToCustomer: [
+            "pl": ("Nowa wiadomość od {shop}", "{shop} odpisał(a) w sprawie Twojej opinii. Nie musisz odpowiadać."),
+            "en": ("New message from {shop}", "{shop} wrote to you about your review. You need not answer."),
+            "es": ("Nuevo mensaje de {shop}", "{shop} te ha escrito sobre tu opinión. No tienes que responder."),
+            "el": ("Νέο μήνυμα από {shop}", "Το {shop} σας έγραψε σχετικά με την κριτική σας. Δεν χρειάζεται να απαντήσετε."),
+        ],
+        .dialogClosed: [
+            "pl": ("{shop} zamknął rozmowę", "{shop} uznał sprawę za zamkniętą. Tylko Ty decydujesz, czy została rozwiązana."),
+            "en": ("{shop} closed the dialog", "{shop} considers the matter closed. Only you decide whether it is resolved."),
+            "es": ("{shop} cerró la conversación", "{shop} da el asunto por cerrado. Solo tú decides si está resuelto."),
+            "el": ("Το {shop} έκλεισε τη συζήτηση", "Το {shop} θεωρεί το θέμα κλειστό. Μόνο εσείς αποφασίζετε αν λύθηκε."),
+        ],
+        .editWindowOpened: [
+            "pl": ("Możesz zmienić opinię o {shop} do {date}", "Sprawa została rozwiązana. Jeśli chcesz, zmień ocenę lub treść opinii do {date}."),
+            "en": ("You can change your review of {shop} until {date}", "The matter is resolved. If you wish, change your stars or text until {date}."),
+            "es": ("Puedes cambiar tu opinión sobre {shop} hasta el {date}", "El asunto está resuelto. Si quieres, cambia tus estrellas o el texto hasta el {date}."),
+            "el": ("Μπορείτε να αλλάξετε την κριτική σας για {shop} έως {date}", "Το θέμα λύθηκε. Αν θέλετε, αλλάξτε αστέρια ή κείμενο έως {date}."),
+        ],
+        .reviewPublished: [
+            "pl": ("Twoja opinia o {shop} jest opublikowana", "Twoja opinia jest już widoczna na profilu {shop}."),
+            "en": ("Your review of {shop} is published", "Your review is now visible on the profile of {shop}."),
+            "es": ("Tu opinión sobre {shop} está publicada", "Tu opinión ya es visible en el perfil de {shop}."),
+            "el": ("Η κριτική σας για {shop} δημοσιεύτηκε", "Η κριτική σας είναι πλέον ορατή στο προφίλ του {shop}."),
+        ],
+        .reviewRemoved: [
+            "pl": ("Twoja opinia o {shop} została usunięta przez moderację", "Moderacja platformy usunęła Twoją opinię. Uzasadnienie znajdziesz pod linkiem; możesz raz się odwołać."),
+            "en": ("Your review of {shop} was removed by moderation", "Platform moderation removed your review. The statement of reasons is behind the link; you may appeal once."),
+            "es": ("Tu opinión sobre {shop} fue retirada por moderación", "La moderación de la plataforma retiró tu opinión. Los motivos están en el enlace; puedes recurrir una vez."),
+            "el": ("Η κριτική σας για {shop} αφαιρέθηκε από τη διαχείριση", "Η διαχείριση αφαίρεσε την κριτική σας. Η αιτιολόγηση βρίσκεται στον σύνδεσμο· μπορείτε να προσφύγετε μία φορά."),
+        ],
+        .reviewStandbyShop: [
+            "pl": ("Nowa opinia wstrzymana – {shop}", "Klient wystawił opinię, która czeka do {date}. Możesz otworzyć rozmowę w panelu."),
+            "en": ("New review in standby – {shop}", "A customer left a review that is held until {date}. You can open a dialog in the panel."),
+        ],
+        .shopWindowReminder: [
+            "pl": ("Zostały 2 dni na rozmowę – {shop}", "Okno na otwarcie rozmowy o wstrzymanej opinii zamyka się {date}."),
+            "en": ("Two days left to open a dialog – {shop}", "The window to open a dialog about a held review closes on {date}."),
+        ],
+        .dialogMessageToShop: [
+            "pl": ("Klient odpowiedział – {shop}", "Klient napisał w rozmowie o swojej opinii."),
+            "en": ("The customer answered – {shop}", "The customer wrote in the dialog about their review."),
+        ],
+    ]
+
+    static let linkLabel = ["pl": "Otwórz", "en": "Open", "es": "Abrir", "el": "Άνοιγμα"]
+
+    func date(_ date: Date, locale: String, timeZone: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: locale)
+        formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+        formatter.dateStyle = .long
+        formatter.timeStyle = .short
+        return formatter.string(from: date)
+    }
+
+    func message(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date?, link: String?) -> MailMessage {
+        let languages = Self.texts[event] ?? [:]
+        let language = languages[locale] != nil ? locale : (languages["en"] != nil ? "en" : "pl")
+        let (subjectTemplate, bodyTemplate) = languages[language] ?? ("{shop}", "{shop}")
+        let dateText = date.map { self.date($0, locale: language, timeZone: shop.timeZone) } ?? ""
+        func fill(_ text: String) -> String {
+            text.replacingOccurrences(of: "{shop}", with: shop.name).replacingOccurrences(of: "{date}", with: dateText)
+        }
+        let subject = fill(subjectTemplate)
+        let paragraph = fill(bodyTemplate)
+        var text = paragraph + "\n"
+        var html = "<p>\(HTMLEscape.escape(paragraph))</p>"
+        if let link {
+            text += "\n\(link)\n"
+            html += "<p><a href=\"\(HTMLEscape.escape(link))\">\(Self.linkLabel[language] ?? "Open")</a></p>"
+        }
+        text += "\n— \(shop.name)\n"
+        let from = shop.senderEmail ?? "no-reply@\(URL(string: services.config.publicBaseURL)?.host ?? "localhost")"
+        return MailMessage(from: from, to: to, replyTo: shop.senderEmail, subject: subject, text: text,
+                           html: "<!doctype html><html lang=\"\(language)\"><body>\(html)</body></html>")
+    }
+
+    /// Enqueues one e-mail in the caller's transaction.
+    func send(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date? = nil, link: String? = nil,
+              now: Date, on sql: any SQLDatabase) async throws {
+        guard !to.isEmpty else { return }
+        let mail = message(event, to: to, locale: locale, shop: shop, date: date, link: link)
+        let payload = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
+        try await services.outbox.enqueue(channel: OutboxChannel.email, kind: event.rawValue, payload: payload,
+                                          shop: shop.shopID, now: now, on: sql)
+    }
+
+    /// The shop's working staff (owners and agents) receive shop notifications.
+    func shopRecipients(_ shop: ShopRecord, on sql: any SQLDatabase) async throws -> [String] {
+        try await services.staff.list(shop: shop.shopID, on: sql).filter { $0.staffRole.canWrite }.map(\.email)
+    }
+}
+
+/// HTML escaping for the few strings built outside templates (e-mail bodies).
+enum HTMLEscape {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for char in text {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(char)
+            }
+        }
+        return out
+    }
+}

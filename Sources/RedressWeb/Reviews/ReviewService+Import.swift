@@ -1,0 +1,62 @@
+import Foundation
+import RedressCore
+import RedressPersistence
+
+extension ReviewService {
+    struct ImportReport: Codable, Sendable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+        var rejected: [OrderCSVImport.LineError] = []
+    }
+
+    /// Imports a CSV export (N4). Orders are written in batches of 500 per transaction; a bad line or a conflicting
+    /// order is reported with its line number and never stops the others.
+    func importOrders(csv: String, shop shopID: ShopID, actor: AuditActor,
+                      progress: (@Sendable (String) -> Void)? = nil) async throws -> ImportReport {
+        let sql = services.database.sql
+        let shop = try await shop(shopID, on: sql)
+        let parsed: OrderCSVImport.Result
+        do {
+            parsed = try OrderCSVImport(timeZone: timeZone(shop)).parse(csv) { lines in
+                progress?("read \(lines) lines")
+            }
+        } catch let error as OrderCSVImport.HeaderError {
+            throw Problem.invalid(["header": "\(error.description); expected at least "
+                                   + OrderCSVImport.requiredColumns.joined(separator: ", ")])
+        }
+        var report = ImportReport(rejected: parsed.rejected)
+        var index = 0
+        while index < parsed.orders.count {
+            let batch = Array(parsed.orders[index..<min(index + 500, parsed.orders.count)])
+            let now = services.clock.now()
+            let outcome = try await services.database.transaction { tx in
+                var partial = ImportReport()
+                for order in batch {
+                    do {
+                        switch try await submit(order, shop: shopID, actor: actor, on: tx, now: now).0 {
+                        case .created: partial.created += 1
+                        case .deliveryUpdated: partial.updated += 1
+                        case .unchanged: partial.unchanged += 1
+                        }
+                    } catch let problem as Problem {
+                        partial.rejected.append(.init(line: parsed.firstLine[order.externalId] ?? 0, error: problem.detail))
+                    } catch let errors as ValidationErrors {
+                        let text = errors.fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                            .joined(separator: "; ")
+                        partial.rejected.append(.init(line: parsed.firstLine[order.externalId] ?? 0, error: text))
+                    }
+                }
+                return partial
+            }
+            report.created += outcome.created
+            report.updated += outcome.updated
+            report.unchanged += outcome.unchanged
+            report.rejected += outcome.rejected
+            index += batch.count
+            progress?("stored \(index) of \(parsed.orders.count) orders")
+        }
+        report.rejected.sort { $0.line < $1.line }
+        return report
+    }
+}
