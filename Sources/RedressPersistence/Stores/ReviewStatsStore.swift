@@ -80,7 +80,7 @@ public struct ReviewStatsStore: Sendable {
     /// The counters from `since` (a UTC day, inclusive) on.
     public func summary(shop: ShopID, sinceDay: String, on sql: any SQLDatabase) async throws -> Summary {
         let rows = try await sql.raw("""
-            SELECT metric, SUM(count) AS total FROM review_daily_counts
+            SELECT metric, CAST(SUM(count) AS BIGINT) AS total FROM review_daily_counts
             WHERE shop_id = \(bind: shop.rawValue) AND (day >= \(bind: sinceDay) OR day = 'all')
             GROUP BY metric
             """).all()

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RedressCore
+import RedressPersistence
+import RedressTestSupport
+import RedressWeb
+import Testing
+
+/// Drives the reviews API like an integration, a customer and a shop would, on one test app.
+struct ReviewScenario: Sendable {
+    let client: any TestClientProtocol
+    let app: TestApp
+    let shop: SeededShop
+
+    var keyHeaders: HTTPFields { [.authorization: "Bearer \(shop.apiKey)", .contentType: "application/json"] }
+
+    @discardableResult
+    func api(_ method: HTTPRequest.Method, _ uri: String, _ body: [String: Any]? = nil, key: String? = nil)
+        async throws -> TestResponse
+    {
+        var headers = keyHeaders
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map(jsonBody))
+    }
+
+    @discardableResult
+    func customer(_ method: HTTPRequest.Method, _ token: String, _ path: String = "", _ body: [String: Any]? = nil)
+        async throws -> TestResponse
+    {
+        try await client.execute(uri: "/api/v1/customer/\(token)\(path)", method: method,
+                                 headers: [.contentType: "application/json"], body: body.map(jsonBody))
+    }
+
+    func advance(_ duration: String) async throws {
+        let response = try await client.execute(uri: "/api/v1/test-clock", method: .post,
+                                                headers: [.contentType: "application/json"],
+                                                body: jsonBody(["advanceBy": duration]))
+        #expect(response.status == .ok, "\(response.text)")
+    }
+
+    static var iso: ISO8601DateFormatter { ISO8601DateFormatter() }
+
+    /// An order delivered now, and a review link for it.
+    func orderWithLink(_ externalId: String, email: String = "klient@example.com", product: String = "P-1",
+                       locale: String = "pl") async throws -> String {
+        let now = app.clock.now()
+        let created = try await api(.post, "/api/v1/orders", [
+            "externalId": externalId, "placedAt": Self.iso.string(from: now.addingTimeInterval(-86_400)),
+            "customer": ["email": email, "name": "Jan Kowalski", "locale": locale],
+            "items": [["productId": product, "name": "Kubek", "quantity": 1, "unitPrice": 19.99, "currency": "PLN"]],
+            "deliveredAt": Self.iso.string(from: now),
+        ])
+        #expect(created.status == .created, "\(created.text)")
+        let link = try await api(.post, "/api/v1/orders/\(externalId)/review-invitation")
+        #expect(link.status == .created, "\(link.text)")
+        return try #require(link.json["token"] as? String)
+    }
+
+    /// Writes a review through the customer's link and returns its id.
+    func review(_ token: String, rating: Int, body: String = "The parcel arrived late and the mug was chipped.")
+        async throws -> (id: String, status: String)
+    {
+        let response = try await customer(.post, token, "/review", ["rating": rating, "title": "Order", "body": body])
+        #expect(response.status == .created, "\(response.text)")
+        return (try #require(response.json["reviewId"] as? String), try #require(response.json["status"] as? String))
+    }
+
+    func status(of reviewId: String) async throws -> [String: Any] {
+        let response = try await api(.get, "/api/v1/reviews/\(reviewId)")
+        #expect(response.status == .ok)
+        return response.json
+    }
+
+    func summary() async throws -> [String: Any] {
+        let response = try await client.execute(uri: "/api/v1/public/shops/\(shop.slug)/summary", method: .get)
+        #expect(response.status == .ok)
+        return response.json
+    }
+
+    func publicReviewIDs() async throws -> [String] {
+        let response = try await client.execute(uri: "/api/v1/public/shops/\(shop.slug)/reviews", method: .get)
+        return (response.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    /// The public counters must equal a recount from the raw rows (R13).
+    func expectCountersMatchRecount() async throws {
+        let sql = app.services.database.sql
+        let shopID = ShopID(shop.id)
+        let start = HoldPolicy().statisticsStart(now: app.clock.now(), timeZone: TimeZone(identifier: "Europe/Warsaw")!)
+        let day = ReviewRecord.statsDay(start)
+        let counters = try await ReviewStatsStore().summary(shop: shopID, sinceDay: day, on: sql)
+        let recount = try await ReviewStatsStore().recount(shop: shopID, sinceDay: day, since: start, on: sql)
+        #expect(counters == recount)
+    }
+}
+
+extension TestApp {
+    /// Runs a scenario on a fresh app with one shop.
+    static func scenario(_ engine: Engine, _ body: @escaping @Sendable (ReviewScenario) async throws -> Void)
+        async throws
+    {
+        let app = try await TestApp.make(engine)
+        try await app.test { client in
+            let shop = try await client.createShop("sklep")
+            try await body(ReviewScenario(client: client, app: app, shop: shop))
+        }
+    }
+}
