@@ -98,7 +98,24 @@ public final class DatabaseService: @unchecked Sendable {
     public func transaction<T: Sendable>(
         _ body: @Sendable @escaping (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await db.transaction { tx in try await body(tx as! any SQLDatabase) }
+        guard location.isSQLite else {
+            return try await db.transaction { tx in try await body(tx as! any SQLDatabase) }
+        }
+        // SQLite: take the write lock up front. A deferred transaction that reads and then writes fails with
+        // SQLITE_BUSY at once when another process (a second instance, the CLI) wrote in between, whatever the busy
+        // timeout; BEGIN IMMEDIATE waits for the lock instead.
+        return try await db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
     }
 
     /// Sets the connection up for durability (WAL, synchronous writes on commit) and brings the schema up to date.
