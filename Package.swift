@@ -91,6 +91,18 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: settings
         ),
+        .executableTarget(
+            name: "RedressBench",
+            dependencies: [
+                "RedressWeb",
+                "RedressPersistence",
+                "RedressCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RedressBench",
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "RedressCoreTests",
             dependencies: ["RedressCore"],

@@ -11,7 +11,7 @@ struct Redress: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redress",
         abstract: "Review mediation with a fair hold, and complaints answered before the legal deadline.",
-        subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self])
+        subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self, OrdersCommand.self])
 }
 
 /// Options every command that opens the database shares.
@@ -205,4 +205,38 @@ func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
 /// Writes a line to standard output at once (unbuffered), so it shows even when the output is piped.
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Orders from the shop system.",
+                                                    subcommands: [Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a CSV export (order_id, date, email, first_name, last_name, product_id, product_name, "
+                + "delivered_at), printing progress; bad lines are listed with their numbers.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The CSV file (UTF-8, comma or semicolon separated).") var file: String
+        @Option(help: "The shop's slug.") var shop: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("Cannot read \(file).")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8.") }
+            try await withServices(db) { services in
+                guard let record = try await ShopStore().find(slug: shop, on: services.database.sql) else {
+                    throw ValidationError("No shop with the slug \(shop).")
+                }
+                let start = Date()
+                let report = try await reportingProblems {
+                    try await OrderImporter(services: services).importCSV(text, shop: record.shopID) { say($0) }
+                }
+                say("Done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(report.created) created, "
+                    + "\(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected.count) rejected.")
+                for line in report.rejected.prefix(50) { say("  line \(line.line): \(line.error)") }
+                if report.rejected.count > 50 { say("  … and \(report.rejected.count - 50) more") }
+            }
+        }
+    }
 }

@@ -120,7 +120,12 @@ public struct ReviewQueries: Sendable {
         var query = query
         func column(_ name: String) -> SQLColumn { SQLColumn(name, table: table) }
         if let status = filter.status { query = query.where(column("status"), .equal, SQLBind(status)) }
-        if !filter.stars.isEmpty { query = query.where(column("rating"), .in, SQLBind.group(filter.stars)) }
+        // One star value as an equality, so the (shop, rating, submitted_at) index also gives the order.
+        if filter.stars.count == 1 {
+            query = query.where(column("rating"), .equal, SQLBind(filter.stars[0]))
+        } else if !filter.stars.isEmpty {
+            query = query.where(column("rating"), .in, SQLBind.group(filter.stars))
+        }
         if let from = filter.from { query = query.where(column("submitted_at"), .greaterThanOrEqual, SQLBind(from)) }
         if let to = filter.to { query = query.where(column("submitted_at"), .lessThan, SQLBind(to)) }
         if let productId = filter.productId {

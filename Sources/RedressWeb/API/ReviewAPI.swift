@@ -107,7 +107,8 @@ struct ReviewAPI {
             let order = try await request.decode(as: OrderBody.self, context: context).incoming()
             let now = services.clock.now()
             let (outcome, record) = try await services.database.transaction { tx in
-                try await reviewsService.submit(order, shop: shop, actor: context.identity!.actor, on: tx, now: now)
+                try await reviewsService.submit(order, shop: try await reviewsService.shop(shop, on: tx),
+                                                actor: context.identity!.actor, on: tx, now: now)
             }
             return try Response.json(OrderView(record), status: outcome == .created ? .created : .ok)
         }

@@ -34,7 +34,7 @@ extension ReviewService {
                 var partial = ImportReport()
                 for order in batch {
                     do {
-                        switch try await submit(order, shop: shopID, actor: actor, on: tx, now: now).0 {
+                        switch try await submit(order, shop: shop, actor: actor, audited: false, on: tx, now: now).0 {
                         case .created: partial.created += 1
                         case .deliveryUpdated: partial.updated += 1
                         case .unchanged: partial.unchanged += 1
@@ -57,6 +57,10 @@ extension ReviewService {
             progress?("stored \(index) of \(parsed.orders.count) orders")
         }
         report.rejected.sort { $0.line < $1.line }
+        try await services.audit.append(
+            shop: shopID, actor: actor, action: "orders.imported", subjectType: "shop", subjectId: shopID.rawValue,
+            after: ["created": String(report.created), "updated": String(report.updated),
+                    "rejected": String(report.rejected.count)], now: services.clock.now(), on: sql)
         return report
     }
 }

@@ -10,6 +10,13 @@ struct ShopActor: Sendable {
     var staffId: String?
     var name: String?
 
+    init(shop: ShopID, actor: AuditActor, staffId: String?, name: String?) {
+        self.shop = shop
+        self.actor = actor
+        self.staffId = staffId
+        self.name = name
+    }
+
     init(identity: Identity, shop: ShopID) {
         self.shop = shop
         actor = identity.actor

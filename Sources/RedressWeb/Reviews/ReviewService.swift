@@ -43,16 +43,19 @@ struct ReviewService: Sendable {
     }
 
     /// Stores an order (idempotent on its external id) and schedules the invitation if it is delivered.
-    func submit(_ order: IncomingOrder, shop shopID: ShopID, actor: AuditActor, on tx: any SQLDatabase, now: Date)
-        async throws -> (OrderOutcome, OrderRecord)
+    /// `audited` is false for bulk imports, which record one entry for the whole import instead of one per order.
+    func submit(_ order: IncomingOrder, shop: ShopRecord, actor: AuditActor, audited: Bool = true, on tx: any SQLDatabase,
+                now: Date) async throws -> (OrderOutcome, OrderRecord)
     {
         try order.validate()
-        let shop = try await shop(shopID, on: tx)
+        let shopID = shop.shopID
         let hash = Self.bodyHash(order)
         switch try await orders.insert(order, bodyHash: hash, shop: shopID, defaultLocale: shop.locale, now: now, on: tx) {
         case .created(let record):
-            try await services.audit.append(shop: shopID, actor: actor, action: "order.created", subjectType: "order",
-                                            subjectId: record.id, now: now, on: tx)
+            if audited {
+                try await services.audit.append(shop: shopID, actor: actor, action: "order.created",
+                                                subjectType: "order", subjectId: record.id, now: now, on: tx)
+            }
             if let delivered = record.deliveredAt {
                 try await scheduleInvitation(record, deliveredAt: delivered, shop: shop, now: now, on: tx)
             }

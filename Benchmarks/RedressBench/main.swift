@@ -1,0 +1,158 @@
+import Foundation
+import Logging
+import RedressCore
+import RedressPersistence
+import RedressWeb
+import SQLKit
+
+// Benchmark data and timed-work passes for Redress (not a test; prints figures).
+//
+//   redress-bench generate DATABASE_URL REVIEWS DIALOGS DUE   one shop "bench" with REVIEWS reviews (DUE of them held
+//                                                             and due for publication), DIALOGS open dialogs; prints
+//                                                             the shop's API key
+//   redress-bench publish-pass DATABASE_URL                   runs the deadline worker until nothing is due; prints
+//                                                             the count and the time
+
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    say("usage: redress-bench generate DATABASE_URL REVIEWS DIALOGS DUE | publish-pass DATABASE_URL")
+    exit(2)
+}
+var logger = Logger(label: "bench")
+logger.logLevel = .error
+var config = AppConfig(database: try DatabaseLocation(parsing: arguments[2]))
+config.mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-mail").path
+let services = try await prepareServices(config: config, clock: SystemWallClock(), logger: logger)
+
+switch arguments[1] {
+case "generate":
+    let reviews = Int(arguments[3]) ?? 1_000_000
+    let dialogs = Int(arguments[4]) ?? 100_000
+    let due = Int(arguments[5]) ?? 10_000
+    try await generate(reviews: reviews, dialogs: dialogs, due: due)
+case "publish-pass":
+    let start = ContinuousClock.now
+    var total = 0
+    while true {
+        let claimed = try await services.deadlineWorker.tick(limit: 500)
+        if claimed == 0 { break }
+        total += claimed
+    }
+    let elapsed = ContinuousClock.now - start
+    say("publish pass: \(total) due items in \(elapsed) (\(Int(Double(total) / max(0.001, elapsed.seconds))) per second)")
+default:
+    say("unknown command \(arguments[1])")
+}
+await services.database.shutdown()
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
+    let sql = services.database.sql
+    let created = try await ShopAdministration(services: services).createShop(
+        .init(name: "Bench Shop", slug: "bench-\(Int.random(in: 1000...9999))", locale: "pl", timeZone: "Europe/Warsaw"),
+        actor: .system)
+    let shop = created.id
+    let now = Date()
+    let start = ContinuousClock.now
+    let batch = 400
+    var counts: [String: [String: Int]] = [:]  // day → metric → count
+    var standby = 0
+    var index = 0
+    while index < total {
+        let upper = min(index + 5_000, total)
+        let rows = (index..<upper).map { i -> (order: [any Encodable & Sendable], review: [any Encodable & Sendable], day: String, rating: Int, held: Bool) in
+            // Spread over 400 days; the last `due` reviews are held and overdue; dialogs on the held ones before them.
+            let isDue = i >= total - due
+            let hasDialog = !isDue && i >= total - due - dialogs
+            let submitted = isDue ? now.addingTimeInterval(-8 * 86_400 - Double(i % 1000))
+                : now.addingTimeInterval(-Double(i % 400) * 86_400 - Double(i % 86_400))
+            let rating = hasDialog || isDue ? 1 + i % 3 : 1 + i % 5
+            let held = isDue || hasDialog
+            let status = held ? (hasDialog ? "standby" : "standby") : "published"
+            let orderId = "ord_b\(i)"
+            let order: [any Encodable & Sendable] = [
+                orderId, shop, "B-\(i)", submitted.addingTimeInterval(-86_400), "c\(i)@example.com", "c\(i)@example.com",
+                "Customer \(i)", "pl", submitted.addingTimeInterval(-3600), "h", now,
+            ]
+            let publishAt: Date? = held ? (isDue ? now.addingTimeInterval(-60) : now.addingTimeInterval(6 * 86_400)) : nil
+            let day = ReviewRecord.statsDay(submitted)
+            let review: [any Encodable & Sendable] = [
+                "rev_b\(i)", shop, orderId, "B-\(i)", "Customer \(i)", "pl", status, rating, "Title \(i)",
+                "Review text number \(i): the parcel arrived and the product was as described, more or less.",
+                submitted, held, publishAt, submitted.addingTimeInterval(7 * 86_400),
+                held ? nil : submitted, held ? nil : "immediate", hasDialog ? "open" : "none", 1,
+                held ? nil : day, held ? nil : rating, 1,
+            ]
+            return (order, review, day, rating, held)
+        }
+        try await services.database.transaction { tx in
+            for chunk in stride(from: 0, to: rows.count, by: batch) {
+                let part = rows[chunk..<min(chunk + batch, rows.count)]
+                var orders = tx.insert(into: "orders").columns(
+                    "id", "shop_id", "external_id", "placed_at", "email", "email_normalized", "customer_name", "locale",
+                    "delivered_at", "body_hash", "created_at")
+                var items = tx.insert(into: "order_items").columns(
+                    "id", "order_id", "shop_id", "product_id", "name", "quantity")
+                var reviewRows = tx.insert(into: "reviews").columns(
+                    "id", "shop_id", "order_id", "order_external_id", "customer_name", "locale", "status", "rating",
+                    "title", "body", "submitted_at", "held", "publish_at", "shop_window_ends_at", "published_at",
+                    "published_via", "dialog_state", "current_version", "stats_day", "stats_rating", "version")
+                for row in part {
+                    orders = orders.values(row.order.map { SQLBind($0) })
+                    let orderId = row.order[0] as! String
+                    items = items.values([SQLBind("itm_\(orderId)"), SQLBind(orderId), SQLBind(shop),
+                                          SQLBind("P\((orderId.hashValue & 0xff))"), SQLBind("Product"), SQLBind(1)])
+                    reviewRows = reviewRows.values(row.review.map { SQLBind($0) })
+                }
+                try await orders.run()
+                try await items.run()
+                try await reviewRows.run()
+            }
+        }
+        for row in rows {
+            if row.held { standby += 1 } else { counts[row.day, default: [:]]["published_\(row.rating)", default: 0] += 1 }
+        }
+        index = upper
+        if index % 100_000 == 0 || index == total { say("  \(index) reviews (\(ContinuousClock.now - start))") }
+    }
+    // Dialogs for the held, not yet due reviews; deadlines for every held review.
+    let firstDialog = total - due - dialogs
+    let finalCounts = counts
+    let finalStandby = standby
+    try await services.database.transaction { tx in
+        for chunk in stride(from: max(0, firstDialog), to: total - due, by: batch) {
+            var insert = tx.insert(into: "dialogs").columns(
+                "id", "shop_id", "review_id", "opened_at", "state", "awaiting", "last_message_at", "version")
+            for i in chunk..<min(chunk + batch, total - due) {
+                insert = insert.values([SQLBind("dlg_b\(i)"), SQLBind(shop), SQLBind("rev_b\(i)"), SQLBind(now),
+                                        SQLBind("open"), SQLBind("shop"), SQLBind(now), SQLBind(1)])
+            }
+            try await insert.run()
+        }
+        for chunk in stride(from: max(0, firstDialog), to: total, by: batch) {
+            var insert = tx.insert(into: "deadlines").columns(
+                "id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
+            for i in chunk..<min(chunk + batch, total) {
+                let dueAt = i >= total - due ? now.addingTimeInterval(-60) : now.addingTimeInterval(6 * 86_400)
+                insert = insert.values([SQLBind("dl_b\(i)"), SQLBind(shop), SQLBind("review.publish"),
+                                        SQLBind("rev_b\(i)"), SQLBind(dueAt), SQLBind(0), SQLBind(now)])
+            }
+            try await insert.run()
+        }
+        let stats = ReviewStatsStore()
+        for (day, metrics) in finalCounts {
+            for (metric, count) in metrics { try await stats.add(count, metric: metric, day: day, shop: ShopID(shop), on: tx) }
+        }
+        try await stats.add(finalStandby, metric: ReviewStatsStore.Metric.standby, day: ReviewStatsStore.Metric.allDays,
+                            shop: ShopID(shop), on: tx)
+    }
+    if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
+    say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")
+    say("slug=\(created.slug)")
+    say("apiKey=\(created.apiKey)")
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Review benchmarks (issue 4): 1,000,000 reviews and 100,000 open dialogs in SQLite; p50/p99 of the public summary
+# and of GET /api/v1/reviews?stars=1 under wrk, and the time of one timed-work pass that publishes 10,000 due
+# reviews. Prints the figures; asserts nothing. Loopback only, bounded in time.
+#   Benchmarks/reviews.sh [REVIEWS] [DIALOGS] [DUE] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reviews=${1:-1000000}
+dialogs=${2:-100000}
+due=${3:-10000}
+seconds=${4:-10}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+swift build -c release --product redress >/dev/null
+swift build -c release --product RedressBench >/dev/null
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d /tmp/redress-bench.XXXXXX)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+db="sqlite:$work/bench.sqlite"
+
+echo "== generating $reviews reviews, $dialogs open dialogs, $due due"
+"$bin/RedressBench" generate "$db" "$reviews" "$dialogs" "$due" | tee "$work/generate.log"
+slug=$(sed -n 's/^slug=//p' "$work/generate.log")
+key=$(sed -n 's/^apiKey=//p' "$work/generate.log")
+ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+
+run() {
+  echo "== $1"
+  shift
+  wrk -t2 -c16 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|75|90|99)%|Non-2xx" || true
+}
+run "GET /api/v1/public/shops/$slug/summary" "http://127.0.0.1:$port/api/v1/public/shops/$slug/summary"
+run "GET /api/v1/reviews?stars=1" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/reviews?stars=1"
+echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
+kill $server; wait $server 2>/dev/null || true
+
+echo "== timed-work pass"
+"$bin/RedressBench" publish-pass "$db"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
