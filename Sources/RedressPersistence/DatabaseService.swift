@@ -118,6 +118,23 @@ public final class DatabaseService: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` inside a savepoint of the caller's transaction: on a throw only `body`'s writes are undone and the
+    /// transaction goes on (also on PostgreSQL, where a failed statement otherwise aborts the whole transaction).
+    public static func savepoint<T: Sendable>(
+        on sql: any SQLDatabase, _ body: () async throws -> T
+    ) async throws -> T {
+        try await sql.raw("SAVEPOINT redress_item").run()
+        do {
+            let result = try await body()
+            try await sql.raw("RELEASE SAVEPOINT redress_item").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK TO SAVEPOINT redress_item").run()
+            try? await sql.raw("RELEASE SAVEPOINT redress_item").run()
+            throw error
+        }
+    }
+
     /// Sets the connection up for durability (WAL, synchronous writes on commit) and brings the schema up to date.
     public func prepare(migrate: Bool = true) async throws {
         if location.isSQLite {

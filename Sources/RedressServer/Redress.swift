@@ -67,6 +67,9 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(name: .customLong("mail-dir"), help: "Folder for .eml files when no SMTP server is configured.")
     var mailDirectory: String = "mail-out"
+    @Option(name: .customLong("hold-threshold"),
+            help: "Ratings at or below are held (R3); one value for the installation (default 3).")
+    var holdThreshold: Int?
 
     func run() async throws {
         guard let role = AppConfig.Role(rawValue: role) else { throw ValidationError("--role must be all, web or worker") }
@@ -79,6 +82,10 @@ struct Serve: AsyncParsableCommand {
         config.secureCookies = !insecureCookies
         config.publicBaseURL = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         config.mailDirectory = mailDirectory
+        let threshold = holdThreshold
+            ?? ProcessInfo.processInfo.environment["REDRESS_HOLD_THRESHOLD"].flatMap(Int.init) ?? 3
+        guard (1...4).contains(threshold) else { throw ValidationError("--hold-threshold must be 1 to 4") }
+        config.holdThreshold = threshold
         config.adminToken = ProcessInfo.processInfo.environment["REDRESS_ADMIN_TOKEN"]
         let logger = makeLogger("redress")
         let clock: any WallClock = testClock ? AdjustableClock(start: Date()) : SystemWallClock()

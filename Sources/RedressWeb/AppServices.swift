@@ -42,7 +42,8 @@ public final class AppServices: Sendable {
         dispatcher = OutboxDispatcher(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
             mail: transport)
-        deadlineWorker.register(ReviewService(services: self).handlers())
+        let reviews = ReviewService(services: self)
+        deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
     }
 
     /// Admin token or shop API key → identity; nil for anything unknown or revoked.

@@ -121,3 +121,21 @@ struct ValidationTests {
         #expect(!StaffRole.viewer.canWrite && !StaffRole.viewer.canManageShop)
     }
 }
+
+@Suite("UTC days for the statistics")
+struct UTCDayTests {
+    @Test func matchesTheCalendarAcrossYears() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        var date = Date(timeIntervalSince1970: -86_400 * 800)
+        for _ in 0..<3_000 {
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let expected = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            #expect(UTCDay.string(date) == expected)
+            #expect(UTCDay.start(expected) == calendar.startOfDay(for: date))
+            date = date.addingTimeInterval(86_400 * 7.3)
+        }
+        #expect(UTCDay.string(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29")
+        #expect(UTCDay.start("2026-13-01") == nil)
+    }
+}

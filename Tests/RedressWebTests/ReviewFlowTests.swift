@@ -31,6 +31,10 @@ struct ReviewFlowTests {
             #expect(summary["inStandby"] as? Int == 0 && summary["count"] as? Int == 1)
             #expect((summary["distribution"] as? [String: Int])?["2"] == 1)
             try await s.expectCountersMatchRecount()
+            // It went through the set-based publishing pass, not the one-by-one fallback.
+            let metrics = s.app.services.metrics.render()
+            #expect(metrics.contains(#"redress_timed_work_total{kind="review.publish",outcome="done"} 1"#))
+            #expect(!metrics.contains("batch_failed"))
         }
     }
 

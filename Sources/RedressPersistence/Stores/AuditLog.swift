@@ -42,11 +42,28 @@ public struct AuditLog: Sendable {
         shop: ShopID?, actor: AuditActor, action: String, subjectType: String, subjectId: String,
         before: [String: String]? = nil, after: [String: String]? = nil, now: Date, on sql: any SQLDatabase
     ) async throws {
-        let entry = AuditEntry(
+        let entry = Self.entry(shop: shop, actor: actor, action: action, subjectType: subjectType, subjectId: subjectId,
+                               before: before, after: after, now: now)
+        try await sql.insert(into: "audit_log").record(entry).run()
+    }
+
+    /// Appends several entries in one statement (bulk timed work).
+    public func append(_ entries: [AuditEntry], on sql: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: entries.count, by: 500) {
+            var insert = sql.insert(into: "audit_log")
+            for entry in entries[chunk..<min(chunk + 500, entries.count)] { insert = try insert.record(entry) }
+            try await insert.run()
+        }
+    }
+
+    public static func entry(
+        shop: ShopID?, actor: AuditActor, action: String, subjectType: String, subjectId: String,
+        before: [String: String]? = nil, after: [String: String]? = nil, now: Date
+    ) -> AuditEntry {
+        AuditEntry(
             id: SecureToken.id("aud"), shopId: shop?.rawValue, at: now, actorType: actor.type, actorId: actor.id,
             action: action, subjectType: subjectType, subjectId: subjectId,
-            beforeState: before.map(Self.json), afterState: after.map(Self.json))
-        try await sql.insert(into: "audit_log").record(entry).run()
+            beforeState: before.map(json), afterState: after.map(json))
     }
 
     public func entries(shop: ShopID, subjectId: String? = nil, limit: Int = 200, on sql: any SQLDatabase)

@@ -75,6 +75,16 @@ public struct DeadlineStore: Sendable {
             .returning("id").all().isEmpty
     }
 
+    /// Marks several claimed rows done in one statement; returns the ids that were still this owner's.
+    public func completeAll(_ ids: [String], owner: String, now: Date, on sql: any SQLDatabase) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await sql.update("deadlines").set("done_at", to: now).set("lease_until", to: SQLLiteral.null)
+            .where("id", .in, SQLBind.group(ids)).where("lease_owner", .equal, owner)
+            .where("done_at", .is, SQLLiteral.null)
+            .returning("id").all()
+        return Set(try rows.map { try $0.decode(column: "id", as: String.self) })
+    }
+
     /// Releases claimed work after a failure so it runs again at `retryAt`.
     public func release(_ id: String, owner: String, error: String, retryAt: Date, on sql: any SQLDatabase)
         async throws

@@ -86,6 +86,19 @@ public struct OrderStore: Sendable {
             .first()?.decodeRecord(OrderRecord.self)
     }
 
+    /// The e-mail address and language of several orders, by id.
+    public func contacts(ids: [String], on sql: any SQLDatabase) async throws -> [String: (email: String, locale: String)] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [String: (email: String, locale: String)] = [:]
+        for row in try await sql.select().columns("id", "email", "locale").from("orders")
+            .where("id", .in, SQLBind.group(ids)).all()
+        {
+            result[try row.decode(column: "id", as: String.self)] = (
+                try row.decode(column: "email", as: String.self), try row.decode(column: "locale", as: String.self))
+        }
+        return result
+    }
+
     public func items(orderId: String, on sql: any SQLDatabase) async throws -> [OrderItemRecord] {
         try await sql.select().columns("*").from("order_items").where("order_id", .equal, orderId).orderBy("id")
             .all().map { try $0.decodeRecord(OrderItemRecord.self) }
@@ -133,6 +146,23 @@ public struct CustomerLinkStore: Sendable {
                     SQLBind(purpose), SQLBind(now), SQLBind(expiresAt))
             .run()
         return (token, link)
+    }
+
+    /// Issues one link per order in one statement; returns the tokens in the order of `orderIds`.
+    public func issue(shop: [String], orderIds: [String], purpose: String, now: Date, expiresAt: Date,
+                      on sql: any SQLDatabase) async throws -> [String] {
+        let tokens = orderIds.map { _ in SecureToken.make(bytes: 32) }
+        for chunk in stride(from: 0, to: orderIds.count, by: 500) {
+            var insert = sql.insert(into: "customer_links")
+                .columns("id", "shop_id", "order_id", "token_hash", "purpose", "created_at", "expires_at")
+            for index in chunk..<min(chunk + 500, orderIds.count) {
+                insert = insert.values(
+                    SQLBind(SecureToken.id("lnk")), SQLBind(shop[index]), SQLBind(orderIds[index]),
+                    SQLBind(SecretHash.of(tokens[index])), SQLBind(purpose), SQLBind(now), SQLBind(expiresAt))
+            }
+            try await insert.run()
+        }
+        return tokens
     }
 
     /// The live link for a token, or nil when it is unknown or expired.

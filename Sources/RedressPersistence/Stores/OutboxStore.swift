@@ -45,6 +45,35 @@ public struct OutboxStore: Sendable {
         return id
     }
 
+    /// One message to enqueue in bulk.
+    public struct NewMessage: Sendable {
+        public var channel: String
+        public var kind: String
+        public var payload: String
+        public var shop: ShopID?
+
+        public init(channel: String, kind: String, payload: String, shop: ShopID?) {
+            self.channel = channel
+            self.kind = kind
+            self.payload = payload
+            self.shop = shop
+        }
+    }
+
+    /// Adds several messages in the caller's transaction, in one statement per 500.
+    public func enqueue(_ messages: [NewMessage], now: Date, on sql: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: messages.count, by: 500) {
+            var insert = sql.insert(into: "outbox")
+                .columns("id", "shop_id", "channel", "kind", "payload", "created_at", "next_attempt_at", "attempts")
+            for message in messages[chunk..<min(chunk + 500, messages.count)] {
+                insert = insert.values(
+                    SQLBind(SecureToken.id("msg")), SQLBind(message.shop?.rawValue), SQLBind(message.channel),
+                    SQLBind(message.kind), SQLBind(message.payload), SQLBind(now), SQLBind(now), SQLBind(0))
+            }
+            try await insert.run()
+        }
+    }
+
     public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: any SQLDatabase)
         async throws -> [OutboxMessage]
     {

@@ -17,48 +17,85 @@ public struct ReviewStatsStore: Sendable {
         public static let allDays = "all"
     }
 
+    /// One change of one counter.
+    public struct Delta: Sendable, Equatable {
+        public var shop: String
+        public var day: String
+        public var metric: String
+        public var count: Int
+
+        public init(shop: String, day: String, metric: String, count: Int) {
+            self.shop = shop
+            self.day = day
+            self.metric = metric
+            self.count = count
+        }
+    }
+
     public func add(_ delta: Int, metric: String, day: String, shop: ShopID, on sql: any SQLDatabase) async throws {
-        guard delta != 0 else { return }
-        try await sql.insert(into: "review_daily_counts")
-            .columns("shop_id", "day", "metric", "count")
-            .values(SQLBind(shop.rawValue), SQLBind(day), SQLBind(metric), SQLBind(delta))
+        try await apply([Delta(shop: shop.rawValue, day: day, metric: metric, count: delta)], on: sql)
+    }
+
+    /// Adds the deltas (summed per counter first) in one statement.
+    public func apply(_ deltas: [Delta], on sql: any SQLDatabase) async throws {
+        var summed: [String: Delta] = [:]
+        var order: [String] = []
+        for delta in deltas {
+            let key = "\(delta.shop)|\(delta.day)|\(delta.metric)"
+            if summed[key] == nil { order.append(key) }
+            summed[key, default: Delta(shop: delta.shop, day: delta.day, metric: delta.metric, count: 0)].count += delta.count
+        }
+        let rows = order.compactMap { summed[$0] }.filter { $0.count != 0 }
+        guard !rows.isEmpty else { return }
+        var insert = sql.insert(into: "review_daily_counts").columns("shop_id", "day", "metric", "count")
+        for row in rows {
+            insert = insert.values(SQLBind(row.shop), SQLBind(row.day), SQLBind(row.metric), SQLBind(row.count))
+        }
+        try await insert
             .onConflict(with: ["shop_id", "day", "metric"]) {
                 $0.set("count", to: SQLRaw("review_daily_counts.count + excluded.count"))
             }
             .run()
     }
 
-    /// Brings the counters from `before` to `after` (nil = the review did not exist) and returns `after` with its
-    /// counted day and rating recorded.
-    public func track(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws -> ReviewRecord {
-        var after = after
-        let shop = ShopID(after.shopId)
-        if let day = before?.statsDay, let rating = before?.statsRating {
-            try await add(-1, metric: Metric.published(rating), day: day, shop: shop, on: sql)
+    /// How the counters move when a review goes from `before` (nil: it did not exist) to `after`. A review counts
+    /// in the distribution while published, with its current rating, on its submission day.
+    public static func deltas(before: ReviewRecord?, after: ReviewRecord) -> [Delta] {
+        var deltas: [Delta] = []
+        let shop = after.shopId
+        if let rating = before?.statsRating {
+            deltas.append(Delta(shop: shop, day: before?.statsDay ?? ReviewRecord.statsDay(after.submittedAt),
+                                metric: Metric.published(rating), count: -1))
         }
         if after.reviewStatus == .published {
-            after.statsDay = ReviewRecord.statsDay(after.submittedAt)
-            after.statsRating = after.rating
-            try await add(1, metric: Metric.published(after.rating), day: after.statsDay!, shop: shop, on: sql)
-        } else {
-            after.statsDay = nil
-            after.statsRating = nil
+            deltas.append(Delta(shop: shop, day: ReviewRecord.statsDay(after.submittedAt),
+                                metric: Metric.published(after.rating), count: 1))
         }
         let wasStandby = before?.reviewStatus == .standby
         let isStandby = after.reviewStatus == .standby
         if wasStandby != isStandby {
-            try await add(isStandby ? 1 : -1, metric: Metric.standby, day: Metric.allDays, shop: shop, on: sql)
+            deltas.append(Delta(shop: shop, day: Metric.allDays, metric: Metric.standby, count: isStandby ? 1 : -1))
         }
         if before?.changedAfterDialogAt == nil, let changed = after.changedAfterDialogAt {
-            try await add(1, metric: Metric.changedAfterDialog, day: ReviewRecord.statsDay(changed), shop: shop, on: sql)
+            deltas.append(Delta(shop: shop, day: ReviewRecord.statsDay(changed), metric: Metric.changedAfterDialog,
+                                count: 1))
         }
         if before?.withdrawnAt == nil, let withdrawn = after.withdrawnAt {
             let day = ReviewRecord.statsDay(withdrawn)
-            try await add(1, metric: Metric.withdrawn, day: day, shop: shop, on: sql)
+            deltas.append(Delta(shop: shop, day: day, metric: Metric.withdrawn, count: 1))
             if after.withdrawReason == WithdrawalReason.compensated.rawValue {
-                try await add(1, metric: Metric.withdrawnCompensated, day: day, shop: shop, on: sql)
+                deltas.append(Delta(shop: shop, day: day, metric: Metric.withdrawnCompensated, count: 1))
             }
         }
+        return deltas
+    }
+
+    /// Brings the counters from `before` to `after` and returns `after` with what it is counted as recorded.
+    public func track(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws -> ReviewRecord {
+        var after = after
+        try await apply(Self.deltas(before: before, after: after), on: sql)
+        after.statsDay = ReviewRecord.statsDay(after.submittedAt)
+        after.statsRating = after.reviewStatus == .published ? after.rating : nil
         return after
     }
 
@@ -121,11 +158,5 @@ public struct ReviewStatsStore: Sendable {
                 "withdrawn_at >= \(bind: startOfDay(sinceDay) ?? since) AND withdraw_reason = 'compensated'"))
     }
 
-    private func startOfDay(_ day: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: day)
-    }
+    private func startOfDay(_ day: String) -> Date? { UTCDay.start(day) }
 }

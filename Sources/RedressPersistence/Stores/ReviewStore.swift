@@ -65,13 +65,7 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     }
 
     /// The UTC day a review counts on in the statistics (its submission day).
-    public static func statsDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
+    public static func statsDay(_ date: Date) -> String { UTCDay.string(date) }
 
     public init(
         id: String, shopId: String, orderId: String, orderExternalId: String, customerName: String, locale: String,
@@ -150,6 +144,21 @@ public struct ReviewStore: Sendable {
     public func versions(reviewId: String, on sql: any SQLDatabase) async throws -> [ReviewVersionRecord] {
         try await sql.select().columns("*").from("review_versions").where("review_id", .equal, reviewId)
             .orderBy("number").all().map { try $0.decodeRecord(ReviewVersionRecord.self) }
+    }
+
+    /// Publishes, in one statement, those of the given held reviews whose hold has ended (R5, R6): the
+    /// `deadlineReached` rule of `ReviewLifecycle` evaluated by the database, so that a concurrent change (a withdrawal,
+    /// an early publication, a dialog that moved the date) excludes the row atomically. Returns the rows as they are
+    /// now.
+    public func publishDue(ids: [String], now: Date, on sql: any SQLDatabase) async throws -> [ReviewRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("""
+            UPDATE reviews SET status = 'published', publish_at = NULL, published_at = \(bind: now),
+                published_via = CASE WHEN dialog_state = 'none' THEN 'day7' ELSE 'day14' END,
+                stats_rating = rating, version = version + 1
+            WHERE id IN \(SQLBind.group(ids)) AND status = 'standby' AND publish_at <= \(bind: now)
+            RETURNING *
+            """).all().map { try $0.decodeRecord(ReviewRecord.self) }
     }
 
     /// Writes every mutable column if the row is still at `review.version`; bumps the version.

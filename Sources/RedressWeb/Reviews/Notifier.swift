@@ -86,12 +86,8 @@ struct Notifier: Sendable {
     static let linkLabel = ["pl": "Otwórz", "en": "Open", "es": "Abrir", "el": "Άνοιγμα"]
 
     func date(_ date: Date, locale: String, timeZone: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: locale)
-        formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        formatter.dateStyle = .long
-        formatter.timeStyle = .short
-        return formatter.string(from: date)
+        date.formatted(Date.FormatStyle(date: .long, time: .shortened, locale: Locale(identifier: locale),
+                                        timeZone: TimeZone(identifier: timeZone) ?? .gmt))
     }
 
     func message(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date?, link: String?) -> MailMessage {

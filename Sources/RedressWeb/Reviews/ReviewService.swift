@@ -82,7 +82,7 @@ struct ReviewService: Sendable {
         try await orders.setDelivered(order.id, at: at, on: tx)
         order.deliveredAt = at
         try await services.audit.append(shop: shop.shopID, actor: actor, action: "order.delivered", subjectType: "order",
-                                        subjectId: order.id, after: ["deliveredAt": ISO8601DateFormatter().string(from: at)],
+                                        subjectId: order.id, after: ["deliveredAt": at.formatted(.iso8601)],
                                         now: now, on: tx)
         try await scheduleInvitation(order, deliveredAt: at, shop: shop, now: now, on: tx)
         return order
@@ -136,6 +136,55 @@ struct ReviewService: Sendable {
             Work.publishReview: { context in try await self.publishAtDeadline(context) },
             Work.remindShop: { context in try await self.remindShop(context) },
         ]
+    }
+
+    func batchHandlers() -> [String: TimedWorkBatchHandler] {
+        [Work.publishReview: { works, now, tx in try await self.publishDue(works, now: now, on: tx) }]
+    }
+
+    /// The set-based form of `publishAtDeadline` for many due reviews at once: one update, one counter statement,
+    /// one audit insert, one link insert and one outbox insert per batch. Reviews it does not publish (withdrawn,
+    /// published early, moved to day 14) are left to the one-by-one handler.
+    private func publishDue(_ works: [DueWork], now: Date, on tx: any SQLDatabase) async throws -> Set<String> {
+        let published = try await reviews.publishDue(ids: works.map(\.subjectId), now: now, on: tx)
+        guard !published.isEmpty else { return [] }
+        var deltas: [ReviewStatsStore.Delta] = []
+        var entries: [AuditEntry] = []
+        for review in published {
+            var before = review
+            before.status = ReviewStatus.standby.rawValue
+            before.statsRating = nil
+            before.version -= 1
+            deltas += ReviewStatsStore.deltas(before: before, after: review)
+            entries.append(AuditLog.entry(
+                shop: ShopID(review.shopId), actor: .system, action: "review.published", subjectType: "review",
+                subjectId: review.id, before: Self.auditState(before), after: Self.auditState(review), now: now))
+        }
+        try await stats.apply(deltas, on: tx)
+        try await services.audit.append(entries, on: tx)
+        // "Your review is published", each with a fresh link to the case page.
+        let orderRows = try await orders.contacts(ids: published.map(\.orderId), on: tx)
+        var shops: [String: ShopRecord] = [:]
+        for shopId in Set(published.map(\.shopId)) { shops[shopId] = try await shop(ShopID(shopId), on: tx) }
+        let mailed = published.filter { orderRows[$0.orderId] != nil && shops[$0.shopId] != nil }
+        var messages: [OutboxStore.NewMessage] = []
+        for (shopId, group) in Dictionary(grouping: mailed, by: \.shopId) {
+            let shop = shops[shopId]!
+            let tokens = try await links.issue(
+                shop: group.map(\.shopId), orderIds: group.map(\.orderId), purpose: "case", now: now,
+                expiresAt: policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop)), on: tx)
+            for (review, token) in zip(group, tokens) {
+                let contact = orderRows[review.orderId]!
+                let mail = notifier.message(.reviewPublished, to: [contact.email], locale: contact.locale, shop: shop,
+                                            date: nil, link: link("c", token: token))
+                messages.append(.init(channel: OutboxChannel.email, kind: Notifier.Event.reviewPublished.rawValue,
+                                      payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self),
+                                      shop: shop.shopID))
+            }
+        }
+        try await services.outbox.enqueue(messages, now: now, on: tx)
+        let byReview = Dictionary(grouping: works, by: \.subjectId)
+        return Set(published.flatMap { byReview[$0.id]?.map(\.id) ?? [] })
     }
 
     private func sendInvitation(_ context: TimedWorkContext, reminder: Bool) async throws -> TimedWorkOutcome {
@@ -227,7 +276,7 @@ struct ReviewService: Sendable {
         var state = ["status": review.status, "rating": String(review.rating), "dialog": review.dialogState,
                      "version": String(review.currentVersion)]
         if let outcome = review.dialogOutcome { state["outcome"] = outcome }
-        if let publishAt = review.publishAt { state["publishAt"] = ISO8601DateFormatter().string(from: publishAt) }
+        if let publishAt = review.publishAt { state["publishAt"] = publishAt.formatted(.iso8601) }
         return state
     }
 

@@ -121,6 +121,11 @@ public struct DemoSeeder: Sendable {
         // Published early by the customer.
         _ = try await review(7, 3, "OK", "Average mug, arrived on time.")
         _ = try await reviews.publishNow(token: tokens[7])
+        // Reported by the shop and removed by platform moderation with a statement of reasons (R12).
+        let abusive = try await review(11, 1, "Scam", "The packer, Mr. John Doe of 12 Main St, is a thief.")
+        _ = try await reviews.shopReport(reviewId: abusive.id, reason: "Names and addresses an employee.", by: agent)
+        _ = try await reviews.moderate(reviewId: abusive.id, decision: .remove,
+                                       reason: "The review names a private person and their home address.")
         try await story.runDueWork()
 
         // Two days ago: held reviews still in standby, one with an open dialog waiting for the shop.
