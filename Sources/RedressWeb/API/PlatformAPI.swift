@@ -50,10 +50,7 @@ struct PlatformAPI {
         var after: String?
     }
 
-    struct Page<Item: Encodable>: Encodable {
-        var items: [Item]
-        var nextCursor: String?
-    }
+    typealias Page = APIPage
 
     func register(on router: Router<AppContext>) {
         router.api(.post, "/api/v1/admin/shops", catalog: catalog, summary: "Create a shop and its first API key",

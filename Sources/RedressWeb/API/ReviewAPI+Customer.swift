@@ -63,8 +63,7 @@ extension ReviewAPI {
                 submittedAt: record.submittedAt, publishAt: record.publishAt, publishedAt: record.publishedAt,
                 editWindowEndsAt: record.editWindowEndsAt, changedAfterDialog: record.changedAfterDialogAt != nil,
                 versions: versions.map(ReviewDTO.Version.init),
-                reply: record.replyBody.map { ReviewDTO.Reply(body: $0, repliedAt: record.replyAt ?? record.submittedAt,
-                                                              editableUntil: nil) },
+                reply: ReviewDTO.Reply.of(record, forShop: false),
                 removalReason: record.removalReason, appealed: record.appealAt != nil)
             if let found = try await DialogStore().find(reviewId: record.id, on: sql) {
                 let messages = try await DialogStore().messages(dialogId: found.id, includeInternal: false, on: sql)

@@ -8,6 +8,14 @@ enum ReviewDTO {
         var body: String
         var repliedAt: Date
         var editableUntil: Date?
+
+        /// The shop's public reply of a review, if any; `editableUntil` only for the shop's own view.
+        static func of(_ review: ReviewRecord, forShop: Bool) -> Reply? {
+            review.replyBody.map {
+                Reply(body: $0, repliedAt: review.replyAt ?? review.submittedAt,
+                      editableUntil: forShop ? review.replyEditableUntil : nil)
+            }
+        }
     }
 
     struct Version: Encodable {
@@ -79,8 +87,7 @@ enum ReviewDTO {
             changedAfterDialogAt = review.changedAfterDialogAt
             withdrawnAt = review.withdrawnAt
             withdrawReason = review.withdrawReason
-            reply = review.replyBody.map { Reply(body: $0, repliedAt: review.replyAt ?? review.submittedAt,
-                                                 editableUntil: review.replyEditableUntil) }
+            reply = Reply.of(review, forShop: true)
             currentVersion = review.currentVersion
             self.versions = versions?.map(Version.init)
             version = review.version
@@ -112,7 +119,7 @@ enum ReviewDTO {
             changedAfterDialog = review.changedAfterDialogAt != nil
             changedAfterDialogAt = review.changedAfterDialogAt
             self.original = original.map(Version.init)
-            reply = review.replyBody.map { Reply(body: $0, repliedAt: review.replyAt ?? review.submittedAt, editableUntil: nil) }
+            reply = Reply.of(review, forShop: false)
         }
 
         static func shortName(_ name: String) -> String {
@@ -181,8 +188,11 @@ enum ReviewDTO {
         }
     }
 
-    struct Page<Item: Encodable>: Encodable {
-        var items: [Item]
-        var nextCursor: String?
-    }
+    typealias Page = APIPage
+}
+
+/// A page of a list, as every list of the API answers (`{"items": [...], "nextCursor": ...}`).
+struct APIPage<Item: Encodable>: Encodable {
+    var items: [Item]
+    var nextCursor: String?
 }
