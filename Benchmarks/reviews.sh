@@ -13,12 +13,21 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 swift build -c release --product redress >/dev/null
 swift build -c release --product RedressBench >/dev/null
 bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/redress-bench.XXXXXX)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# BENCH_DIR keeps the generated database for another run (it is reused when it exists).
+work=${BENCH_DIR:-$(mktemp -d /tmp/redress-bench.XXXXXX)}
+mkdir -p "$work"
+server=
+trap 'kill $server 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"' EXIT
 db="sqlite:$work/bench.sqlite"
 
-echo "== generating $reviews reviews, $dialogs open dialogs, $due due"
-"$bin/RedressBench" generate "$db" "$reviews" "$dialogs" "$due" | tee "$work/generate.log"
+if [ ! -f "$work/generate.log" ]; then
+  echo "== generating $reviews reviews, $dialogs open dialogs, $due due"
+  "$bin/RedressBench" generate "$db" "$reviews" "$dialogs" "$due" | tee "$work/generate.log"
+  cp "$work/bench.sqlite" "$work/before-pass.sqlite"
+else
+  echo "== reusing $work"
+  cp "$work/before-pass.sqlite" "$work/bench.sqlite"; rm -f "$work/bench.sqlite-wal" "$work/bench.sqlite-shm"
+fi
 slug=$(sed -n 's/^slug=//p' "$work/generate.log")
 key=$(sed -n 's/^apiKey=//p' "$work/generate.log")
 ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
@@ -29,9 +38,10 @@ server=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 
 run() {
-  echo "== $1"
+  echo "== $1 (wrk -t2 -c16 and -t1 -c1, ${seconds}s each)"
   shift
-  wrk -t2 -c16 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|75|90|99)%|Non-2xx" || true
+  wrk -t2 -c16 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" || true
+  wrk -t1 -c1 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  one connection: /' || true
 }
 run "GET /api/v1/public/shops/$slug/summary" "http://127.0.0.1:$port/api/v1/public/shops/$slug/summary"
 run "GET /api/v1/reviews?stars=1" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/reviews?stars=1"

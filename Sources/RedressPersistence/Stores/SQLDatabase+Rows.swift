@@ -4,7 +4,33 @@ import SQLKit
 extension SQLRow {
     /// Decodes a row whose columns are the snake_case names of `T`'s properties.
     func decodeRecord<T: Decodable>(_ type: T.Type) throws -> T {
-        try decode(model: type, keyDecodingStrategy: .convertFromSnakeCase)
+        try decode(model: type, keyDecodingStrategy: SnakeCaseColumns.strategy)
+    }
+}
+
+/// camelCase property → snake_case column, converted once per name and remembered: the conversion itself showed up
+/// as the hottest function when decoding lists of wide rows.
+enum SnakeCaseColumns {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: String] = [:]
+
+    static let strategy = SQLRowDecoder.KeyDecodingStrategy.custom { path in
+        SomeCodingKey(stringValue: column(for: path.last!.stringValue))
+    }
+
+    static func column(for property: String) -> String {
+        if let known = lock.withLock({ cache[property] }) { return known }
+        var result = ""
+        for character in property {
+            if character.isUppercase {
+                result.append("_")
+                result.append(contentsOf: character.lowercased())
+            } else {
+                result.append(character)
+            }
+        }
+        lock.withLock { cache[property] = result }
+        return result
     }
 }
 
