@@ -150,6 +150,8 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
         }
         try await stats.add(finalStandby, metric: ReviewStatsStore.Metric.standby, day: ReviewStatsStore.Metric.allDays,
                             shop: ShopID(shop), on: tx)
+        try await stats.add(dialogs, metric: ReviewStatsStore.Metric.openDialogs, day: ReviewStatsStore.Metric.allDays,
+                            shop: ShopID(shop), on: tx)
     }
     if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
     say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")

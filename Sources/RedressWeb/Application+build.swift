@@ -41,18 +41,22 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         && services.config.publicBaseURL.hasPrefix("https://")))
     router.add(middleware: ErrorMiddleware(pages: pages))
     router.add(middleware: IdentityMiddleware(services: services))
-    if let resources = Bundle.module.resourceURL?.appendingPathComponent("Public").path {
-        router.add(middleware: FileMiddleware(resources, urlBasePath: "/static",
-                                              cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])])))
-    }
+    // bundleURL, not resourceURL: Foundation on Linux takes a "Resources" subfolder for the resources when one exists.
+    let resources = Bundle.module.bundleURL.appendingPathComponent("Public").path
+    router.add(middleware: FileMiddleware(resources, urlBasePath: "/static",
+                                          cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])])))
 
     ServiceRoutes(services: services, catalog: catalog).register(on: router)
     if services.config.role.runsWeb {
         let platform = PlatformAPI(services: services, catalog: catalog)
         platform.register(on: router)
-        ReviewAPI(services: services, catalog: catalog).register(on: router)
+        let reviewAPI = ReviewAPI(services: services, catalog: catalog)
+        reviewAPI.register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         PanelPages(services: services, pages: pages, platform: platform).register(on: router)
+        MediationPages(services: services, pages: pages, api: reviewAPI).register(on: router)
+        CustomerPages(services: services, pages: pages, api: reviewAPI).register(on: router)
+        ProfilePage(services: services, pages: pages, api: reviewAPI).register(on: router)
     }
     return RedressApplication(services: services, router: router, catalog: catalog)
 }

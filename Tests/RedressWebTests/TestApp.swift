@@ -107,7 +107,7 @@ extension TestClientProtocol {
             body: ByteBuffer(string: "_csrf=\(csrfCookie)&email=\(email.formEncoded)&password=\(password.formEncoded)"))
         #expect(response.status == .seeOther, "sign-in of \(email): \(response.status)")
         let session = try #require(cookieValue(response, "redress_session"))
-        let panel = try await execute(uri: "/panel", method: .get, headers: [.cookie: "redress_session=\(session)"])
+        let panel = try await execute(uri: "/panel/dialogs", method: .get, headers: [.cookie: "redress_session=\(session)"])
         let csrf = try #require(hiddenCSRF(in: panel.text))
         return StaffBrowser(cookie: "redress_session=\(session)", csrf: csrf)
     }

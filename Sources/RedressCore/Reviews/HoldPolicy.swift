@@ -100,6 +100,20 @@ public struct HoldPolicy: Sendable, Equatable {
                     + "aby sklep mógł wyjaśnić sprawę z klientem; jeśli sklep rozpocznie rozmowę, opinia zostaje "
                     + "opublikowana najpóźniej po \(hardCapDays) dniach. Tylko autor może zmienić lub wycofać opinię. "
                     + "Statystyki obejmują ostatnie \(statisticsMonths) miesięcy.")
+        case "es":
+            return ("Solo pueden opinar los clientes que compraron en esta tienda: cada uno recibe un enlace personal "
+                    + "para su pedido. Un pedido, una opinión.",
+                    "Las opiniones con \(threshold) estrellas o menos se retienen como máximo \(shopWindowDays) días "
+                    + "para que la tienda hable con el cliente; si la tienda abre una conversación, la opinión se publica "
+                    + "como tarde a los \(hardCapDays) días. Solo el autor puede cambiarla o retirarla. Las estadísticas "
+                    + "cubren los últimos \(statisticsMonths) meses.")
+        case "el":
+            return ("Κριτική μπορούν να γράψουν μόνο πελάτες που αγόρασαν από το κατάστημα: ο καθένας λαμβάνει "
+                    + "προσωπικό σύνδεσμο για την παραγγελία του. Μία παραγγελία, μία κριτική.",
+                    "Οι κριτικές με \(threshold) αστέρια ή λιγότερα κρατούνται το πολύ \(shopWindowDays) ημέρες ώστε το "
+                    + "κατάστημα να μιλήσει με τον πελάτη· αν το κατάστημα ανοίξει συζήτηση, η κριτική δημοσιεύεται το "
+                    + "αργότερο σε \(hardCapDays) ημέρες. Μόνο ο συντάκτης μπορεί να την αλλάξει ή να την αποσύρει. Τα "
+                    + "στατιστικά καλύπτουν τους τελευταίους \(statisticsMonths) μήνες.")
         default:
             return ("Only customers who ordered from this shop can write a review: each gets a personal link for "
                     + "their order. One order, one review.",

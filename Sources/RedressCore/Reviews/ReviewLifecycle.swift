@@ -147,10 +147,11 @@ public struct ReviewLifecycle: Sendable {
         return next
     }
 
+    /// The customer's word: the outcome is `resolved` and the edit window opens. The dialog itself stays as it is;
+    /// the shop's "Confirm and close" moves it to the archive, keeping the outcome.
     private func resolved(_ facts: ReviewFacts, now: Date) -> ReviewFacts {
         var next = facts
         next.dialogOutcome = .resolved
-        next.dialog = .closed
         next.resolvedAt = now
         next.editWindowEndsAt = policy.editWindowEnds(resolvedAt: now, timeZone: timeZone)
         return next

@@ -6,6 +6,7 @@ enum RedressMigrations {
     static let all: [any Migration] = [
         CreatePlatform(),
         CreateReviews(),
+        AddSubmissionKeys(),
     ]
 }
 
@@ -118,5 +119,19 @@ struct CreatePlatform: AsyncMigration {
                       "installation"] {
             try await database.schema(table).delete()
         }
+    }
+}
+
+/// One-time form keys on dialog messages, so a double submission creates one message (issue 5).
+struct AddSubmissionKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("dialog_messages").field("submission_key", .string).update()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "dialog_messages_submission").on("dialog_messages").column("submission_key")
+            .unique().run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("dialog_messages").deleteField("submission_key").update()
     }
 }

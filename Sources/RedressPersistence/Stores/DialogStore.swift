@@ -30,9 +30,12 @@ public struct DialogMessageRecord: Codable, Sendable, Equatable {
     public var isInternal: Bool
     public var incentiveWarning: Bool
     public var createdAt: Date
+    /// The one-time key of the form that sent it; a second submission of the same form fails by constraint.
+    public var submissionKey: String?
 
     public init(
-        id: String, dialogId: String, shopId: String, author: String, staffId: String?, staffName: String?, body: String, isInternal: Bool, incentiveWarning: Bool, createdAt: Date
+        id: String, dialogId: String, shopId: String, author: String, staffId: String?, staffName: String?,
+        body: String, isInternal: Bool, incentiveWarning: Bool, createdAt: Date, submissionKey: String? = nil
     ) {
         self.id = id
         self.dialogId = dialogId
@@ -44,6 +47,7 @@ public struct DialogMessageRecord: Codable, Sendable, Equatable {
         self.isInternal = isInternal
         self.incentiveWarning = incentiveWarning
         self.createdAt = createdAt
+        self.submissionKey = submissionKey
     }
 }
 
@@ -118,7 +122,8 @@ public struct AbuseReportRecord: Codable, Sendable, Equatable {
     public var decidedAt: Date?
 
     public init(
-        id: String, shopId: String, reviewId: String, party: String, reason: String, createdAt: Date, state: String, decision: String?, decisionReason: String?, decidedAt: Date?
+        id: String, shopId: String, reviewId: String, party: String, reason: String, createdAt: Date, state: String,
+        decision: String?, decisionReason: String?, decidedAt: Date?
     ) {
         self.id = id
         self.shopId = shopId

@@ -60,7 +60,8 @@ public struct ReviewQueries: Sendable {
     }
 
     public struct DialogRow: Codable, Sendable, Equatable {
-        public var dialogId: String
+        /// Nil for a held review that has no dialog yet (in the panel's inbox only).
+        public var dialogId: String?
         public var reviewId: String
         public var customerName: String
         public var orderExternalId: String
@@ -75,9 +76,10 @@ public struct ReviewQueries: Sendable {
         public var lastMessageAt: Date
     }
 
-    /// Open or closed dialogs with the review's facts, newest review first.
-    public func dialogs(shop: ShopID, state: String, filter: Filter, on sql: any SQLDatabase) async throws
-        -> Page<DialogRow>
+    /// Open or closed dialogs with the review's facts, newest review first. With `awaitingSince`, the open list also
+    /// holds the held reviews whose shop window is still open and which have no dialog yet: the shop's to-do list.
+    public func dialogs(shop: ShopID, state: String, filter: Filter, awaitingSince now: Date? = nil,
+                        on sql: any SQLDatabase) async throws -> Page<DialogRow>
     {
         var query = sql.select()
             .column(SQLColumn("id", table: "dialogs"), as: "dialog_id")
@@ -91,12 +93,26 @@ public struct ReviewQueries: Sendable {
             .column(SQLColumn("rating", table: "reviews"), as: "stars")
             .column(SQLColumn("body", table: "reviews"))
             .column(SQLColumn("publish_at", table: "reviews"))
-            .column(SQLColumn("awaiting", table: "dialogs"))
-            .column(SQLColumn("last_message_at", table: "dialogs"))
-            .from("dialogs")
-            .join("reviews", on: SQLColumn("review_id", table: "dialogs"), .equal, SQLColumn("id", table: "reviews"))
-            .where(SQLColumn("shop_id", table: "dialogs"), .equal, SQLBind(shop.rawValue))
-            .where(SQLColumn("state", table: "dialogs"), .equal, SQLBind(state))
+            .column(SQLFunction("COALESCE", args: SQLColumn("awaiting", table: "dialogs"), SQLLiteral.string("shop")),
+                    as: "awaiting")
+            .column(SQLFunction("COALESCE", args: SQLColumn("last_message_at", table: "dialogs"),
+                                SQLColumn("submitted_at", table: "reviews")), as: "last_message_at")
+            .from("reviews")
+            .join("dialogs", method: SQLJoinMethod.left, on: SQLColumn("review_id", table: "dialogs"), .equal,
+                  SQLColumn("id", table: "reviews"))
+            .where(SQLColumn("shop_id", table: "reviews"), .equal, SQLBind(shop.rawValue))
+        if state == "open", let now {
+            query = query.where(group: { group in
+                group.where(SQLColumn("state", table: "dialogs"), .equal, SQLBind("open"))
+                    .orWhere(group: { awaiting in
+                        awaiting.where(SQLColumn("status", table: "reviews"), .equal, SQLBind("standby"))
+                            .where(SQLColumn("dialog_state", table: "reviews"), .equal, SQLBind("none"))
+                            .where(SQLColumn("shop_window_ends_at", table: "reviews"), .greaterThan, SQLBind(now))
+                    })
+            })
+        } else {
+            query = query.where(SQLColumn("state", table: "dialogs"), .equal, SQLBind(state))
+        }
         query = apply(filter, to: query, table: "reviews")
         let rows = try await query
             .orderBy(SQLColumn("submitted_at", table: "reviews"), SQLDirection.descending)

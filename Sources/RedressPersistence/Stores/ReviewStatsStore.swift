@@ -13,6 +13,8 @@ public struct ReviewStatsStore: Sendable {
         public static let withdrawn = "withdrawn"
         public static let withdrawnCompensated = "withdrawn_compensated"
         public static let standby = "standby"
+        /// Open mediation dialogs now, for the panel's header.
+        public static let openDialogs = "open_dialogs"
         /// Standby is a current count, not a per-day one.
         public static let allDays = "all"
     }
@@ -76,6 +78,11 @@ public struct ReviewStatsStore: Sendable {
         if wasStandby != isStandby {
             deltas.append(Delta(shop: shop, day: Metric.allDays, metric: Metric.standby, count: isStandby ? 1 : -1))
         }
+        let wasOpen = before?.dialogState == DialogState.open.rawValue
+        let isOpen = after.dialogState == DialogState.open.rawValue
+        if wasOpen != isOpen {
+            deltas.append(Delta(shop: shop, day: Metric.allDays, metric: Metric.openDialogs, count: isOpen ? 1 : -1))
+        }
         if before?.changedAfterDialogAt == nil, let changed = after.changedAfterDialogAt {
             deltas.append(Delta(shop: shop, day: ReviewRecord.statsDay(changed), metric: Metric.changedAfterDialog,
                                 count: 1))
@@ -105,6 +112,7 @@ public struct ReviewStatsStore: Sendable {
         public var changedAfterDialog: Int
         public var withdrawn: Int
         public var withdrawnAfterCompensation: Int
+        public var openDialogs: Int
 
         public var count: Int { distribution.values.reduce(0, +) }
         public var average: Double? {
@@ -130,7 +138,8 @@ public struct ReviewStatsStore: Sendable {
         return Summary(
             distribution: distribution, inStandby: totals[Metric.standby] ?? 0,
             changedAfterDialog: totals[Metric.changedAfterDialog] ?? 0, withdrawn: totals[Metric.withdrawn] ?? 0,
-            withdrawnAfterCompensation: totals[Metric.withdrawnCompensated] ?? 0)
+            withdrawnAfterCompensation: totals[Metric.withdrawnCompensated] ?? 0,
+            openDialogs: totals[Metric.openDialogs] ?? 0)
     }
 
     /// The same numbers counted from the review rows themselves, to check the counters.
@@ -155,7 +164,8 @@ public struct ReviewStatsStore: Sendable {
             changedAfterDialog: try await count("changed_after_dialog_at >= \(bind: startOfDay(sinceDay) ?? since)"),
             withdrawn: try await count("withdrawn_at >= \(bind: startOfDay(sinceDay) ?? since)"),
             withdrawnAfterCompensation: try await count(
-                "withdrawn_at >= \(bind: startOfDay(sinceDay) ?? since) AND withdraw_reason = 'compensated'"))
+                "withdrawn_at >= \(bind: startOfDay(sinceDay) ?? since) AND withdraw_reason = 'compensated'"),
+            openDialogs: try await count("dialog_state = 'open'"))
     }
 
     private func startOfDay(_ day: String) -> Date? { UTCDay.start(day) }

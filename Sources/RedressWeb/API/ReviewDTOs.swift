@@ -174,7 +174,7 @@ enum ReviewDTO {
         var awaiting: String
 
         init(_ row: ReviewQueries.DialogRow) {
-            dialogId = row.dialogId
+            dialogId = row.dialogId ?? ""
             reviewId = row.reviewId
             customerName = row.customerName
             orderExternalId = row.orderExternalId

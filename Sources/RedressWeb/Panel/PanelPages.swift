@@ -32,7 +32,7 @@ struct PanelPages {
 
     func register(on router: Router<AppContext>) {
         router.get("/") { _, _ in Response.seeOther( "/panel", status: .found) }
-        router.get("/panel") { _, context in
+        router.get("/panel/overview") { _, context in
             guard case .staff(let session) = context.identity else { return Response.seeOther( "/login") }
             let sql = services.database.sql
             let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count

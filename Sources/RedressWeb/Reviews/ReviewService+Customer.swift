@@ -215,13 +215,11 @@ extension ReviewService {
         return report
     }
 
-    /// Keeps the dialog row in step with the review's dialog facts.
+    /// Records the customer's resolution on the dialog row; an open dialog stays open until the shop closes it.
     func closeDialogRecord(reviewId: String, outcome: DialogOutcome, now: Date, on tx: any SQLDatabase) async throws {
         guard var dialog = try await dialogs.find(reviewId: reviewId, on: tx) else { return }
         if dialog.outcome == DialogOutcome.resolved.rawValue { return }
-        dialog.state = DialogState.closed.rawValue
         dialog.outcome = outcome.rawValue
-        dialog.closedAt = dialog.closedAt ?? now
         try await dialogs.save(dialog, on: tx)
     }
 }

@@ -69,8 +69,8 @@ extension ReviewService {
 
     /// A reply to the customer (e-mailed) or an internal note (never shown to the customer). R11: a message that
     /// looks like an offer for a review change is flagged, recorded and sent only as the staff decided.
-    func postShopMessage(dialogId: String, body: String, isInternal: Bool, expectedVersion: Int?, by actor: ShopActor)
-        async throws -> PostedMessage
+    func postShopMessage(dialogId: String, body: String, isInternal: Bool, expectedVersion: Int?,
+                         submissionKey: String? = nil, by actor: ShopActor) async throws -> PostedMessage
     {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
@@ -82,7 +82,8 @@ extension ReviewService {
             let message = DialogMessageRecord(
                 id: SecureToken.id("msg"), dialogId: dialog.id, shopId: actor.shop.rawValue, author: "shop",
                 staffId: actor.staffId, staffName: actor.name, body: body, isInternal: isInternal,
-                incentiveWarning: incentive, createdAt: now)
+                incentiveWarning: incentive, createdAt: now,
+                submissionKey: submissionKey.map { "\(actor.shop.rawValue):\($0.prefix(64))" })
             try await dialogs.addMessage(message, on: tx)
             if !isInternal {
                 dialog.awaiting = "customer"

@@ -13,9 +13,14 @@ struct Chrome: Sendable {
     var csrf: String = ""
     var flash: String?
     var canManage: Bool = false
+    var canWrite: Bool = false
+    var t: [String: String] = Localization("en").strings
+    var openCount: String = ""
+    var standbyCount: String = ""
+    var languages: [LanguageLink] = []
 
     static func plain(title: String, lang: String = "en", csrf: String = "") -> Chrome {
-        Chrome(title: title, lang: lang, csrf: csrf)
+        Chrome(title: title, lang: lang, csrf: csrf, t: Localization(lang).strings)
     }
 }
 
@@ -24,8 +29,8 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
     static func load() async throws -> PageRenderer {
-        guard let base = Bundle.module.resourceURL else { throw RendererError.missingTemplates }
-        let directory = base.appendingPathComponent("Templates").path
+        let directory = Bundle.module.bundleURL.appendingPathComponent("Templates").path
+        guard FileManager.default.fileExists(atPath: directory) else { throw RendererError.missingTemplates }
         return PageRenderer(library: try await MustacheLibrary(directory: directory))
     }
 

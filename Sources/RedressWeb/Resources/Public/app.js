@@ -14,3 +14,10 @@ document.querySelectorAll("textarea[maxlength]").forEach(function (area) {
   area.addEventListener("input", update);
   update();
 });
+// Whole table rows open their link; the link in the row stays the keyboard path.
+document.querySelectorAll("tr[data-href]").forEach(function (row) {
+  row.addEventListener("click", function (event) {
+    if (event.target.closest("a, button, input, select, textarea")) { return; }
+    window.location.href = row.getAttribute("data-href");
+  });
+});

@@ -1,0 +1,51 @@
+import Foundation
+
+/// The words of every page, per language (N2). Templates only ever print `{{t.key}}`; placeholders like `{shop}` are
+/// filled in Swift. Customer pages and the profile: pl, en, es, el. The panel: pl, en.
+struct Localization: Sendable {
+    static let customerLanguages = ["pl", "en", "es", "el"]
+    static let panelLanguages = ["pl", "en"]
+
+    let language: String
+    let strings: [String: String]
+
+    init(_ language: String) {
+        let chosen = Self.catalog[language] != nil ? language : "en"
+        self.language = chosen
+        // Missing keys fall back to English so a page never shows a raw key.
+        strings = Self.catalog["en"]!.merging(Self.catalog[chosen] ?? [:]) { $1 }
+    }
+
+    func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
+        var text = strings[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// The language for a customer: `?lang=`, then the order's language, then Accept-Language, then the fallback.
+    static func choose(query: String?, preferred: String?, acceptLanguage: String?, among: [String],
+                       fallback: String) -> String {
+        if let query, among.contains(query) { return query }
+        if let preferred, among.contains(preferred) { return preferred }
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let code = part.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let base = String(code.prefix(2))
+            if among.contains(base) { return base }
+        }
+        return among.contains(fallback) ? fallback : among[0]
+    }
+
+    func date(_ date: Date, timeZone: TimeZone) -> String {
+        date.formatted(Date.FormatStyle(date: .long, time: .shortened, locale: Locale(identifier: language),
+                                        timeZone: timeZone))
+    }
+
+    func day(_ date: Date, timeZone: TimeZone) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: Locale(identifier: language),
+                                        timeZone: timeZone))
+    }
+
+    func number(_ value: Double, digits: Int = 1) -> String {
+        value.formatted(.number.precision(.fractionLength(digits)).locale(Locale(identifier: language)))
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import RedressCore
+
+/// What a public or customer page's layout needs.
+struct PublicChrome: Sendable {
+    var title: String
+    var lang: String
+    var csrf: String
+    var t: [String: String]
+    /// Links to the same page in the other languages.
+    var languages: [LanguageLink]
+}
+
+struct LanguageLink: Sendable {
+    var code: String
+    var name: String
+    var href: String
+    var current: Bool
+}
+
+/// A field error for the form summary.
+struct FieldError: Sendable {
+    var field: String
+    var message: String
+}
+
+extension Localization {
+    static let names = ["pl": "Polski", "en": "English", "es": "Español", "el": "Ελληνικά"]
+
+    func languageLinks(path: String, among: [String]) -> [LanguageLink] {
+        among.map { LanguageLink(code: $0, name: Self.names[$0] ?? $0, href: "\(path)?lang=\($0)", current: $0 == language) }
+    }
+}
+
+extension CSRF {
+    /// The anonymous double-submit token for pages without a session (login, customer pages): the existing cookie's
+    /// value, or a new one to set.
+    static func anonymousToken(_ request: Request) -> (token: String, isNew: Bool) {
+        if let existing = request.cookies[SessionCookie.csrfName]?.value, existing.count >= 20 {
+            return (existing, false)
+        }
+        return (SecureToken.make(bytes: 24), true)
+    }
+
+    static func cookie(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: SessionCookie.csrfName, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+}
