@@ -79,8 +79,10 @@ struct Serve: AsyncParsableCommand {
         config.role = role
         config.testClock = testClock
         config.migrate = !noMigrate
-        config.secureCookies = !insecureCookies
         config.publicBaseURL = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        // Browsers drop `Secure` cookies sent over plain HTTP to 127.0.0.1; a loopback http:// address (the demo, tests)
+        // therefore gets cookies without the flag. Any other address keeps it unless --insecure-cookies says otherwise.
+        config.secureCookies = !insecureCookies && !AppConfig.isLoopbackHTTP(config.publicBaseURL)
         config.mailDirectory = mailDirectory
         let threshold = holdThreshold
             ?? ProcessInfo.processInfo.environment["REDRESS_HOLD_THRESHOLD"].flatMap(Int.init) ?? 3
@@ -88,7 +90,10 @@ struct Serve: AsyncParsableCommand {
         config.holdThreshold = threshold
         config.adminToken = ProcessInfo.processInfo.environment["REDRESS_ADMIN_TOKEN"]
         let logger = makeLogger("redress")
-        let clock: any WallClock = testClock ? AdjustableClock(start: Date()) : SystemWallClock()
+        // The test clock starts on a whole second, so moving it by whole days lands exactly on day-based deadlines.
+        let clock: any WallClock = testClock
+            ? AdjustableClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+            : SystemWallClock()
         let services = try await prepareServices(config: config, clock: clock, logger: logger)
         if let token = try await services.ensureAdminToken() {
             say("Installation admin token (shown once; set REDRESS_ADMIN_TOKEN to choose your own): \(token)")

@@ -35,6 +35,12 @@ public struct AppConfig: Sendable {
     public init(database: DatabaseLocation) {
         self.database = database
     }
+
+    /// True for `http://127.0.0.1…`, `http://localhost…` and `http://[::1]…`.
+    public static func isLoopbackHTTP(_ url: String) -> Bool {
+        guard let parts = URLComponents(string: url), parts.scheme == "http" else { return false }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(parts.host ?? "")
+    }
 }
 
 enum SecureTokenName {

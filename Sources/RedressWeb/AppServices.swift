@@ -80,7 +80,12 @@ public final class AppServices: Sendable {
         for _ in 0..<100_000 {
             let deadlines = try await deadlineWorker.tick(limit: 200)
             let messages = try await dispatcher.tick(limit: 200)
-            if deadlines == 0 && messages == 0 { return }
+            if deadlines == 0 && messages == 0 {
+                // Work leased by the background worker of this (or another) instance is not done yet: wait for it,
+                // so the answer comes after everything that was due.
+                guard try await self.deadlines.dueCount(now: clock.now(), on: database.sql) > 0 else { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 }

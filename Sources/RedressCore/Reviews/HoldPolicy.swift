@@ -87,7 +87,14 @@ public struct HoldPolicy: Sendable, Equatable {
     public func addDays(_ days: Int, to date: Date, in timeZone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86_400)
+        // Calendar arithmetic works on whole seconds here; the fraction is added back so that "7 days later" is not
+        // a few microseconds off the instant a clock moved by exactly 7 days reaches.
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let fraction = date.timeIntervalSince1970 - seconds
+        guard let day = calendar.date(byAdding: .day, value: days, to: Date(timeIntervalSince1970: seconds)) else {
+            return date.addingTimeInterval(Double(days) * 86_400)
+        }
+        return Date(timeIntervalSince1970: day.timeIntervalSince1970 + fraction)
     }
 
     /// The policy in plain words, for the public profile (R1, R3–R6, R13).

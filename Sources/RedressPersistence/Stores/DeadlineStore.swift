@@ -100,6 +100,13 @@ public struct DeadlineStore: Sendable {
             .first()?.decodeRecord(DueWork.self)
     }
 
+    /// How many rows are due and not done (claimed by someone or not).
+    public func dueCount(now: Date, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("deadlines")
+            .where("done_at", .is, SQLLiteral.null).where("due_at", .lessThanOrEqual, now)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// The earliest pending due time, for the worker's sleep.
     public func nextDue(on sql: any SQLDatabase) async throws -> Date? {
         try await sql.select().column(SQLFunction("MIN", args: SQLColumn("due_at")), as: "next").from("deadlines")

@@ -37,14 +37,10 @@ struct AuthPages {
     }
 
     private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status) -> Response {
-        let existing = request.cookies[SessionCookie.csrfName]?.value
-        let csrf = existing.flatMap { $0.count >= 20 ? $0 : nil } ?? SecureToken.make(bytes: 24)
+        let (csrf, isNew) = CSRF.anonymousToken(request)
         var response = pages.page(
             "login", LoginModel(chrome: .plain(title: "Sign in", csrf: csrf), email: email, error: error), status: status)
-        if existing != csrf {
-            response.setCookie(Cookie(name: SessionCookie.csrfName, value: csrf, path: "/",
-                                      secure: services.config.secureCookies, httpOnly: true, sameSite: .strict))
-        }
+        if isNew { response.setCookie(CSRF.cookie(csrf, secure: services.config.secureCookies)) }
         return response
     }
 

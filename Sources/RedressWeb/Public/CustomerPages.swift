@@ -102,10 +102,12 @@ struct CustomerPages {
 
     func register(on router: Router<AppContext>) {
         router.get("/r/{token}") { request, context in
+            try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
             let token = try context.parameters.require("token")
             let found = try await reviews.customerCase(token: token, on: services.database.sql)
             if found.review != nil { return Response.seeOther(casePath(token, request)) }
             return respond(request, reviewForm(request, found: found, token: token, errors: [:], values: nil))
+            }
         }
         router.post("/r/{token}") { request, context in
             let token = try context.parameters.require("token")
@@ -126,8 +128,9 @@ struct CustomerPages {
             }
         }
         router.get("/c/{token}") { request, context in
-            let token = try context.parameters.require("token")
-            return respond(request, try await casePage(request, token: token))
+            try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
+                respond(request, try await casePage(request, token: try context.parameters.require("token")))
+            }
         }
         router.post("/c/{token}/{action}") { request, context in
             let token = try context.parameters.require("token")
@@ -163,12 +166,8 @@ struct CustomerPages {
                      languages: t.languageLinks(path: path, among: Localization.customerLanguages))
     }
 
-    /// Renders and sets the anonymous CSRF cookie when the visitor has none yet.
     private func respond(_ request: Request, _ rendered: (template: String, model: Any)) -> Response {
-        var response = pages.page(rendered.template, rendered.model)
-        let (token, isNew) = CSRF.anonymousToken(request)
-        if isNew { response.setCookie(CSRF.cookie(token, secure: services.config.secureCookies)) }
-        return response
+        pages.page(rendered.template, rendered.model)
     }
 
     func starOptions(_ t: Localization, checked: Int?) -> [StarOption] {

@@ -34,13 +34,26 @@ extension Localization {
 }
 
 extension CSRF {
+    /// A token chosen for the request being answered, so the page and its cookie carry the same one.
+    @TaskLocal static var chosen: String?
+
     /// The anonymous double-submit token for pages without a session (login, customer pages): the existing cookie's
     /// value, or a new one to set.
     static func anonymousToken(_ request: Request) -> (token: String, isNew: Bool) {
         if let existing = request.cookies[SessionCookie.csrfName]?.value, existing.count >= 20 {
             return (existing, false)
         }
-        return (SecureToken.make(bytes: 24), true)
+        return (chosen ?? SecureToken.make(bytes: 24), true)
+    }
+
+    /// Answers a page for a visitor without a session: one token for the form and for the cookie set with it.
+    static func withAnonymousToken(_ request: Request, secure: Bool, _ body: () async throws -> Response)
+        async rethrows -> Response
+    {
+        let (token, isNew) = anonymousToken(request)
+        var response = try await $chosen.withValue(token) { try await body() }
+        if isNew { response.setCookie(cookie(token, secure: secure)) }
+        return response
     }
 
     static func cookie(_ token: String, secure: Bool) -> Cookie {
