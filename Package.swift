@@ -123,6 +123,7 @@ let package = Package(
                 "RedressTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: settings
         ),
     ]

@@ -61,9 +61,11 @@ struct ErrorMiddleware: RouterMiddleware {
     private func respond(_ problem: Problem, request: Request, context: Context) -> Response {
         var headers = problem.headers
         if Self.wantsHTML(request) {
-            let page = ErrorPage(status: Int(problem.status.code), title: problem.title, detail: problem.detail,
-                                 requestId: context.id)
-            var response = pages.page("error", ErrorPageModel(page: page, chrome: .plain(title: problem.title)))
+            let t = Localization.forVisitor(request, preferred: request.cookies["redress_lang"]?.value)
+            let page = ErrorPage(title: problem.title, detail: problem.detail,
+                                 meta: t("error_meta", ["status": String(problem.status.code), "id": context.id]))
+            var response = pages.page("error", ErrorPageModel(page: page,
+                                                              chrome: .plain(title: problem.title, lang: t.language)))
             response.status = problem.status
             for field in headers { response.headers.append(field) }
             return response
@@ -77,10 +79,9 @@ struct ErrorMiddleware: RouterMiddleware {
 }
 
 struct ErrorPage {
-    var status: Int
     var title: String
     var detail: String
-    var requestId: String
+    var meta: String
 }
 
 struct ErrorPageModel {

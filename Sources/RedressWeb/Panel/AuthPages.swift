@@ -18,7 +18,7 @@ struct AuthPages {
 
     func register(on router: Router<AppContext>) {
         router.get("/login") { request, context in
-            if case .staff = context.identity { return Response.seeOther( "/panel") }
+            if case .staff = context.identity { return Response.seeOther("/panel") }
             return loginPage(request: request, email: "", error: nil, status: .ok)
         }
         router.post("/login") { request, context in
@@ -30,7 +30,7 @@ struct AuthPages {
             if let token = context.sessionToken {
                 try await services.sessions.delete(token: token, on: services.database.sql)
             }
-            var response = Response.seeOther( "/login")
+            var response = Response.seeOther("/login")
             response.setCookie(expiredCookie(SessionCookie.name))
             return response
         }
@@ -38,8 +38,10 @@ struct AuthPages {
 
     private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status) -> Response {
         let (csrf, isNew) = CSRF.anonymousToken(request)
+        let t = Localization.forPanel(request)
         var response = pages.page(
-            "login", LoginModel(chrome: .plain(title: "Sign in", csrf: csrf), email: email, error: error), status: status)
+            "login", LoginModel(chrome: .plain(title: t("sign_in"), lang: t.language, csrf: csrf), email: email,
+                                error: error), status: status)
         if isNew { response.setCookie(CSRF.cookie(csrf, secure: services.config.secureCookies)) }
         return response
     }
@@ -58,7 +60,7 @@ struct AuthPages {
             if case .throttled(let retryAfter) = services.loginThrottle.decide(failures: failures, now: now) {
                 var response = loginPage(
                     request: request, email: email,
-                    error: "Too many failed attempts. Try again in \(retryAfter / 60 + 1) minutes.",
+                    error: Localization.forPanel(request)("login_throttled", ["minutes": String(retryAfter / 60 + 1)]),
                     status: .tooManyRequests)
                 response.headers[.retryAfter] = String(retryAfter)
                 return response
@@ -71,7 +73,7 @@ struct AuthPages {
         guard let staff, valid, !password.isEmpty else {
             try await services.throttle.recordFailure(keys: keys, at: now, on: sql)
             context.logger.info("sign-in failed")
-            return loginPage(request: request, email: email, error: "The e-mail address or password is wrong.",
+            return loginPage(request: request, email: email, error: Localization.forPanel(request)("login_wrong"),
                              status: .unauthorized)
         }
         let session = try await services.database.transaction { tx in
@@ -82,7 +84,7 @@ struct AuthPages {
                 subjectId: staff.id, now: now, on: tx)
             return session
         }
-        var response = Response.seeOther( "/panel")
+        var response = Response.seeOther("/panel")
         response.setCookie(Cookie(
             name: SessionCookie.name, value: session.token, maxAge: Int(services.config.sessionLifetime), path: "/",
             secure: services.config.secureCookies, httpOnly: true, sameSite: .lax))

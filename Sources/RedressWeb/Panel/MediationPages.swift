@@ -13,11 +13,7 @@ struct MediationPages {
 
     // MARK: Shared
 
-    func language(_ request: Request) -> Localization {
-        Localization(Localization.choose(
-            query: request.uri.queryParameters.get("lang"), preferred: request.cookies["redress_lang"]?.value,
-            acceptLanguage: request.headers[.acceptLanguage], among: Localization.panelLanguages, fallback: "en"))
-    }
+    func language(_ request: Request) -> Localization { Localization.forPanel(request) }
 
     func chrome(_ request: Request, _ session: StaffSession, _ t: Localization, title: String, path: String)
         async throws -> Chrome

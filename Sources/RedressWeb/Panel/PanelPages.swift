@@ -14,8 +14,7 @@ struct PanelPages {
         var chrome: Chrome
         var staffCount: Int
         var pendingMail: Int
-        var failedMail: Int
-        var hasFailedMail: Bool { failedMail > 0 }
+        var failedText: String?
     }
 
     struct KeyRow {
@@ -31,19 +30,20 @@ struct PanelPages {
     }
 
     func register(on router: Router<AppContext>) {
-        router.get("/") { _, _ in Response.seeOther( "/panel", status: .found) }
-        router.get("/panel/overview") { _, context in
-            guard case .staff(let session) = context.identity else { return Response.seeOther( "/login") }
+        router.get("/") { _, _ in Response.seeOther("/panel", status: .found) }
+        router.get("/panel/overview") { request, context in
+            guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
             let sql = services.database.sql
             let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count
             let counts = try await services.outbox.counts(on: sql)
+            let chrome = try await chrome(request, session, title: "overview")
             return pages.page("panel_home", HomeModel(
-                chrome: chrome(session, title: "Overview"), staffCount: staffCount, pendingMail: counts.pending,
-                failedMail: counts.failed))
+                chrome: chrome, staffCount: staffCount, pendingMail: counts.pending,
+                failedText: counts.failed > 0 ? Localization(chrome.lang)("failed_mail", ["n": String(counts.failed)]) : nil))
         }
-        router.get("/panel/settings/api-keys") { _, context in
-            guard case .staff(let session) = context.identity else { return Response.seeOther( "/login") }
-            return try await keysPage(session, newSecret: nil)
+        router.get("/panel/settings/api-keys") { request, context in
+            guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
+            return try await keysPage(request, session, newSecret: nil)
         }
         router.post("/panel/settings/api-keys") { request, context in
             let session = try context.requireStaff()
@@ -51,23 +51,26 @@ struct PanelPages {
             try CSRF.check(form, expected: session.csrfToken)
             let owner = try context.requireOwner()
             let (_, secret) = try await platform.issueKey(label: form["label"], owner: owner)
-            return try await keysPage(session, newSecret: secret)
+            return try await keysPage(request, session, newSecret: secret)
         }
         router.post("/panel/settings/api-keys/{keyId}/revoke") { request, context in
             let session = try context.requireStaff()
             try CSRF.check(try await FormData.read(request), expected: session.csrfToken)
             let owner = try context.requireOwner()
             try await platform.revokeKey(try context.parameters.require("keyId"), owner: owner)
-            return Response.seeOther( "/panel/settings/api-keys")
+            return Response.seeOther("/panel/settings/api-keys")
         }
     }
 
-    func chrome(_ session: StaffSession, title: String) -> Chrome {
-        Chrome(title: title, lang: "en", signedIn: true, staffName: session.staffName, staffRole: session.role,
-               shopName: session.shopName, csrf: session.csrfToken, canManage: session.staffRole.canManageShop)
+    /// The panel's frame in the staff member's language, with the header counts; `title` is a string key.
+    func chrome(_ request: Request, _ session: StaffSession, title: String) async throws -> Chrome {
+        let mediation = MediationPages(services: services, pages: pages, api: ReviewAPI(services: services,
+                                                                                       catalog: APICatalog()))
+        let t = mediation.language(request)
+        return try await mediation.chrome(request, session, t, title: t(title), path: request.uri.path)
     }
 
-    private func keysPage(_ session: StaffSession, newSecret: String?) async throws -> Response {
+    private func keysPage(_ request: Request, _ session: StaffSession, newSecret: String?) async throws -> Response {
         let keys = try await services.apiKeys.list(shop: session.shopID, on: services.database.sql)
         let formatter = ISO8601DateFormatter()
         let rows = keys.map {
@@ -75,6 +78,7 @@ struct PanelPages {
                    revoked: $0.revokedAt != nil)
         }
         return pages.page("panel_api_keys", KeysModel(
-            chrome: chrome(session, title: "API keys"), keys: rows, hasKeys: !rows.isEmpty, newSecret: newSecret))
+            chrome: try await chrome(request, session, title: "keys_heading"), keys: rows, hasKeys: !rows.isEmpty,
+            newSecret: newSecret))
     }
 }

@@ -144,9 +144,7 @@ struct CustomerPages {
     // MARK: Pages
 
     private func language(_ request: Request, order: OrderRecord) -> Localization {
-        Localization(Localization.choose(
-            query: request.uri.queryParameters.get("lang"), preferred: order.locale,
-            acceptLanguage: request.headers[.acceptLanguage], among: Localization.customerLanguages, fallback: "en"))
+        Localization.forVisitor(request, preferred: order.locale)
     }
 
     private func langSuffix(_ request: Request) -> String {

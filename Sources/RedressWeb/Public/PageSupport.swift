@@ -26,6 +26,20 @@ struct FieldError: Sendable {
 }
 
 extension Localization {
+    /// The panel's language: `?lang=`, then the remembered choice, then Accept-Language; Polish or English.
+    static func forPanel(_ request: Request) -> Localization {
+        Localization(choose(query: request.uri.queryParameters.get("lang"), preferred: request.cookies["redress_lang"]?.value,
+                            acceptLanguage: request.headers[.acceptLanguage], among: panelLanguages, fallback: "en"))
+    }
+
+    /// A visitor's language (customer pages, profile, error pages): `?lang=`, then `preferred` (the order's
+    /// language), then Accept-Language, then `fallback`.
+    static func forVisitor(_ request: Request, preferred: String?, fallback: String = "en") -> Localization {
+        Localization(choose(query: request.uri.queryParameters.get("lang"), preferred: preferred,
+                            acceptLanguage: request.headers[.acceptLanguage], among: customerLanguages,
+                            fallback: fallback))
+    }
+
     static let names = ["pl": "Polski", "en": "English", "es": "Español", "el": "Ελληνικά"]
 
     func languageLinks(path: String, among: [String]) -> [LanguageLink] {

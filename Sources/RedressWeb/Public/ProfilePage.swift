@@ -52,10 +52,7 @@ struct ProfilePage {
             guard let shop = try await services.shops.find(slug: slug, on: services.database.sql) else {
                 throw Problem.notFound("shop")
             }
-            let t = Localization(Localization.choose(
-                query: request.uri.queryParameters.get("lang"), preferred: nil,
-                acceptLanguage: request.headers[.acceptLanguage], among: Localization.customerLanguages,
-                fallback: shop.locale))
+            let t = Localization.forVisitor(request, preferred: nil, fallback: shop.locale)
             let summary = try await api.publicSummary(slug: slug, language: t.language)
             let cursor = request.uri.queryParameters.get("cursor").flatMap(ReviewQueries.Cursor.init(encoded:))
             let page = try await api.publicReviews(slug: slug, limit: 20, cursor: cursor)
