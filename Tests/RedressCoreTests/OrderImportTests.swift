@@ -56,3 +56,27 @@ struct OrderImportTests {
         }
     }
 }
+
+@Suite("N4 CSV dates")
+struct OrderImportDateTests {
+    let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+
+    @Test(arguments: [
+        ("2026-11-01", "2026-10-31T23:00:00Z"), ("2026-07-01 12:30", "2026-07-01T10:30:00Z"),
+        ("2026-03-29 03:30:15", "2026-03-29T01:30:15Z"), ("2026-10-25T04:30:00", "2026-10-25T03:30:00Z"), ("2026-10-24T23:30:00", "2026-10-24T21:30:00Z"),
+        ("2028-02-29", "2028-02-28T23:00:00Z"),
+    ])
+    func readsLocalTimesInTheShopsZone(text: String, utc: String) {
+        #expect(OrderCSVImport(timeZone: warsaw).parseDate(text) == ISO8601DateFormatter().date(from: utc))
+    }
+
+    @Test(arguments: ["2026-02-30", "2026-13-01", "2026-11-01 25:00", "01.11.2026", "2026-11-01 7pm", "yesterday"])
+    func refusesWhatIsNotADate(text: String) {
+        #expect(OrderCSVImport(timeZone: warsaw).parseDate(text) == nil)
+    }
+
+    @Test func zonedTimesKeepTheirZone() {
+        #expect(OrderCSVImport(timeZone: warsaw).parseDate("2026-11-01T10:00:00+02:00")
+                == ISO8601DateFormatter().date(from: "2026-11-01T08:00:00Z"))
+    }
+}

@@ -92,9 +92,19 @@ public struct OrderCSVImport {
     }
 
     let timeZone: TimeZone
+    // Made once per import: creating date formatters per line was the import's hottest path.
+    private let isoFormatter = ISO8601DateFormatter()
+    private let localFormatters: [DateFormatter]
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
+        localFormatters = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"].map {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = timeZone
+            formatter.dateFormat = $0
+            return formatter
+        }
     }
 
     public func parse(_ text: String, progress: ((Int) -> Void)? = nil) throws -> Result {
@@ -176,15 +186,47 @@ public struct OrderCSVImport {
         return Result(orders: order.compactMap { orders[$0] }, firstLine: firstLine, rejected: rejected)
     }
 
+    /// The common shop-engine forms `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` and `yyyy-MM-dd HH:mm:ss` (or with `T`, no zone),
+    /// read by hand: date formatters were the import's hottest path.
+    static func localDateTime(_ text: String, in timeZone: TimeZone) -> Date? {
+        let bytes = Array(text.utf8)
+        guard [10, 16, 19].contains(bytes.count), bytes[4] == 45, bytes[7] == 45 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (48...57).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let start = UTCDay.start(String(format: "%04d-%02d-%02d", year, month, day)),
+              UTCDay.string(start) == String(format: "%04d-%02d-%02d", year, month, day)
+        else { return nil }
+        var seconds = 0
+        if bytes.count >= 16 {
+            guard bytes[10] == 32 || bytes[10] == 84, bytes[13] == 58, let hour = number(11..<13),
+                  let minute = number(14..<16), hour < 24, minute < 60 else { return nil }
+            seconds = hour * 3600 + minute * 60
+            if bytes.count == 19 {
+                guard bytes[16] == 58, let second = number(17..<19), second < 60 else { return nil }
+                seconds += second
+            }
+        }
+        // Wall-clock time in the zone → instant: subtract the zone's offset, checked once more near a DST change.
+        let wall = start.timeIntervalSince1970 + Double(seconds)
+        var offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall))
+        let corrected = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall - Double(offset)))
+        if corrected != offset { offset = corrected }
+        return Date(timeIntervalSince1970: wall - Double(offset))
+    }
+
     /// ISO 8601 with a zone, or a local `yyyy-MM-dd[ HH:mm[:ss]]` in the shop's time zone.
     public func parseDate(_ text: String) -> Date? {
         guard !text.isEmpty else { return nil }
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
+        if let date = Self.localDateTime(text, in: timeZone) { return date }
+        if let date = isoFormatter.date(from: text) { return date }
+        for formatter in localFormatters {
             if let date = formatter.date(from: text) { return date }
         }
         return nil

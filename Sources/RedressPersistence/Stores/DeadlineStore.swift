@@ -34,6 +34,20 @@ public struct DeadlineStore: Sendable {
             .run()
     }
 
+    /// Schedules new work for many subjects of one kind in one statement per 500 (bulk import).
+    public func scheduleMany(kind: String, items: [(subjectId: String, dueAt: Date)], shop: ShopID?, now: Date,
+                             on sql: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: items.count, by: 500) {
+            var insert = sql.insert(into: "deadlines")
+                .columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
+            for item in items[chunk..<min(chunk + 500, items.count)] {
+                insert = insert.values(SQLBind(SecureToken.id("dl")), SQLBind(shop?.rawValue), SQLBind(kind),
+                                       SQLBind(item.subjectId), SQLBind(item.dueAt), SQLBind(0), SQLBind(now))
+            }
+            try await insert.onConflict(with: ["kind", "subject_id"]) { $0.set(excludedValueOf: "due_at") }.run()
+        }
+    }
+
     /// Cancels pending work, e.g. a reminder that is no longer needed.
     public func cancel(kind: String, subjectId: String, now: Date, on sql: any SQLDatabase) async throws {
         try await sql.update("deadlines").set("done_at", to: now)

@@ -74,6 +74,51 @@ public struct OrderStore: Sendable {
         return .created(record)
     }
 
+    /// Inserts many new orders with their items in a few statements (bulk import). The caller has checked that none
+    /// of them exists yet; a race with another writer fails the whole call by constraint.
+    public func insertNew(
+        _ orders: [(order: IncomingOrder, bodyHash: String)], shop: ShopID, defaultLocale: String, now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> [OrderRecord] {
+        let records = orders.map { entry in
+            OrderRecord(
+                id: SecureToken.id("ord"), shopId: shop.rawValue, externalId: entry.order.externalId,
+                placedAt: entry.order.placedAt, email: entry.order.email,
+                emailNormalized: Validate.normalizedEmail(entry.order.email), customerName: entry.order.customerName,
+                locale: entry.order.locale ?? defaultLocale, deliveredAt: entry.order.deliveredAt, cancelledAt: nil,
+                invitedAt: nil, remindedAt: nil, bodyHash: entry.bodyHash, createdAt: now)
+        }
+        var items: [OrderItemRecord] = []
+        for (record, entry) in zip(records, orders) {
+            items += entry.order.items.map {
+                OrderItemRecord(id: SecureToken.id("itm"), orderId: record.id, shopId: shop.rawValue,
+                                productId: $0.productId, name: $0.name, quantity: $0.quantity,
+                                unitPrice: $0.unitPrice.map { "\($0)" }, currency: $0.currency)
+            }
+        }
+        for chunk in stride(from: 0, to: records.count, by: 500) {
+            var insert = sql.insert(into: "orders")
+            for record in records[chunk..<min(chunk + 500, records.count)] { insert = try insert.record(record) }
+            try await insert.run()
+        }
+        for chunk in stride(from: 0, to: items.count, by: 500) {
+            var insert = sql.insert(into: "order_items")
+            for item in items[chunk..<min(chunk + 500, items.count)] { insert = try insert.record(item) }
+            try await insert.run()
+        }
+        return records
+    }
+
+    /// The external ids among `externalIds` that this shop already has.
+    public func existingExternalIds(_ externalIds: [String], shop: ShopID, on sql: any SQLDatabase) async throws
+        -> Set<String>
+    {
+        guard !externalIds.isEmpty else { return [] }
+        return Set(try await sql.select().column("external_id").from("orders")
+            .where("shop_id", .equal, shop.rawValue).where("external_id", .in, SQLBind.group(externalIds))
+            .all().map { try $0.decode(column: "external_id", as: String.self) })
+    }
+
     public func find(externalId: String, shop: ShopID, on sql: any SQLDatabase) async throws -> OrderRecord? {
         try await sql.select().columns("*").from("orders")
             .where("shop_id", .equal, shop.rawValue).where("external_id", .equal, externalId)

@@ -18,6 +18,10 @@ enum SnakeCaseColumns {
         SomeCodingKey(stringValue: column(for: path.last!.stringValue))
     }
 
+    static let encoding = SQLQueryEncoder.KeyEncodingStrategy.custom { path in
+        SomeCodingKey(stringValue: column(for: path.last!.stringValue))
+    }
+
     static func column(for property: String) -> String {
         if let known = lock.withLock({ cache[property] }) { return known }
         var result = ""
@@ -37,7 +41,7 @@ enum SnakeCaseColumns {
 extension SQLInsertBuilder {
     /// Inserts a value whose camelCase properties map to snake_case columns; nil properties are written as NULL.
     func record(_ value: some Encodable) throws -> Self {
-        try model(value, keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
+        try model(value, keyEncodingStrategy: SnakeCaseColumns.encoding, nilEncodingStrategy: .asNil)
     }
 }
 

@@ -32,7 +32,34 @@ extension ReviewService {
             let now = services.clock.now()
             let outcome = try await services.database.transaction { tx in
                 var partial = ImportReport()
-                for order in batch {
+                // New orders go in with a few set-based statements; known ones (unchanged, a delivery added, a
+                // conflict) take the one-by-one path. If another writer races us, the batch goes one by one.
+                var individual = batch
+                let inserted: Int?
+                do {
+                    inserted = try await DatabaseService.savepoint(on: tx, { () async throws -> Int in
+                    let known = try await orders.existingExternalIds(batch.map(\.externalId), shop: shopID, on: tx)
+                    let fresh = batch.filter { !known.contains($0.externalId) }
+                    let records = try await orders.insertNew(fresh.map { ($0, Self.bodyHash($0)) }, shop: shopID,
+                                                             defaultLocale: shop.locale, now: now, on: tx)
+                    let zone = timeZone(shop)
+                    let invitations = records.compactMap { record in
+                        record.deliveredAt.map {
+                            (subjectId: record.id, dueAt: max(now, policy.invitationDue(deliveredAt: $0, timeZone: zone)))
+                        }
+                    }
+                    try await services.deadlines.scheduleMany(kind: Work.sendInvitation, items: invitations,
+                                                              shop: shopID, now: now, on: tx)
+                    individual = batch.filter { known.contains($0.externalId) }
+                    return records.count
+                    })
+                } catch {
+                    services.logger.warning("bulk order insert fell back to one by one",
+                                            metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+                    inserted = nil
+                }
+                partial.created += inserted ?? 0
+                for order in individual {
                     do {
                         switch try await submit(order, shop: shop, actor: actor, audited: false, on: tx, now: now).0 {
                         case .created: partial.created += 1
