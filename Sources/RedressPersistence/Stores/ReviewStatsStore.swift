@@ -122,11 +122,17 @@ public struct ReviewStatsStore: Sendable {
         }
     }
 
-    /// The counters from `since` (a UTC day, inclusive) on.
-    public func summary(shop: ShopID, sinceDay: String, on sql: any SQLDatabase) async throws -> Summary {
+    /// Only the current counts (reviews in standby, open dialogs), for the panel's header.
+    public func current(shop: ShopID, on sql: any SQLDatabase) async throws -> Summary {
+        try await summary(shop: shop, sinceDay: nil, on: sql)
+    }
+
+    /// The counters from `since` (a UTC day, inclusive) on, with the current counts; only those without a day.
+    public func summary(shop: ShopID, sinceDay: String?, on sql: any SQLDatabase) async throws -> Summary {
+        let period: SQLQueryString = sinceDay.map { "day >= \(bind: $0) OR " } ?? ""
         let rows = try await sql.raw("""
             SELECT metric, CAST(SUM(count) AS BIGINT) AS total FROM review_daily_counts
-            WHERE shop_id = \(bind: shop.rawValue) AND (day >= \(bind: sinceDay) OR day = 'all')
+            WHERE shop_id = \(bind: shop.rawValue) AND (\(period)day = 'all')
             GROUP BY metric
             """).all()
         var totals: [String: Int] = [:]

@@ -18,15 +18,7 @@ struct MediationPages {
     func chrome(_ request: Request, _ session: StaffSession, _ t: Localization, title: String, path: String)
         async throws -> Chrome
     {
-        let counts = try await ReviewStatsStore().summary(shop: session.shopID, sinceDay: "9999-12-31",
-                                                          on: services.database.sql)
-        return Chrome(
-            title: title, lang: t.language, signedIn: true, staffName: session.staffName,
-            staffRole: session.role, shopName: session.shopName, csrf: session.csrfToken,
-            canManage: session.staffRole.canManageShop, canWrite: session.staffRole.canWrite, t: t.strings,
-            openCount: t("open_count", ["n": String(counts.openDialogs)]),
-            standbyCount: t("standby_count", ["n": String(counts.inStandby)]),
-            languages: t.languageLinks(path: path, among: Localization.panelLanguages))
+        try await PanelFrame(services: services).chrome(session, t, title: title, path: path)
     }
 
     func session(_ context: AppContext) -> StaffSession? {

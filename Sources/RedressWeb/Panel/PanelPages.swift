@@ -64,10 +64,8 @@ struct PanelPages {
 
     /// The panel's frame in the staff member's language, with the header counts; `title` is a string key.
     func chrome(_ request: Request, _ session: StaffSession, title: String) async throws -> Chrome {
-        let mediation = MediationPages(services: services, pages: pages, api: ReviewAPI(services: services,
-                                                                                       catalog: APICatalog()))
-        let t = mediation.language(request)
-        return try await mediation.chrome(request, session, t, title: t(title), path: request.uri.path)
+        let t = Localization.forPanel(request)
+        return try await PanelFrame(services: services).chrome(session, t, title: t(title), path: request.uri.path)
     }
 
     private func keysPage(_ request: Request, _ session: StaffSession, newSecret: String?) async throws -> Response {
@@ -80,5 +78,21 @@ struct PanelPages {
         return pages.page("panel_api_keys", KeysModel(
             chrome: try await chrome(request, session, title: "keys_heading"), keys: rows, hasKeys: !rows.isEmpty,
             newSecret: newSecret))
+    }
+}
+
+/// The frame of every panel page: who is signed in, the shop, the header counts, the language links.
+struct PanelFrame {
+    let services: AppServices
+
+    func chrome(_ session: StaffSession, _ t: Localization, title: String, path: String) async throws -> Chrome {
+        let counts = try await ReviewStatsStore().current(shop: session.shopID, on: services.database.sql)
+        return Chrome(
+            title: title, lang: t.language, signedIn: true, staffName: session.staffName,
+            staffRole: session.role, shopName: session.shopName, csrf: session.csrfToken,
+            canManage: session.staffRole.canManageShop, canWrite: session.staffRole.canWrite, t: t.strings,
+            openCount: t("open_count", ["n": String(counts.openDialogs)]),
+            standbyCount: t("standby_count", ["n": String(counts.inStandby)]),
+            languages: t.languageLinks(path: path, among: Localization.panelLanguages))
     }
 }
