@@ -20,6 +20,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -78,7 +79,17 @@ def click_and_wait(driver, by, selector, accept_alert=False):
     if accept_alert:
         WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
         driver.switch_to.alert.accept()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        # Any error about the old element (stale, or "does not belong to the document" mid-navigation) means it is gone.
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 15).until(replaced)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def no_script_ran(driver):
