@@ -49,7 +49,7 @@ extension Localization {
             "shop_reply": "Reply from {shop}", "original_version": "Original review", "no_reviews": "No published reviews yet.",
             "more_reviews": "More reviews", "no_rating": "No rating yet",
             // Panel
-            "nav_open": "Open dialogs", "nav_closed": "Closed dialogs", "nav_reviews": "Reviews", "nav_keys": "API keys",
+            "panel_nav": "Panel", "nav_open": "Open dialogs", "nav_closed": "Closed dialogs", "nav_reviews": "Reviews", "nav_keys": "API keys",
             "sign_out": "Sign out", "open_count": "{n} open dialogs", "standby_count": "{n} reviews in standby",
             "filters": "Filters", "period": "Submitted", "preset_month": "Last month", "preset_quarter": "Last three months",
             "preset_custom": "Custom dates", "from": "From", "to": "To", "stars": "Stars", "any": "Any", "product": "Product ID",
@@ -131,7 +131,7 @@ extension Localization {
             "verification_heading": "Jak weryfikujemy opinie", "policy_heading": "Jak wstrzymujemy negatywne opinie",
             "shop_reply": "Odpowiedź {shop}", "original_version": "Pierwotna opinia", "no_reviews": "Nie ma jeszcze opublikowanych opinii.",
             "more_reviews": "Więcej opinii", "no_rating": "Brak ocen",
-            "nav_open": "Otwarte rozmowy", "nav_closed": "Zamknięte rozmowy", "nav_reviews": "Opinie", "nav_keys": "Klucze API",
+            "panel_nav": "Panel", "nav_open": "Otwarte rozmowy", "nav_closed": "Zamknięte rozmowy", "nav_reviews": "Opinie", "nav_keys": "Klucze API",
             "sign_out": "Wyloguj", "open_count": "Otwarte rozmowy: {n}", "standby_count": "Wstrzymane opinie: {n}",
             "filters": "Filtry", "period": "Data wystawienia", "preset_month": "Ostatni miesiąc",
             "preset_quarter": "Ostatnie trzy miesiące", "preset_custom": "Własne daty", "from": "Od", "to": "Do",
