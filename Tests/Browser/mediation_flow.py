@@ -92,6 +92,14 @@ def click_and_wait(driver, by, selector, accept_alert=False):
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def staff_sign_in(driver):
+    driver.delete_all_cookies()
+    driver.get(f"{BASE}/login")
+    driver.find_element(By.ID, "email").send_keys("agent@browser.test")
+    driver.find_element(By.ID, "password").send_keys("browser-password-1")
+    click_and_wait(driver, By.CSS_SELECTOR, "button[type=submit].primary")
+
+
 def no_script_ran(driver):
     expect(driver.execute_script("return window.pwned === undefined"), "a hostile script ran on " + driver.current_url)
 
@@ -138,11 +146,7 @@ try:
         shot(driver, "review-in-standby")
 
         # 2. Staff sign in and find it in Open Dialogs with the default filter.
-        driver.delete_all_cookies()
-        driver.get(f"{BASE}/login")
-        driver.find_element(By.ID, "email").send_keys("agent@browser.test")
-        driver.find_element(By.ID, "password").send_keys("browser-password-1")
-        click_and_wait(driver, By.CSS_SELECTOR, "button[type=submit].primary")
+        staff_sign_in(driver)
         expect("/panel/dialogs" in driver.current_url, "sign-in lands on Open Dialogs")
         rows = driver.find_elements(By.CSS_SELECTOR, "#dialogs tbody tr")
         expect(len(rows) == 1 and "WEB-1001" in rows[0].text, "the held review is in Open Dialogs")
@@ -190,11 +194,7 @@ try:
         shot(driver, "customer-edited")
 
         # 5. Staff confirm and close; the dialog is in Closed Dialogs as resolved by the customer.
-        driver.delete_all_cookies()
-        driver.get(f"{BASE}/login")
-        driver.find_element(By.ID, "email").send_keys("agent@browser.test")
-        driver.find_element(By.ID, "password").send_keys("browser-password-1")
-        click_and_wait(driver, By.CSS_SELECTOR, "button[type=submit].primary")
+        staff_sign_in(driver)
         click_and_wait(driver, By.CSS_SELECTOR, "#dialogs a.go")
         click_and_wait(driver, By.ID, "close-dialog", accept_alert=True)
         driver.get(f"{BASE}/panel/dialogs?state=closed")

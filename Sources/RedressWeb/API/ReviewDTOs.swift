@@ -182,7 +182,7 @@ enum ReviewDTO {
             status = row.status
             outcome = row.outcome
             stars = row.stars
-            snippet = row.body.count > 140 ? String(row.body.prefix(140)) + "…" : row.body
+            snippet = RedressWeb.snippet(row.body)
             publishAt = row.publishAt
             awaiting = row.awaiting
         }

@@ -44,7 +44,7 @@ extension MediationPages {
                 href: row.dialogId.map { "/panel/dialogs/\($0)" } ?? "/panel/reviews/\(row.reviewId)", customer: row.customerName, order: row.orderExternalId,
                 submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status)"),
                 stars: t("stars_n", ["n": String(row.stars)]),
-                snippet: ReviewDTO.DialogRow(row).snippet,
+                snippet: snippet(row.body),
                 deadline: deadlineText(row.publishAt, status: row.status, t, zone: zone),
                 turn: t(row.awaiting == "shop" ? "turn_shop" : "turn_customer"), shopsTurn: row.awaiting == "shop",
                 outcome: row.outcome.map { t("outcome_\($0)") } ?? "")
@@ -65,14 +65,6 @@ extension MediationPages {
         var note: Bool
         var fromShop: Bool
         var warned: Bool
-    }
-
-    struct VersionItem: Sendable {
-        var label: String
-        var stars: String
-        var title: String?
-        var body: String
-        var current: Bool
     }
 
     struct DialogPageModel: Sendable {
@@ -104,9 +96,8 @@ extension MediationPages {
         guard let review = view.review else { throw Problem.notFound("dialog") }
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let versions = (review.versions ?? []).reversed().map {
-            VersionItem(label: t("version_n", ["n": String($0.number), "date": t.date($0.createdAt, timeZone: zone)]),
-                        stars: t("stars_n", ["n": String($0.rating)]), title: $0.title, body: $0.body,
-                        current: $0.number == review.currentVersion)
+            VersionItem(number: $0.number, rating: $0.rating, title: $0.title, body: $0.body, createdAt: $0.createdAt,
+                        currentVersion: review.currentVersion, t, zone: zone)
         }
         let thread = view.messages.map {
             ThreadItem(author: $0.author == "shop" ? ($0.staffName ?? shop.name) : review.customerName, body: $0.body,

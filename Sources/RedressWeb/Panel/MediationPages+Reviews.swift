@@ -32,7 +32,7 @@ extension MediationPages {
             href: "/panel/reviews/\(review.id)", customer: review.customerName, order: review.orderExternalId,
             submitted: t.day(review.submittedAt, timeZone: zone), status: t("status_name_\(review.status)"),
             stars: t("stars_n", ["n": String(review.rating)]),
-            snippet: review.body.count > 140 ? String(review.body.prefix(140)) + "…" : review.body,
+            snippet: snippet(review.body),
             deadline: deadlineText(review.publishAt, status: review.status, t, zone: zone))
     }
 
@@ -101,11 +101,7 @@ extension MediationPages {
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews/\(id)"), t: t.strings,
             heading: heading, id: review.id, status: t("status_name_\(review.status)"),
             deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
-            versions: versions.reversed().map {
-                VersionItem(label: t("version_n", ["n": String($0.number), "date": t.date($0.createdAt, timeZone: zone)]),
-                            stars: t("stars_n", ["n": String($0.rating)]), title: $0.title, body: $0.body,
-                            current: $0.number == review.currentVersion)
-            },
+            versions: VersionItem.newestFirst(versions, currentVersion: review.currentVersion, t, zone: zone),
             canOpenDialog: dto.canOpenDialog && session.staffRole.canWrite,
             windowUntil: t("window_until", ["date": t.date(review.shopWindowEndsAt, timeZone: zone)]),
             dialogHref: dialog.map { "/panel/dialogs/\($0.id)" }, reply: review.replyBody ?? "",

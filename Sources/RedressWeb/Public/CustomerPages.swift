@@ -42,13 +42,6 @@ struct CustomerPages {
         var fromShop: Bool
     }
 
-    struct VersionView: Sendable {
-        var label: String
-        var stars: String
-        var title: String?
-        var body: String
-    }
-
     struct Option: Sendable {
         var value: String
         var label: String
@@ -65,7 +58,7 @@ struct CustomerPages {
         var title: String?
         var body: String
         var changedLabel: String?
-        var versions: [VersionView]
+        var versions: [VersionItem]
         var hasVersions: Bool
         var dialogHeading: String
         var hasDialog: Bool
@@ -224,10 +217,8 @@ struct CustomerPages {
             model.body = review.body
             model.changedLabel = review.changedAfterDialogAt.map { t("changed_label", ["date": t.day($0, timeZone: zone)]) }
             let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
-            model.versions = versions.dropLast().reversed().map {
-                VersionView(label: t("version_n", ["n": String($0.number), "date": t.date($0.createdAt, timeZone: zone)]),
-                            stars: t("stars_n", ["n": String($0.rating)]), title: $0.title, body: $0.body)
-            }
+            model.versions = VersionItem.newestFirst(Array(versions.dropLast()), currentVersion: review.currentVersion, t,
+                                                     zone: zone)
             model.hasVersions = !model.versions.isEmpty
             model.editUntil = review.editWindowEndsAt.map { t("edit_until", ["date": t.date($0, timeZone: zone)]) }
             model.editStars = starOptions(t, checked: review.rating)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RedressCore
+import RedressPersistence
 
 /// What a public or customer page's layout needs.
 struct PublicChrome: Sendable {
@@ -17,6 +18,37 @@ struct LanguageLink: Sendable {
     var name: String
     var href: String
     var current: Bool
+}
+
+/// One version of a review as every page lists it (R9): newest first, labelled with its number and date.
+struct VersionItem: Sendable {
+    var label: String
+    var stars: String
+    var title: String?
+    var body: String
+    var current: Bool
+
+    init(number: Int, rating: Int, title: String?, body: String, createdAt: Date, currentVersion: Int,
+         _ t: Localization, zone: TimeZone) {
+        label = t("version_n", ["n": String(number), "date": t.date(createdAt, timeZone: zone)])
+        stars = t("stars_n", ["n": String(rating)])
+        self.title = title
+        self.body = body
+        current = number == currentVersion
+    }
+
+    static func newestFirst(_ versions: [ReviewVersionRecord], currentVersion: Int, _ t: Localization,
+                            zone: TimeZone) -> [VersionItem] {
+        versions.reversed().map {
+            VersionItem(number: $0.number, rating: $0.rating, title: $0.title, body: $0.body, createdAt: $0.createdAt,
+                        currentVersion: currentVersion, t, zone: zone)
+        }
+    }
+}
+
+/// The start of a long text for a table cell.
+func snippet(_ text: String, length: Int = 140) -> String {
+    text.count > length ? String(text.prefix(length)) + "…" : text
 }
 
 /// A field error for the form summary.
