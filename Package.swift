@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -49,6 +51,10 @@ let package = Package(
             dependencies: [
                 "RedressCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: settings
         ),
@@ -89,6 +95,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Support",
+            exclude: ["Python"],
             swiftSettings: settings
         ),
         .executableTarget(
@@ -106,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "RedressCoreTests",
             dependencies: ["RedressCore"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RedressMailTests",
+            dependencies: ["RedressMail", "RedressTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(

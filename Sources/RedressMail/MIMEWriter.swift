@@ -5,7 +5,11 @@ import Foundation
 public enum MIMEWriter {
     public static func render(_ message: MailMessage, messageID: String, date: Date, boundary: String? = nil) -> String {
         var lines: [String] = []
-        lines.append("From: \(message.from)")
+        if let name = message.fromName, !name.isEmpty {
+            lines.append("From: \(displayName(name)) <\(message.from)>")
+        } else {
+            lines.append("From: \(message.from)")
+        }
         lines.append("To: \(message.to.joined(separator: ", "))")
         if let replyTo = message.replyTo { lines.append("Reply-To: \(replyTo)") }
         lines.append("Subject: \(encodedWord(message.subject))")
@@ -40,10 +44,30 @@ public enum MIMEWriter {
         return lines
     }
 
-    /// An RFC 2047 encoded-word when the text is not plain ASCII.
+    /// A display name: an encoded-word when not plain ASCII, quoted when it holds specials.
+    static func displayName(_ name: String) -> String {
+        let clean = name.filter { !$0.isNewline }
+        if !clean.allSatisfy(\.isASCII) { return encodedWord(clean) }
+        let escaped = clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(escaped)\""
+    }
+
+    /// RFC 2047 encoded-words when the text is not plain ASCII: each word at most 75 characters (45 bytes of
+    /// UTF-8, never splitting a character), folded onto continuation lines.
     public static func encodedWord(_ text: String) -> String {
         if text.allSatisfy({ $0.isASCII && !$0.isNewline }) { return text }
-        return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text where !character.isNewline {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 && !chunk.isEmpty {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
     }
 
     public static func rfc5322Date(_ date: Date) -> String {

@@ -4,14 +4,20 @@ import Foundation
 /// recipient's language.
 public struct MailMessage: Codable, Sendable, Equatable {
     public var from: String
+    /// The name shown with the sender address (the shop's name).
+    public var fromName: String?
     public var to: [String]
     public var replyTo: String?
     public var subject: String
     public var text: String
     public var html: String?
 
-    public init(from: String, to: [String], replyTo: String? = nil, subject: String, text: String, html: String? = nil) {
+    public init(
+        from: String, fromName: String? = nil, to: [String], replyTo: String? = nil, subject: String, text: String,
+        html: String? = nil
+    ) {
         self.from = from
+        self.fromName = fromName
         self.to = to
         self.replyTo = replyTo
         self.subject = subject
