@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),
@@ -80,6 +81,7 @@ let package = Package(
             name: "RedressServer",
             dependencies: [
                 "RedressWeb",
+                "RedressMail",
                 "RedressPersistence",
                 "RedressCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -30,3 +30,8 @@ public struct MailMessage: Codable, Sendable, Equatable {
 public protocol MailTransport: Sendable {
     func send(_ message: MailMessage, messageID: String) async throws
 }
+
+/// A delivery failure that says whether trying again can help (a refused recipient cannot).
+public protocol DeliveryFailure: Error {
+    var isPermanent: Bool { get }
+}

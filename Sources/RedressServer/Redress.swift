@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RedressCore
+import RedressMail
 import RedressPersistence
 import RedressWeb
 
@@ -67,6 +68,12 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(name: .customLong("mail-dir"), help: "Folder for .eml files when no SMTP server is configured.")
     var mailDirectory: String = "mail-out"
+    @Option(name: .customLong("smtp-url"),
+            help: "Mail server, e.g. smtp+starttls://user:pass@host:587 (or SMTP_URL); without it mail goes to --mail-dir.")
+    var smtpURL: String?
+    @Option(name: .customLong("delivery-give-up-hours"),
+            help: "Hours after which an undeliverable e-mail or webhook call is given up (default 72).")
+    var giveUpHours: Double?
     @Option(name: .customLong("hold-threshold"),
             help: "Ratings at or below are held (R3); one value for the installation (default 3).")
     var holdThreshold: Int?
@@ -84,6 +91,18 @@ struct Serve: AsyncParsableCommand {
         // therefore gets cookies without the flag. Any other address keeps it unless --insecure-cookies says otherwise.
         config.secureCookies = !insecureCookies && !AppConfig.isLoopbackHTTP(config.publicBaseURL)
         config.mailDirectory = mailDirectory
+        let environment = ProcessInfo.processInfo.environment
+        if let url = smtpURL ?? environment["SMTP_URL"], !url.isEmpty {
+            do {
+                config.smtp = try SMTPConfiguration(url: url)
+            } catch {
+                throw ValidationError(String(describing: error))
+            }
+        }
+        if let hours = giveUpHours ?? environment["REDRESS_DELIVERY_GIVE_UP_HOURS"].flatMap(Double.init) {
+            guard hours >= 1 && hours <= 24 * 30 else { throw ValidationError("--delivery-give-up-hours must be 1 to 720") }
+            config.deliveryRetry.giveUpAfter = hours * 3600
+        }
         let threshold = holdThreshold
             ?? ProcessInfo.processInfo.environment["REDRESS_HOLD_THRESHOLD"].flatMap(Int.init) ?? 3
         guard (1...4).contains(threshold) else { throw ValidationError("--hold-threshold must be 1 to 4") }
@@ -106,10 +125,11 @@ struct Serve: AsyncParsableCommand {
                   Login:    \(login.email)
                   Password: \(login.password)
                   Profile:  \(config.publicBaseURL)/shops/\(DemoSeeder.slug)
-                  Mail:     written to \(config.mailDirectory)/ as .eml files
+                  Mail:     \(config.smtp.map { "sent via \($0.redacted)" } ?? "written to \(config.mailDirectory)/ as .eml files")
                 """)
         }
         logger.info("starting", metadata: ["database": "\(config.database)", "role": "\(role.rawValue)",
+                                           "mail": "\(config.smtp?.redacted ?? "folder")",
                                            "port": "\(port)", "testClock": "\(testClock)"])
         let built = try await buildApplication(services: services)
         do {

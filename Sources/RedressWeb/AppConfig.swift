@@ -1,4 +1,6 @@
 import Foundation
+import RedressCore
+import RedressMail
 import RedressPersistence
 
 /// Everything the server reads once at boot; built by the `redress` command from flags and the environment.
@@ -25,6 +27,12 @@ public struct AppConfig: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Where mail goes without SMTP settings.
     public var mailDirectory: String = "mail-out"
+    /// The mail server (`SMTP_URL`); nil writes `.eml` files to `mailDirectory` instead.
+    public var smtp: SMTPConfiguration?
+    /// When failed e-mails and webhook calls are retried and when they are given up (N1).
+    public var deliveryRetry = RetryPolicy()
+    /// How long a webhook endpoint has to answer.
+    public var webhookTimeout: TimeInterval = 10
     public var sessionLifetime: TimeInterval = 12 * 3600
     /// How often the workers look for due work when idle.
     public var pollInterval: Duration = .seconds(1)

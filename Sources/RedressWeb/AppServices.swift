@@ -34,14 +34,21 @@ public final class AppServices: Sendable {
         self.logger = logger
         let metrics = AppMetrics()
         self.metrics = metrics
-        let transport = mailTransport ?? FileMailTransport(
-            directory: URL(fileURLWithPath: config.mailDirectory), now: { clock.now() })
+        let transport: any MailTransport
+        if let mailTransport {
+            transport = mailTransport
+        } else if let smtp = config.smtp, let client = try? SMTPTransport(configuration: smtp, now: { clock.now() }) {
+            transport = client
+        } else {
+            if config.smtp != nil { logger.error("SMTP settings unusable (the ca file?); writing mail to the folder") }
+            transport = FileMailTransport(directory: URL(fileURLWithPath: config.mailDirectory), now: { clock.now() })
+        }
         deadlineWorker = DeadlineWorker(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
             handlers: TimedWork.handlers(config: config))
         dispatcher = OutboxDispatcher(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
-            mail: transport)
+            mail: transport, poster: try? HTTPPoster(timeout: config.webhookTimeout), retryPolicy: config.deliveryRetry, concurrency: config.smtp?.connections ?? 4)
         let reviews = ReviewService(services: self)
         deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
     }

@@ -97,10 +97,11 @@ struct ReviewScenario: Sendable {
 
 extension TestApp {
     /// Runs a scenario on a fresh app with one shop.
-    static func scenario(_ engine: Engine, _ body: @escaping @Sendable (ReviewScenario) async throws -> Void)
-        async throws
-    {
-        let app = try await TestApp.make(engine)
+    static func scenario(
+        _ engine: Engine, configure: (inout AppConfig) -> Void = { _ in },
+        _ body: @escaping @Sendable (ReviewScenario) async throws -> Void
+    ) async throws {
+        let app = try await TestApp.make(engine, configure: configure)
         try await app.test { client in
             let shop = try await client.createShop("sklep")
             try await body(ReviewScenario(client: client, app: app, shop: shop))

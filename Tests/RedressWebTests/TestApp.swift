@@ -18,9 +18,10 @@ struct TestApp: @unchecked Sendable {
     let clock: AdjustableClock
     let mailDirectory: URL
 
-    static func make(_ engine: Engine = .sqlite, testClock: Bool = true, on existing: TestDatabase? = nil) async throws
-        -> TestApp
-    {
+    static func make(
+        _ engine: Engine = .sqlite, testClock: Bool = true, on existing: TestDatabase? = nil,
+        configure: (inout AppConfig) -> Void = { _ in }
+    ) async throws -> TestApp {
         let database: TestDatabase
         if let existing { database = existing } else { database = try await TestDatabase.make(engine) }
         var config = AppConfig(database: database.location)
@@ -32,6 +33,7 @@ struct TestApp: @unchecked Sendable {
         config.role = .web
         let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("redress-mail-\(UUID())")
         config.mailDirectory = mailDirectory.path
+        configure(&config)
         let clock = AdjustableClock(start: start)
         let services = try await prepareServices(config: config, clock: clock, logger: testLogger)
         _ = try await services.ensureAdminToken()

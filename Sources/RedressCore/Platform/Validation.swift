@@ -12,6 +12,11 @@ public struct ValidationErrors: Error, Equatable, Sendable {
         if fields[field] == nil { fields[field] = message }
     }
 
+    /// Adds another set's errors (the first message per field wins).
+    public mutating func merge(_ other: ValidationErrors) {
+        for (field, message) in other.fields { add(field, message) }
+    }
+
     public func throwIfAny() throws {
         if !isEmpty { throw self }
     }

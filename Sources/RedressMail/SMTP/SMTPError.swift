@@ -1,7 +1,7 @@
 import Foundation
 
 /// What went wrong talking to the mail server, with the server's code and a plain explanation.
-public enum SMTPError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum SMTPError: DeliveryFailure, CustomStringConvertible, Equatable, Sendable {
     /// The server answered `code` to `command` when another answer was expected.
     case reply(command: String, code: Int, message: String)
     case timeout(stage: String)

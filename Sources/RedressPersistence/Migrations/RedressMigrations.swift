@@ -7,6 +7,7 @@ enum RedressMigrations {
         CreatePlatform(),
         CreateReviews(),
         AddSubmissionKeys(),
+        AddWebhooks(),
     ]
 }
 

@@ -24,6 +24,20 @@ public struct OutboxStatus: Codable, Sendable, Equatable {
     public var nextAttemptAt: Date
 }
 
+/// One row as the panel lists it.
+public struct OutboxEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var channel: String
+    public var kind: String
+    public var payload: String
+    public var createdAt: Date
+    public var attempts: Int
+    public var sentAt: Date?
+    public var failedAt: Date?
+    public var lastError: String?
+    public var nextAttemptAt: Date
+}
+
 /// The transactional outbox (S6, N1): rows are written with the change that causes them, in the caller's
 /// transaction, and a dispatcher claims them with a lease like deadlines.
 public struct OutboxStore: Sendable {
@@ -120,6 +134,25 @@ public struct OutboxStore: Sendable {
             .from("outbox").where("id", .equal, id).first()?.decodeRecord(OutboxStatus.self)
     }
 
+    /// A shop's notifications, newest first, for the panel (N1: failures stay visible).
+    public func list(shop: ShopID, limit: Int, before: (Date, String)? = nil, on sql: any SQLDatabase,
+                     id: String? = nil) async throws -> [OutboxEntry]
+    {
+        var query = sql.select()
+            .columns("id", "channel", "kind", "payload", "created_at", "attempts", "sent_at", "failed_at",
+                     "last_error", "next_attempt_at")
+            .from("outbox").where("shop_id", .equal, shop.rawValue)
+        if let id { query = query.where("id", .equal, id) }
+        if let (at, id) = before {
+            query = query.where { group in
+                group.where("created_at", .lessThan, at)
+                    .orWhere { $0.where("created_at", .equal, at).where("id", .lessThan, id) }
+            }
+        }
+        return try await query.orderBy("created_at", .descending).orderBy("id", .descending)
+            .limit(max(1, min(limit, 200))).all().map { try $0.decodeRecord(OutboxEntry.self) }
+    }
+
     public struct Counts: Sendable, Equatable {
         public var pending: Int
         public var sent: Int
@@ -132,12 +165,14 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    public func counts(on sql: any SQLDatabase) async throws -> Counts {
+    /// Counts of the whole installation, or of one shop.
+    public func counts(shop: ShopID? = nil, on sql: any SQLDatabase) async throws -> Counts {
+        let filter: SQLQueryString = shop.map { "WHERE shop_id = \(bind: $0.rawValue)" } ?? ""
         let row = try await sql.raw("""
             SELECT SUM(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END) AS pending,
                    SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS sent,
                    SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END) AS failed
-            FROM outbox
+            FROM outbox \(filter)
             """).first()
         func value(_ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
         return Counts(pending: try value("pending"), sent: try value("sent"), failed: try value("failed"))

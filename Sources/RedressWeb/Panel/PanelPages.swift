@@ -35,7 +35,7 @@ struct PanelPages {
             guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
             let sql = services.database.sql
             let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count
-            let counts = try await services.outbox.counts(on: sql)
+            let counts = try await services.outbox.counts(shop: session.shopID, on: sql)
             let chrome = try await chrome(request, session, title: "overview")
             return pages.page("panel_home", HomeModel(
                 chrome: chrome, staffCount: staffCount, pendingMail: counts.pending,

@@ -108,7 +108,7 @@ struct Notifier: Sendable {
         }
         text += "\n— \(shop.name)\n"
         let from = shop.senderEmail ?? "no-reply@\(URL(string: services.config.publicBaseURL)?.host ?? "localhost")"
-        return MailMessage(from: from, to: to, replyTo: shop.senderEmail, subject: subject, text: text,
+        return MailMessage(from: from, fromName: shop.name, to: to, replyTo: shop.senderEmail, subject: subject, text: text,
                            html: "<!doctype html><html lang=\"\(language)\"><body>\(html)</body></html>")
     }
 

@@ -67,6 +67,12 @@ extension ReviewService {
             try await services.audit.append(
                 shop: found.shop.shopID, actor: .customer(found.order.id), action: "review.submitted",
                 subjectType: "review", subjectId: review.id, after: Self.auditState(review), now: now, on: tx)
+            try await webhooks.emit(.reviewSubmitted, shop: found.shop.shopID, data: WebhookResource(review: review),
+                                    now: now, on: tx)
+            if !review.held {
+                try await webhooks.emit(.reviewPublished, shop: found.shop.shopID, data: WebhookResource(review: review),
+                                        now: now, on: tx)
+            }
             if review.held, let publishAt = review.publishAt {
                 let caseToken = try await caseLink(order: found.order, shop: found.shop, now: now, on: tx)
                 try await notifier.send(.reviewStandbyCustomer, to: [found.order.email], locale: found.order.locale,
@@ -162,6 +168,9 @@ extension ReviewService {
             try await services.audit.append(shop: found.shop.shopID, actor: .customer(found.order.id),
                                             action: "dialog.customer_message", subjectType: "dialog",
                                             subjectId: dialog.id, now: now, on: tx)
+            try await webhooks.emit(.dialogMessage, shop: found.shop.shopID,
+                                    data: WebhookResource(reviewId: review.id, dialogId: dialog.id, messageId: message.id,
+                                                          author: "customer"), now: now, on: tx)
             try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(found.shop, on: tx),
                                     locale: found.shop.locale, shop: found.shop,
                                     link: "\(services.config.publicBaseURL)/panel/dialogs/\(dialog.id)", now: now, on: tx)

@@ -58,6 +58,8 @@ extension ReviewService {
                                                       dueAt: publishAt, now: now, on: tx)
             }
             try await services.deadlines.cancel(kind: Work.remindShop, subjectId: review.id, now: now, on: tx)
+            try await webhooks.emit(.dialogOpened, shop: actor.shop,
+                                    data: WebhookResource(reviewId: review.id, dialogId: dialog.id), now: now, on: tx)
             return dialog
         }
     }
@@ -97,6 +99,9 @@ extension ReviewService {
                 subjectType: "dialog", subjectId: dialog.id,
                 after: incentive ? ["incentiveWarning": "true"] : nil, now: now, on: tx)
             if !isInternal {
+                try await webhooks.emit(.dialogMessage, shop: actor.shop,
+                                        data: WebhookResource(reviewId: dialog.reviewId, dialogId: dialog.id,
+                                                              messageId: message.id, author: "shop"), now: now, on: tx)
                 let shop = try await shop(actor.shop, on: tx)
                 let review = try await review(dialog.reviewId, shop: actor.shop, on: tx)
                 if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
@@ -123,6 +128,9 @@ extension ReviewService {
             dialog.outcome = dialog.outcome ?? DialogOutcome.closedByShop.rawValue
             dialog.closedAt = now
             let saved = try await dialogs.save(dialog, on: tx)
+            try await webhooks.emit(.dialogClosed, shop: actor.shop,
+                                    data: WebhookResource(reviewId: review.id, dialogId: dialog.id,
+                                                          status: saved.outcome), now: now, on: tx)
             if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
                 let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
                 try await notifier.send(.dialogClosed, to: [order.email], locale: order.locale, shop: shop,

@@ -11,6 +11,7 @@ struct ReviewService: Sendable {
     let services: AppServices
     var policy: HoldPolicy { services.config.holdPolicy }
     var notifier: Notifier { Notifier(services: services) }
+    var webhooks: Webhooks { Webhooks(services: services) }
     let orders = OrderStore()
     let links = CustomerLinkStore()
     let reviews = ReviewStore()
@@ -183,6 +184,8 @@ struct ReviewService: Sendable {
             }
         }
         try await services.outbox.enqueue(messages, now: now, on: tx)
+        try await webhooks.emit(.reviewPublished, items: published.map { (ShopID($0.shopId), WebhookResource(review: $0)) },
+                                now: now, on: tx)
         let byReview = Dictionary(grouping: works, by: \.subjectId)
         return Set(published.flatMap { byReview[$0.id]?.map(\.id) ?? [] })
     }
@@ -269,7 +272,18 @@ struct ReviewService: Sendable {
             shop: shop.shopID, actor: actor, action: action, subjectType: "review", subjectId: review.id,
             before: Self.auditState(review), after: Self.auditState(saved), now: now, on: tx)
         try await notifyCustomer(before: review, after: saved, shop: shop, now: now, on: tx)
+        if let event = Self.webhookEvent(before: review, after: saved) {
+            try await webhooks.emit(event, shop: shop.shopID, data: WebhookResource(review: saved), now: now, on: tx)
+        }
         return saved
+    }
+
+    /// The integration event a review change amounts to, if any (dialog events are emitted where dialogs change).
+    static func webhookEvent(before: ReviewRecord, after: ReviewRecord) -> WebhookEvent? {
+        if before.reviewStatus != .published && after.reviewStatus == .published { return .reviewPublished }
+        if before.reviewStatus != .withdrawn && after.reviewStatus == .withdrawn { return .reviewWithdrawn }
+        if after.currentVersion != before.currentVersion { return .reviewUpdated }
+        return nil
     }
 
     static func auditState(_ review: ReviewRecord) -> [String: String] {

@@ -15,13 +15,19 @@ public final class OutboxDispatcher: Service, Sendable {
     let owner: String
     let logger: Logger
     let mail: any MailTransport
+    let poster: HTTPPoster?
     let retryPolicy: RetryPolicy
     let pollInterval: Duration
+    /// Deliveries in flight at once (the SMTP sessions kept open).
+    let concurrency: Int
 
     init(
         database: DatabaseService, clock: any WallClock, metrics: AppMetrics, owner: String, logger: Logger,
-        mail: any MailTransport, retryPolicy: RetryPolicy = RetryPolicy(), pollInterval: Duration = .seconds(1)
+        mail: any MailTransport, poster: HTTPPoster? = nil, retryPolicy: RetryPolicy = RetryPolicy(),
+        pollInterval: Duration = .seconds(1), concurrency: Int = 4
     ) {
+        self.poster = poster
+        self.concurrency = max(1, concurrency)
         self.database = database
         self.clock = clock
         self.metrics = metrics
@@ -43,47 +49,95 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// Claims and delivers one batch; returns how many rows it claimed.
+    /// Claims and delivers one batch, `concurrency` at a time; returns how many rows it claimed.
     @discardableResult
-    public func tick(limit: Int = 20) async throws -> Int {
-        let store = OutboxStore()
-        let sql = database.sql
-        let claimed = try await store.claim(owner: owner, now: clock.now(), lease: 300, limit: limit, on: sql)
-        for message in claimed {
-            do {
-                try await deliver(message)
-                try await store.markSent(message.id, owner: owner, now: clock.now(), on: sql)
-                metrics.recordDelivery(channel: message.channel, outcome: "sent")
-            } catch {
-                let now = clock.now()
-                let reason = String(describing: error).prefix(300)
-                switch retryPolicy.next(afterFailures: message.attempts, firstAttempt: message.createdAt, now: now,
-                                        random: Double.random(in: 0..<1)) {
-                case .retry(let at):
-                    try await store.scheduleRetry(message.id, owner: owner, at: at, error: String(reason), on: sql)
-                    metrics.recordDelivery(channel: message.channel, outcome: "retried")
-                case .giveUp:
-                    try await store.markFailed(message.id, owner: owner, now: now, error: String(reason), on: sql)
-                    metrics.recordDelivery(channel: message.channel, outcome: "failed")
-                }
-                logger.warning("delivery failed", metadata: ["outbox.id": "\(message.id)",
-                                                             "channel": "\(message.channel)"])
+    public func tick(limit: Int = 50) async throws -> Int {
+        let claimed = try await OutboxStore().claim(owner: owner, now: clock.now(), lease: 300, limit: limit,
+                                                    on: database.sql)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, message) in claimed.enumerated() {
+                if index >= concurrency { try await group.next() }
+                group.addTask { try await self.handle(message) }
             }
+            try await group.waitForAll()
         }
-        if !claimed.isEmpty, let counts = try? await store.counts(on: sql) {
+        if !claimed.isEmpty, let counts = try? await OutboxStore().counts(on: database.sql) {
             metrics.setOutboxBacklog(pending: counts.pending, failed: counts.failed)
         }
         return claimed.count
+    }
+
+    /// Delivers one claimed row and records the outcome: sent, retried later, or given up (at once when the
+    /// failure is permanent, e.g. a refused recipient).
+    private func handle(_ message: OutboxMessage) async throws {
+        let store = OutboxStore()
+        let sql = database.sql
+        do {
+            try await deliver(message)
+            try await store.markSent(message.id, owner: owner, now: clock.now(), on: sql)
+            metrics.recordDelivery(channel: message.channel, outcome: "sent")
+        } catch {
+            let now = clock.now()
+            let reason = String(String(describing: error).prefix(300))
+            let permanent = (error as? any DeliveryFailure)?.isPermanent ?? false
+            let outcome = permanent ? .giveUp : retryPolicy.next(
+                afterFailures: message.attempts, firstAttempt: message.createdAt, now: now,
+                random: Double.random(in: 0..<1))
+            switch outcome {
+            case .retry(let at):
+                try await store.scheduleRetry(message.id, owner: owner, at: at, error: reason, on: sql)
+                metrics.recordDelivery(channel: message.channel, outcome: "retried")
+            case .giveUp:
+                try await store.markFailed(message.id, owner: owner, now: now, error: reason, on: sql)
+                metrics.recordDelivery(channel: message.channel, outcome: "failed")
+            }
+            logger.warning("delivery failed", metadata: ["outbox.id": "\(message.id)", "channel": "\(message.channel)",
+                                                         "permanent": "\(permanent)"])
+        }
     }
 
     private func deliver(_ message: OutboxMessage) async throws {
         switch message.channel {
         case OutboxChannel.email:
             let mailMessage = try JSONDecoder().decode(MailMessage.self, from: Data(message.payload.utf8))
-            try await mail.send(mailMessage, messageID: "\(message.id)@redress")
+            let domain = mailMessage.from.split(separator: "@").last.map(String.init) ?? "redress"
+            try await mail.send(mailMessage, messageID: "\(message.id)@\(domain)")
+        case OutboxChannel.webhook:
+            try await call(try JSONDecoder().decode(WebhookCall.self, from: Data(message.payload.utf8)), message)
         default:
             throw UnknownChannel(channel: message.channel)
         }
+    }
+
+    /// POSTs a webhook body, signed with the endpoint's current secret, and logs the attempt for the panel.
+    private func call(_ call: WebhookCall, _ message: OutboxMessage) async throws {
+        let store = WebhookStore()
+        guard let endpoint = try await store.endpoint(call.endpointId, on: database.sql), endpoint.disabledAt == nil
+        else { throw WebhookDeliveryError.endpointRemoved }
+        let poster = try self.poster ?? HTTPPoster()
+        let now = clock.now()
+        let timestamp = Int(now.timeIntervalSince1970)
+        let started = ContinuousClock.now
+        var failure: (any Error)?
+        var status: Int?
+        do {
+            status = try await poster.post(url: endpoint.url, headers: [
+                (WebhookSignature.header, WebhookSignature.sign(body: call.body, secret: endpoint.secret,
+                                                                timestamp: timestamp)),
+                ("X-Redress-Event", call.type), ("X-Redress-Delivery", call.eventId),
+            ], body: call.body)
+        } catch {
+            failure = error
+            status = (error as? WebhookDeliveryError)?.statusCode
+        }
+        let elapsed = ContinuousClock.now - started
+        try await store.record(WebhookAttemptRecord(
+            id: SecureToken.id("wha"), endpointId: endpoint.id, shopId: endpoint.shopId, outboxId: message.id,
+            eventId: call.eventId, eventType: call.type, attempt: message.attempts, at: now, statusCode: status,
+            error: failure.map { String(String(describing: $0).prefix(300)) },
+            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)),
+            on: database.sql)
+        if let failure { throw failure }
     }
 
     struct UnknownChannel: Error, CustomStringConvertible {

@@ -1,0 +1,147 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// Why a webhook call did not count as delivered.
+public enum WebhookDeliveryError: DeliveryFailure, CustomStringConvertible, Equatable, Sendable {
+    case status(Int)
+    case timeout
+    case connectFailed(String)
+    case invalidURL
+    case endpointRemoved
+
+    public var description: String {
+        switch self {
+        case .status(let code): return "the endpoint answered HTTP \(code)"
+        case .timeout: return "the endpoint did not answer in time"
+        case .connectFailed(let reason): return "cannot connect to the endpoint: \(reason)"
+        case .invalidURL: return "the endpoint address is not a usable http(s) URL"
+        case .endpointRemoved: return "the endpoint was removed"
+        }
+    }
+
+    /// Removed endpoints and unusable addresses cannot get better; `410 Gone` says the receiver wants no more.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidURL, .endpointRemoved, .status(410): return true
+        default: return false
+        }
+    }
+
+    public var statusCode: Int? {
+        if case .status(let code) = self { return code }
+        return nil
+    }
+}
+
+/// A small HTTP/1.1 client on SwiftNIO that POSTs one JSON body per connection and returns the status code;
+/// a 2xx answer within the timeout is a delivery, anything else throws.
+public struct HTTPPoster: Sendable {
+    let tls: NIOSSLContext
+    let timeout: TimeAmount
+
+    public init(timeout: TimeInterval = 10, trustedCertificateFile: String? = nil) throws {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let trustedCertificateFile { configuration.trustRoots = .file(trustedCertificateFile) }
+        tls = try NIOSSLContext(configuration: configuration)
+        self.timeout = .milliseconds(Int64(timeout * 1000))
+    }
+
+    @discardableResult
+    public func post(url: String, headers: [(String, String)], body: String) async throws -> Int {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty
+        else { throw WebhookDeliveryError.invalidURL }
+        let secure = scheme == "https"
+        let port = parts.port ?? (secure ? 443 : 80)
+        let target = (parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath)
+            + (parts.percentEncodedQuery.map { "?\($0)" } ?? "")
+        let serverName = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+        let tls = secure ? self.tls : nil
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(StatusCollector(eventLoop: channel.eventLoop))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: host, port: port).get()
+        } catch {
+            throw WebhookDeliveryError.connectFailed(String(describing: error).prefix(200).description)
+        }
+        defer { channel.close(promise: nil) }
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target)
+        head.headers.add(name: "Host", value: parts.port.map { "\(host):\($0)" } ?? host)
+        head.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        head.headers.add(name: "Content-Length", value: String(body.utf8.count))
+        head.headers.add(name: "Connection", value: "close")
+        head.headers.add(name: "User-Agent", value: "Redress-Webhooks/1")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        let timeout = self.timeout
+        let status = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Int> in
+            guard let collector = try? channel.pipeline.syncOperations.handler(type: StatusCollector.self) else {
+                return channel.eventLoop.makeFailedFuture(WebhookDeliveryError.connectFailed("connection closed"))
+            }
+            let future = collector.start(timeout: timeout)
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return future
+        }.get()
+        guard (200..<300).contains(status) else { throw WebhookDeliveryError.status(status) }
+        return status
+    }
+}
+
+/// Waits for the response head and end; the body is read and dropped.
+private final class StatusCollector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    private let promise: EventLoopPromise<Int>
+    private var status: Int?
+    private var timer: Scheduled<Void>?
+    private var done = false
+
+    init(eventLoop: any EventLoop) { promise = eventLoop.makePromise(of: Int.self) }
+
+    func start(timeout: TimeAmount) -> EventLoopFuture<Int> {
+        timer = promise.futureResult.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            self.finish(.failure(WebhookDeliveryError.timeout))
+        }
+        return promise.futureResult
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = Int(head.status.code)
+        case .body: break
+        case .end:
+            finish(.success(status ?? 0))
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(.failure(WebhookDeliveryError.connectFailed(String(describing: error).prefix(200).description)))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(status.map { .success($0) } ?? .failure(WebhookDeliveryError.connectFailed("connection closed")))
+        context.fireChannelInactive()
+    }
+
+    /// Completes once; later events (the close after the end, a late timer) are ignored.
+    private func finish(_ result: Result<Int, any Error>) {
+        guard !done else { return }
+        done = true
+        timer?.cancel()
+        promise.completeWith(result)
+    }
+}
