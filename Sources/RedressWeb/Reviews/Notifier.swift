@@ -9,10 +9,13 @@ import SQLKit
 struct Notifier: Sendable {
     let services: AppServices
 
-    enum Event: String {
+    enum Event: String, CaseIterable {
         case invitation, invitationReminder, reviewStandbyCustomer, reviewStandbyShop, shopWindowReminder
         case dialogMessageToCustomer, dialogMessageToShop, dialogClosed, editWindowOpened, reviewPublished
         case reviewRemoved
+        // Complaints (C*): texts ready for the complaints flow.
+        case complaintReceived, complaintMessageToCustomer, complaintDecision
+        case complaintWarningDay7, complaintWarningDay10, complaintWarningDay12, complaintDeemedAccepted
     }
 
     /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
@@ -72,14 +75,62 @@ struct Notifier: Sendable {
         .reviewStandbyShop: [
             "pl": ("Nowa opinia wstrzymana – {shop}", "Klient wystawił opinię, która czeka do {date}. Możesz otworzyć rozmowę w panelu."),
             "en": ("New review in standby – {shop}", "A customer left a review that is held until {date}. You can open a dialog in the panel."),
+            "es": ("Nueva opinión en espera – {shop}", "Un cliente dejó una opinión retenida hasta el {date}. Puedes abrir una conversación en el panel."),
+            "el": ("Νέα κριτική σε αναμονή – {shop}", "Ένας πελάτης άφησε κριτική που κρατείται έως {date}. Μπορείτε να ανοίξετε συζήτηση στον πίνακα."),
         ],
         .shopWindowReminder: [
             "pl": ("Zostały 2 dni na rozmowę – {shop}", "Okno na otwarcie rozmowy o wstrzymanej opinii zamyka się {date}."),
             "en": ("Two days left to open a dialog – {shop}", "The window to open a dialog about a held review closes on {date}."),
+            "es": ("Quedan dos días para abrir una conversación – {shop}", "El plazo para abrir una conversación sobre una opinión retenida termina el {date}."),
+            "el": ("Απομένουν δύο ημέρες για συζήτηση – {shop}", "Το περιθώριο για συζήτηση σχετικά με κριτική σε αναμονή λήγει στις {date}."),
         ],
         .dialogMessageToShop: [
             "pl": ("Klient odpowiedział – {shop}", "Klient napisał w rozmowie o swojej opinii."),
             "en": ("The customer answered – {shop}", "The customer wrote in the dialog about their review."),
+            "es": ("El cliente respondió – {shop}", "El cliente escribió en la conversación sobre su opinión."),
+            "el": ("Ο πελάτης απάντησε – {shop}", "Ο πελάτης έγραψε στη συζήτηση για την κριτική του."),
+        ],
+        .complaintReceived: [
+            "pl": ("Reklamacja przyjęta – {shop}", "{shop} otrzymał Twoją reklamację. Odpowiedź otrzymasz najpóźniej {date}; brak odpowiedzi w terminie oznacza uznanie reklamacji."),
+            "en": ("Complaint received – {shop}", "{shop} received your complaint. You will get an answer by {date} at the latest; no answer by then means it is accepted."),
+            "es": ("Reclamación recibida – {shop}", "{shop} ha recibido tu reclamación. Recibirás respuesta como tarde el {date}; sin respuesta en plazo, se considera aceptada."),
+            "el": ("Η καταγγελία παραλήφθηκε – {shop}", "Το {shop} παρέλαβε την καταγγελία σας. Θα λάβετε απάντηση έως {date}· αν δεν απαντήσει, θεωρείται αποδεκτή."),
+        ],
+        .complaintMessageToCustomer: [
+            "pl": ("Nowa wiadomość w sprawie reklamacji – {shop}", "{shop} napisał w sprawie Twojej reklamacji."),
+            "en": ("New message about your complaint – {shop}", "{shop} wrote about your complaint."),
+            "es": ("Nuevo mensaje sobre tu reclamación – {shop}", "{shop} te ha escrito sobre tu reclamación."),
+            "el": ("Νέο μήνυμα για την καταγγελία σας – {shop}", "Το {shop} σας έγραψε για την καταγγελία σας."),
+        ],
+        .complaintDecision: [
+            "pl": ("Decyzja w sprawie reklamacji – {shop}", "{shop} rozpatrzył Twoją reklamację. Decyzja i dalsze kroki są pod linkiem; zachowaj tę wiadomość."),
+            "en": ("Decision on your complaint – {shop}", "{shop} decided on your complaint. The decision and next steps are behind the link; keep this message."),
+            "es": ("Decisión sobre tu reclamación – {shop}", "{shop} ha resuelto tu reclamación. La decisión y los siguientes pasos están en el enlace; guarda este mensaje."),
+            "el": ("Απόφαση για την καταγγελία σας – {shop}", "Το {shop} αποφάσισε για την καταγγελία σας. Η απόφαση και τα επόμενα βήματα είναι στον σύνδεσμο· κρατήστε αυτό το μήνυμα."),
+        ],
+        .complaintWarningDay7: [
+            "pl": ("Reklamacja czeka 7 dni – {shop}", "Na reklamację trzeba odpowiedzieć do {date}; potem zostanie uznana z mocy prawa."),
+            "en": ("Complaint waiting 7 days – {shop}", "The complaint must be answered by {date}; after that it is accepted by law."),
+            "es": ("Reclamación pendiente desde hace 7 días – {shop}", "Hay que responder a la reclamación antes del {date}; después se considera aceptada por ley."),
+            "el": ("Καταγγελία σε αναμονή 7 ημέρες – {shop}", "Η καταγγελία πρέπει να απαντηθεί έως {date}· μετά θεωρείται αποδεκτή εκ του νόμου."),
+        ],
+        .complaintWarningDay10: [
+            "pl": ("Zostały 4 dni na odpowiedź na reklamację – {shop}", "Termin odpowiedzi mija {date}."),
+            "en": ("Four days left to answer a complaint – {shop}", "The answer is due on {date}."),
+            "es": ("Quedan cuatro días para responder una reclamación – {shop}", "La respuesta vence el {date}."),
+            "el": ("Απομένουν τέσσερις ημέρες για απάντηση σε καταγγελία – {shop}", "Η προθεσμία απάντησης λήγει στις {date}."),
+        ],
+        .complaintWarningDay12: [
+            "pl": ("Pilne: 2 dni na odpowiedź na reklamację – {shop}", "Bez odpowiedzi do {date} reklamacja zostanie uznana."),
+            "en": ("Urgent: two days to answer a complaint – {shop}", "Without an answer by {date} the complaint is accepted."),
+            "es": ("Urgente: dos días para responder una reclamación – {shop}", "Sin respuesta antes del {date}, la reclamación se considera aceptada."),
+            "el": ("Επείγον: δύο ημέρες για απάντηση σε καταγγελία – {shop}", "Χωρίς απάντηση έως {date} η καταγγελία θεωρείται αποδεκτή."),
+        ],
+        .complaintDeemedAccepted: [
+            "pl": ("Reklamacja uznana z mocy prawa – {shop}", "Termin na odpowiedź minął {date}; reklamacja została uznana."),
+            "en": ("Complaint accepted by law – {shop}", "The deadline passed on {date}; the complaint is accepted."),
+            "es": ("Reclamación aceptada por ley – {shop}", "El plazo venció el {date}; la reclamación se considera aceptada."),
+            "el": ("Καταγγελία αποδεκτή εκ του νόμου – {shop}", "Η προθεσμία έληξε στις {date}· η καταγγελία θεωρείται αποδεκτή."),
         ],
     ]
 
@@ -107,6 +158,7 @@ struct Notifier: Sendable {
             html += "<p><a href=\"\(HTMLEscape.escape(link))\">\(Self.linkLabel[language] ?? "Open")</a></p>"
         }
         text += "\n— \(shop.name)\n"
+        html += "<p>— \(HTMLEscape.escape(shop.name))</p>"
         let from = shop.senderEmail ?? "no-reply@\(URL(string: services.config.publicBaseURL)?.host ?? "localhost")"
         return MailMessage(from: from, fromName: shop.name, to: to, replyTo: shop.senderEmail, subject: subject, text: text,
                            html: "<!doctype html><html lang=\"\(language)\"><body>\(html)</body></html>")
