@@ -104,6 +104,7 @@ let package = Package(
             name: "RedressBench",
             dependencies: [
                 "RedressWeb",
+                "RedressMail",
                 "RedressPersistence",
                 "RedressCore",
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedressCore
+import RedressMail
 import RedressPersistence
 import RedressWeb
 import SQLKit
@@ -12,6 +13,9 @@ import SQLKit
 //                                                             the shop's API key
 //   redress-bench publish-pass DATABASE_URL                   runs the deadline worker until nothing is due; prints
 //                                                             the count and the time
+//   BENCH_SMTP_URL=smtp://… redress-bench mail DATABASE_URL COUNT
+//                                                             queues COUNT e-mails in the outbox, then runs the
+//                                                             dispatcher until all are delivered; prints mails/s
 
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
@@ -24,6 +28,7 @@ var logger = Logger(label: "bench")
 logger.logLevel = .error
 var config = AppConfig(database: try DatabaseLocation(parsing: arguments[2]))
 config.mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-mail").path
+if let url = ProcessInfo.processInfo.environment["BENCH_SMTP_URL"] { config.smtp = try SMTPConfiguration(url: url) }
 let services = try await prepareServices(config: config, clock: SystemWallClock(), logger: logger)
 
 switch arguments[1] {
@@ -42,6 +47,31 @@ case "publish-pass":
     }
     let elapsed = ContinuousClock.now - start
     say("publish pass: \(total) due items in \(elapsed) (\(Int(Double(total) / max(0.001, elapsed.seconds))) per second)")
+case "mail":
+    let count = Int(arguments.count > 3 ? arguments[3] : "") ?? 10_000
+    let queued = ContinuousClock.now
+    var messages: [OutboxStore.NewMessage] = []
+    for index in 0..<count {
+        let mail = MailMessage(
+            from: "sklep@bench.example", fromName: "Sklep Żółw", to: ["klient\(index)@bench.example"],
+            replyTo: "obsluga@bench.example", subject: "Twoja opinia o Sklep Żółw zostanie opublikowana najpóźniej 30 listopada",
+            text: String(repeating: "Dziękujemy za opinię. Możesz ją opublikować od razu.\n", count: 8),
+            html: "<p>" + String(repeating: "Dziękujemy za opinię. ", count: 20) + "</p>")
+        messages.append(.init(channel: "email", kind: "bench", payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self),
+                              shop: nil))
+    }
+    try await OutboxStore().enqueue(messages, now: Date(), on: services.database.sql)
+    say("queued \(count) mails in \(ContinuousClock.now - queued)")
+    let start = ContinuousClock.now
+    var total = 0
+    while true {
+        let claimed = try await services.dispatcher.tick(limit: 200)
+        if claimed == 0 { break }
+        total += claimed
+    }
+    let elapsed = ContinuousClock.now - start
+    let counts = try await OutboxStore().counts(on: services.database.sql)
+    say("delivered \(counts.sent) of \(total) claimed in \(elapsed) (\(Int(Double(counts.sent) / max(0.001, elapsed.seconds))) mails per second), \(counts.pending) pending, \(counts.failed) failed, via \(config.smtp?.redacted ?? "the mail folder")")
 default:
     say("unknown command \(arguments[1])")
 }
