@@ -49,14 +49,14 @@ struct PlatformContractTests {
             let sql = database.service.sql
             try await store.create(record, on: sql)
             let version = try await store.update(record.shopID, name: "First", locale: "en", timeZone: "UTC",
-                                                 expectedVersion: 1, on: sql)
+                                                 senderEmail: "first@example.com", expectedVersion: 1, on: sql)
             #expect(version == 2)
             await #expect(throws: StaleVersion.self) {
                 try await store.update(record.shopID, name: "Second", locale: "pl", timeZone: "UTC",
-                                       expectedVersion: 1, on: sql)
+                                       senderEmail: nil, expectedVersion: 1, on: sql)
             }
             let stored = try #require(try await store.find(record.shopID, on: sql))
-            #expect(stored.name == "First")
+            #expect(stored.name == "First" && stored.senderEmail == "first@example.com")
             #expect(stored.version == 2)
         }
     }

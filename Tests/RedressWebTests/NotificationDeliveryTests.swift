@@ -20,6 +20,16 @@ struct NotificationDeliveryTests {
         try await TestApp.scenario(engine, configure: { config in
             config.smtp = try? SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?timeout=5")
         }) { s in
+            // The shop's own sender address (owner, session with CSRF header); a bad one is refused.
+            let owner = try await s.client.signIn("owner@sklep.test")
+            let headers: HTTPFields = [.cookie: owner.cookie, .init("X-CSRF-Token")!: owner.csrf,
+                                       .contentType: "application/json"]
+            let bad = try await s.client.execute(uri: "/api/v1/shop", method: .patch, headers: headers,
+                                                 body: jsonBody(["senderEmail": "not an address", "version": 1]))
+            #expect(bad.status == .unprocessableContent)
+            let sender = try await s.client.execute(uri: "/api/v1/shop", method: .patch, headers: headers,
+                                                    body: jsonBody(["senderEmail": "obsluga@sklep.example", "version": 1]))
+            #expect(sender.status == .ok, "\(sender.text)")
             let token = try await s.orderWithLink("N-1", email: "pelatis@example.gr", locale: "el")
             let review = try await s.review(token, rating: 2)
             #expect(review.status == "standby")
@@ -37,7 +47,8 @@ struct NotificationDeliveryTests {
             #expect(toCustomer.count == 1)
             let standby = try #require(toCustomer.first)
             #expect(standby.subject.contains("θα δημοσιευτεί το αργότερο"), "\(standby.subject)")
-            #expect(standby.from.contains("Shop sklep"))
+            #expect(standby.from.contains("Shop sklep") && standby.from.contains("<obsluga@sklep.example>"))
+            #expect(standby.envelopeFrom == "obsluga@sklep.example" && standby.replyTo == "obsluga@sklep.example")
             #expect(standby.defects.isEmpty)
             // The shop's staff get theirs in the shop's language.
             #expect(mail.contains { $0.envelopeTo.contains("owner@sklep.test") && $0.subject.contains("wstrzymana") })

@@ -52,10 +52,12 @@ public struct ShopStore: Sendable {
     /// Renames a shop if nobody changed it since `expectedVersion` was read; otherwise throws `StaleVersion`.
     @discardableResult
     public func update(
-        _ id: ShopID, name: String, locale: String, timeZone: String, expectedVersion: Int, on sql: any SQLDatabase
+        _ id: ShopID, name: String, locale: String, timeZone: String, senderEmail: String?, expectedVersion: Int,
+        on sql: any SQLDatabase
     ) async throws -> Int {
         let rows = try await sql.update("shops")
             .set("name", to: name)
+            .set("sender_email", to: senderEmail)
             .set("locale", to: locale)
             .set("time_zone", to: timeZone)
             .set("version", to: expectedVersion + 1)

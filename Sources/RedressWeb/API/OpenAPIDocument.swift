@@ -106,7 +106,7 @@ enum APISchemas {
         ])),
         ("ShopUpdate", .object(required: ["version"], [
             ("name", .stringMax(120, min: 1)), ("locale", .enumeration(["pl", "en", "es", "el"])),
-            ("timeZone", .string), ("version", .integer),
+            ("timeZone", .string), ("senderEmail", .string), ("version", .integer),
         ])),
         ("NewStaff", .object(required: ["email", "name", "role", "password"], [
             ("email", .string), ("name", .stringMax(120, min: 1)),

@@ -29,6 +29,8 @@ struct PlatformAPI {
         var name: String?
         var locale: String?
         var timeZone: String?
+        /// The address shop e-mails come from (and Reply-To); an empty string goes back to the installation's.
+        var senderEmail: String?
         var version: Int?
     }
 
@@ -87,7 +89,7 @@ struct PlatformAPI {
             return try Response.json(ShopView(record))
         }
         router.api(.patch, "/api/v1/shop", catalog: catalog,
-                   summary: "Change the shop's name, language or time zone (owners; optimistic locking on version)",
+                   summary: "Change the shop's name, language, time zone or sender address (owners; optimistic locking on version)",
                    tag: "shop", security: .shop, request: .ref("ShopUpdate"),
                    responses: [200: ("Changed", .ref("Shop")), 409: ("Changed by somebody else", .ref("Problem"))])
         { request, context in
@@ -166,12 +168,24 @@ struct PlatformAPI {
         if !Validate.supportedLocales.contains(locale) { errors.add("locale", "must be pl, en, es or el") }
         let timeZone = input.timeZone ?? current.timeZone
         if !Validate.isTimeZone(timeZone) { errors.add("timeZone", "is not a known time zone") }
+        var sender = current.senderEmail
+        if let given = input.senderEmail?.trimmingCharacters(in: .whitespaces) {
+            if given.isEmpty {
+                sender = nil
+            } else if Validate.isEmail(given) {
+                sender = given
+            } else {
+                errors.add("senderEmail", "is not a valid e-mail address")
+            }
+        }
         try errors.throwIfAny()
         let now = services.clock.now()
         let services = self.services
+        let senderEmail = sender
         _ = try await services.database.transaction { tx in
             let newVersion = try await services.shops.update(
-                owner.shopID, name: name, locale: locale, timeZone: timeZone, expectedVersion: version, on: tx)
+                owner.shopID, name: name, locale: locale, timeZone: timeZone, senderEmail: senderEmail,
+                expectedVersion: version, on: tx)
             try await services.audit.append(
                 shop: owner.shopID, actor: .staff(owner.staffId), action: "shop.updated", subjectType: "shop",
                 subjectId: owner.shopId,
