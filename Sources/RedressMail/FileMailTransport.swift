@@ -12,7 +12,9 @@ public struct FileMailTransport: MailTransport {
 
     public func send(_ message: MailMessage, messageID: String) async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let safeName = messageID.filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+        // Named after the local part of the Message-ID (the outbox id), so the panel can find it.
+        let local = messageID.split(separator: "@").first.map(String.init) ?? messageID
+        let safeName = local.filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
         let file = directory.appendingPathComponent("\(safeName).eml")
         let document = MIMEWriter.render(message, messageID: messageID, date: now())
         // Written whole under a temporary name, then renamed: a reader never sees half a message.

@@ -92,6 +92,46 @@ struct NotificationDeliveryTests {
         }
     }
 
+    @Test("the panel lists notifications with their .eml files; owners manage webhooks, agents cannot")
+    func panelPages() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let token = try await s.orderWithLink("P-1")
+            _ = try await s.review(token, rating: 2)
+            try await s.advance("PT1M")
+            let owner = try await s.client.signIn("owner@sklep.test")
+            let list = try await s.client.execute(uri: "/panel/notifications", method: .get, headers: [.cookie: owner.cookie])
+            #expect(list.status == .ok)
+            let href = try #require(list.text.range(of: #"/panel/notifications/[A-Za-z0-9_-]+/eml"#, options: .regularExpression)
+                .map { String(list.text[$0]) })
+            let eml = try await s.client.execute(uri: href, method: .get, headers: [.cookie: owner.cookie])
+            #expect(eml.status == .ok && eml.headers[.contentType] == "message/rfc822")
+            #expect(eml.text.contains("Subject: ") && eml.text.contains("Message-ID: <"))
+            _ = try await s.client.createShop("inny")
+            let stranger = try await s.client.signIn("owner@inny.test")
+            #expect(try await s.client.execute(uri: href, method: .get, headers: [.cookie: stranger.cookie]).status
+                    == .notFound)
+
+            let form: HTTPFields = [.cookie: owner.cookie, .contentType: "application/x-www-form-urlencoded"]
+            let bad = try await s.client.execute(
+                uri: "/panel/settings/webhooks", method: .post, headers: form,
+                body: ByteBuffer(string: "_csrf=\(owner.csrf)&url=ftp%3A%2F%2Fx&events=review.published"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains(#"value="ftp://x""#), "what was typed is kept")
+            #expect(bad.text.contains(#"value="review.published" checked"#))
+            let good = try await s.client.execute(
+                uri: "/panel/settings/webhooks", method: .post, headers: form,
+                body: ByteBuffer(string: "_csrf=\(owner.csrf)&url=https%3A%2F%2Ferp.example%2Fhook&events=*&description=ERP"))
+            #expect(good.status == .ok && good.text.contains("whsec_") && good.text.contains("https://erp.example/hook"))
+            let forged = try await s.client.execute(
+                uri: "/panel/settings/webhooks", method: .post, headers: form,
+                body: ByteBuffer(string: "_csrf=wrong&url=https%3A%2F%2Fevil.example&events=*"))
+            #expect(forged.status == .forbidden)
+            let agent = try await s.client.signIn("agent@sklep.test")
+            #expect(try await s.client.execute(uri: "/panel/settings/webhooks", method: .get,
+                                               headers: [.cookie: agent.cookie]).status == .forbidden)
+        }
+    }
+
     @Test("a webhook receiver that fails twice: delivered once, signed, three attempts in the log")
     func webhookRetries() async throws {
         let receiver = Receiver()

@@ -21,7 +21,7 @@ final class SMTPConnection: Sendable {
     static func open(_ configuration: SMTPConfiguration, tls: NIOSSLContext?) async throws -> SMTPConnection {
         let timeout = TimeAmount.milliseconds(Int64(configuration.timeout * 1000))
         // SNI and name checks need a host name; for an address literal NIOSSL checks the address instead.
-        let serverName = isAddressLiteral(configuration.host) ? nil : configuration.host
+        let serverName = TLSName.serverName(for: configuration.host)
         let implicitTLS = configuration.security == .tls ? tls : nil
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout)
@@ -150,9 +150,5 @@ final class SMTPConnection: Sendable {
     static func isSafeAddress(_ address: String) -> Bool {
         !address.isEmpty && address.count <= 320 && address.contains("@")
             && !address.unicodeScalars.contains { $0.value < 0x21 || $0 == "<" || $0 == ">" || $0.value == 0x7F }
-    }
-
-    static func isAddressLiteral(_ host: String) -> Bool {
-        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 }

@@ -58,7 +58,7 @@ public struct HTTPPoster: Sendable {
         let port = parts.port ?? (secure ? 443 : 80)
         let target = (parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath)
             + (parts.percentEncodedQuery.map { "?\($0)" } ?? "")
-        let serverName = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+        let serverName = TLSName.serverName(for: host)
         let tls = secure ? self.tls : nil
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout)
