@@ -1,0 +1,152 @@
+import Foundation
+
+/// The shop's working time for the operational SLA (C3): working weekdays, opening hours, holidays, time zone.
+public struct BusinessCalendar: Sendable, Equatable {
+    public var timeZone: TimeZone
+    /// Gregorian weekdays, 1 = Sunday … 7 = Saturday.
+    public var workingWeekdays: Set<Int>
+    /// Opening and closing as minutes after local midnight.
+    public var opensAt: Int
+    public var closesAt: Int
+    /// Local dates (`yyyy-MM-dd`) with no working hours.
+    public var holidays: Set<String>
+
+    public init(
+        timeZone: TimeZone, workingWeekdays: Set<Int> = [2, 3, 4, 5, 6], opensAt: Int = 9 * 60,
+        closesAt: Int = 17 * 60, holidays: Set<String> = []
+    ) {
+        self.timeZone = timeZone
+        self.workingWeekdays = workingWeekdays
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.holidays = holidays
+    }
+
+    /// Polish public holidays of a year (fixed dates and those that follow Easter).
+    public static func polishHolidays(_ year: Int) -> Set<String> {
+        var days: Set<String> = ["01-01", "01-06", "05-01", "05-03", "08-15", "11-01", "11-11", "12-25", "12-26"]
+        if year >= 2025 { days.insert("12-24") }
+        let easter = easterSunday(year)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for offset in [0, 1, 49, 60] {  // Easter Sunday and Monday, Pentecost, Corpus Christi
+            let date = calendar.date(byAdding: .day, value: offset, to: easter)!
+            let parts = calendar.dateComponents([.month, .day], from: date)
+            days.insert(String(format: "%02d-%02d", parts.month!, parts.day!))
+        }
+        return Set(days.map { "\(year)-\($0)" })
+    }
+
+    /// Easter Sunday (Gregorian, anonymous algorithm), at UTC midnight.
+    static func easterSunday(_ year: Int) -> Date {
+        let a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4
+        let f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30
+        let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7
+        let m = (a + 11 * h + 22 * l) / 451
+        let month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    /// The working interval of the local day that contains `date`, or nil when it is not a working day.
+    func workingInterval(dayOf date: Date) -> (Date, Date)? {
+        let calendar = self.calendar
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+        guard workingWeekdays.contains(parts.weekday!) else { return nil }
+        if holidays.contains(String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)) { return nil }
+        let open = calendar.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day,
+                                                      hour: opensAt / 60, minute: opensAt % 60))!
+        let close = calendar.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day,
+                                                       hour: closesAt / 60, minute: closesAt % 60))!
+        return close > open ? (open, close) : nil
+    }
+
+    private func nextDay(after date: Date) -> Date {
+        let calendar = self.calendar
+        return calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date))!
+    }
+
+    /// Working seconds between two instants.
+    public func workingSeconds(from start: Date, to end: Date) -> TimeInterval {
+        guard end > start else { return 0 }
+        var total: TimeInterval = 0
+        var day = calendar.startOfDay(for: start)
+        var guardDays = 0
+        while day < end && guardDays < 3700 {
+            if let (open, close) = workingInterval(dayOf: day.addingTimeInterval(3600 * 12)) {
+                let from = max(open, start), to = min(close, end)
+                if to > from { total += to.timeIntervalSince(from) }
+            }
+            day = nextDay(after: day.addingTimeInterval(3600 * 12))
+            guardDays += 1
+        }
+        return total
+    }
+
+    /// The instant when `seconds` of working time have passed after `start`.
+    public func adding(workingSeconds seconds: TimeInterval, to start: Date) -> Date {
+        var left = seconds
+        var cursor = start
+        for _ in 0..<3700 {
+            if let (open, close) = workingInterval(dayOf: cursor) {
+                let from = max(open, cursor)
+                if from < close {
+                    let available = close.timeIntervalSince(from)
+                    if left <= available { return from.addingTimeInterval(left) }
+                    left -= available
+                }
+            }
+            cursor = nextDay(after: cursor)
+        }
+        return cursor
+    }
+}
+
+/// The operational SLA of one complaint (C3): targets in working hours, paused while waiting for the customer.
+public struct SLAClock: Sendable, Equatable {
+    public var firstResponseHours: Double
+    public var resolutionHours: Double
+
+    public init(firstResponseHours: Double, resolutionHours: Double) {
+        self.firstResponseHours = firstResponseHours
+        self.resolutionHours = resolutionHours
+    }
+
+    /// Targets per priority (working hours).
+    public static func forPriority(_ priority: ComplaintPriority, urgent: Bool) -> SLAClock {
+        if urgent { return SLAClock(firstResponseHours: 2, resolutionHours: 16) }
+        switch priority {
+        case .high: return SLAClock(firstResponseHours: 4, resolutionHours: 24)
+        case .normal: return SLAClock(firstResponseHours: 8, resolutionHours: 40)
+        case .low: return SLAClock(firstResponseHours: 16, resolutionHours: 80)
+        }
+    }
+
+    public enum State: String, Sendable, Equatable, Codable {
+        case ok, nearBreach = "near_breach", breached, met, paused
+    }
+
+    /// Working time used: from receipt to `now` (or `stoppedAt`), minus the paused working time.
+    public func used(receivedAt: Date, now: Date, pausedSeconds: TimeInterval, pausedSince: Date?,
+                     calendar: BusinessCalendar) -> TimeInterval {
+        var used = calendar.workingSeconds(from: receivedAt, to: now) - pausedSeconds
+        if let pausedSince { used -= calendar.workingSeconds(from: pausedSince, to: now) }
+        return max(0, used)
+    }
+
+    /// The state against a target: met when done, breached past it, near breach in the last 20 %.
+    public func state(targetHours: Double, used: TimeInterval, done: Bool, paused: Bool) -> State {
+        let target = targetHours * 3600
+        if done { return used <= target ? .met : .breached }
+        if used > target { return .breached }
+        if paused { return .paused }
+        return used >= target * 0.8 ? .nearBreach : .ok
+    }
+}

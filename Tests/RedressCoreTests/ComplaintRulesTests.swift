@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+@testable import RedressCore
+
+@Suite("C2 the legal clock")
+struct LegalClockTests {
+    let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+    let clock = LegalClock()
+
+    func local(_ text: String, _ zone: TimeZone) -> Date {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.date(from: text)!
+    }
+
+    @Test("the day of receipt is not counted; due at the end of the 14th day, whatever the hour of receipt")
+    func dayOfReceiptNotCounted() {
+        for hour in ["00:01", "09:30", "23:59"] {
+            let due = clock.answerDue(receivedAt: local("2026-03-03 \(hour)", warsaw), timeZone: warsaw)
+            #expect(due == local("2026-03-18 00:00", warsaw), "received 3 March \(hour): the 14th day is 17 March")
+        }
+        #expect(clock.lastDay(receivedAt: local("2026-03-03 10:00", warsaw), timeZone: warsaw)
+                == local("2026-03-17 00:00", warsaw))
+    }
+
+    @Test("a 14th day on a Sunday is not moved to Monday (the reading that is never late)")
+    func sundayIsNotExtended() {
+        // Received Sunday 1 November 2026 → 14th day Sunday 15 November.
+        let due = clock.answerDue(receivedAt: local("2026-11-01 12:00", warsaw), timeZone: warsaw)
+        #expect(due == local("2026-11-16 00:00", warsaw))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = warsaw
+        #expect(calendar.component(.weekday, from: due.addingTimeInterval(-1)) == 1, "the last second is on a Sunday")
+    }
+
+    @Test("exact across daylight saving: the term counts calendar days, not 24-hour blocks")
+    func daylightSaving() {
+        // Spring forward on 29 March 2026 and fall back on 25 October 2026 in Warsaw.
+        let spring = clock.answerDue(receivedAt: local("2026-03-20 15:00", warsaw), timeZone: warsaw)
+        #expect(spring == local("2026-04-04 00:00", warsaw))
+        let autumn = clock.answerDue(receivedAt: local("2026-10-20 15:00", warsaw), timeZone: warsaw)
+        #expect(autumn == local("2026-11-04 00:00", warsaw))
+        #expect(autumn.timeIntervalSince(local("2026-10-21 00:00", warsaw)) == 14 * 86_400 + 3600)
+    }
+
+    @Test("the shop's time zone decides the day: late evening in New York is already tomorrow in Warsaw")
+    func timeZones() {
+        let newYork = TimeZone(identifier: "America/New_York")!
+        let received = local("2026-06-10 20:00", newYork)  // 02:00 on 11 June in Warsaw
+        #expect(clock.answerDue(receivedAt: received, timeZone: warsaw) == local("2026-06-26 00:00", warsaw))
+        #expect(clock.answerDue(receivedAt: received, timeZone: newYork) == local("2026-06-25 00:00", newYork))
+    }
+
+    @Test("warnings at 09:00 on days 7, 10 and 12; none before the receipt; the term is configurable")
+    func warnings() {
+        let received = local("2026-03-03 10:00", warsaw)
+        let warnings = clock.warnings(receivedAt: received, timeZone: warsaw)
+        #expect(warnings.map(\.day) == [7, 10, 12])
+        #expect(warnings.map(\.at) == [local("2026-03-10 09:00", warsaw), local("2026-03-13 09:00", warsaw),
+                                       local("2026-03-15 09:00", warsaw)])
+        let short = LegalClock(days: 5, warningDays: [3], warningHour: 8)
+        #expect(short.answerDue(receivedAt: received, timeZone: warsaw) == local("2026-03-09 00:00", warsaw))
+        #expect(clock.dayOfTerm(receivedAt: received, now: local("2026-03-17 23:59", warsaw), timeZone: warsaw) == 14)
+        #expect(clock.dayOfTerm(receivedAt: received, now: local("2026-03-03 23:59", warsaw), timeZone: warsaw) == 0)
+    }
+}
+
+@Suite("C3 the SLA clock in business hours")
+struct SLAClockTests {
+    let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+    var calendar: BusinessCalendar { BusinessCalendar(timeZone: warsaw, holidays: BusinessCalendar.polishHolidays(2026)) }
+
+    func local(_ text: String) -> Date { LegalClockTests().local(text, warsaw) }
+
+    @Test func polishHolidays() {
+        let days = BusinessCalendar.polishHolidays(2026)
+        #expect(days.contains("2026-04-05") && days.contains("2026-04-06"), "Easter 2026 is on 5 April")
+        #expect(days.contains("2026-06-04"), "Corpus Christi")
+        #expect(days.contains("2026-11-11") && days.contains("2026-12-24"))
+        #expect(!days.contains("2026-04-07"))
+    }
+
+    @Test func workingSecondsSkipNightsWeekendsAndHolidays() {
+        // Friday 16:00 → Monday 10:00: one hour on Friday, one on Monday.
+        #expect(calendar.workingSeconds(from: local("2026-11-06 16:00"), to: local("2026-11-09 10:00")) == 2 * 3600)
+        // Tuesday 10 November 16:00 → Thursday 12 November 10:00: 11 November is a holiday.
+        #expect(calendar.workingSeconds(from: local("2026-11-10 16:00"), to: local("2026-11-12 10:00")) == 2 * 3600)
+        #expect(calendar.workingSeconds(from: local("2026-11-07 10:00"), to: local("2026-11-07 15:00")) == 0)
+    }
+
+    @Test func addingWorkingTime() {
+        #expect(calendar.adding(workingSeconds: 8 * 3600, to: local("2026-11-06 16:00")) == local("2026-11-09 16:00"))
+        #expect(calendar.adding(workingSeconds: 3600, to: local("2026-11-10 16:30")) == local("2026-11-12 09:30"))
+        // Across the DST change on Sunday 25 October: Friday 16:00 + 2h = Monday 10:00.
+        #expect(calendar.adding(workingSeconds: 2 * 3600, to: local("2026-10-23 16:00")) == local("2026-10-26 10:00"))
+    }
+
+    @Test func pausedWhileWaitingForTheCustomer() {
+        let sla = SLAClock.forPriority(.normal, urgent: false)
+        let received = local("2026-11-09 09:00")
+        let now = local("2026-11-10 17:00")  // 16 working hours later
+        let used = sla.used(receivedAt: received, now: now, pausedSeconds: 0, pausedSince: local("2026-11-10 09:00"),
+                            calendar: calendar)
+        #expect(used == 8 * 3600)
+        #expect(sla.state(targetHours: sla.firstResponseHours, used: used, done: false, paused: true) == .paused)
+        #expect(sla.state(targetHours: 10, used: used, done: false, paused: false) == .nearBreach)
+        #expect(sla.state(targetHours: 4, used: used, done: false, paused: false) == .breached)
+        #expect(sla.state(targetHours: 40, used: used, done: true, paused: false) == .met)
+        #expect(SLAClock.forPriority(.low, urgent: true).firstResponseHours == 2)
+    }
+}
+
+@Suite("C4/C5 the complaint lifecycle")
+struct ComplaintLifecycleTests {
+    let lifecycle = ComplaintLifecycle()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func everyStatusPairIsAllowedOrRefused() {
+        for from in ComplaintStatus.allCases {
+            for to in ComplaintStatus.allCases {
+                let allowed = ComplaintLifecycle.transitions[from]?.contains(to) == true
+                let result = Result { try lifecycle.change(from: from, to: to, closedAt: now, now: now) }
+                #expect(((try? result.get()) != nil) == allowed, "\(from) → \(to)")
+            }
+        }
+        #expect(ComplaintLifecycle.transitions[.received]?.contains(.decided) != true, "decided only by a decision")
+    }
+
+    @Test func reopenWithinThirtyDaysOnly() throws {
+        try lifecycle.change(from: .closed, to: .inProgress, closedAt: now, now: now.addingTimeInterval(30 * 86_400))
+        #expect(throws: ComplaintRuleViolation.self) {
+            try lifecycle.change(from: .closed, to: .inProgress, closedAt: now, now: now.addingTimeInterval(30 * 86_400 + 1))
+        }
+    }
+
+    @Test func decisions() throws {
+        for outcome in DecisionOutcome.allCases {
+            for status in ComplaintStatus.allCases {
+                let open = [.received, .inProgress, .waitingForCustomer].contains(status)
+                #expect(((try? lifecycle.decide(outcome, status: status, legal: .open)) != nil) == open)
+            }
+            let afterDeadline = Result { try lifecycle.decide(outcome, status: .inProgress, legal: .deemedAccepted) }
+            #expect(((try? afterDeadline.get()) != nil) == (outcome == .accepted))
+        }
+        #expect(DecisionOutcome.partiallyAccepted.needsADRStatement && DecisionOutcome.rejected.needsADRStatement)
+        #expect(!DecisionOutcome.accepted.needsADRStatement)
+    }
+
+    @Test func deemedAcceptance() {
+        let due = now
+        #expect(lifecycle.isDeemedAccepted(legal: .open, party: .consumer, decisionSentAt: nil, answerDueAt: due, now: due))
+        #expect(!lifecycle.isDeemedAccepted(legal: .open, party: .consumer, decisionSentAt: nil, answerDueAt: due,
+                                            now: due.addingTimeInterval(-1)))
+        #expect(!lifecycle.isDeemedAccepted(legal: .open, party: .business, decisionSentAt: nil, answerDueAt: due, now: due))
+        #expect(!lifecycle.isDeemedAccepted(legal: .answered, party: .consumer, decisionSentAt: due, answerDueAt: due, now: due))
+        #expect(ComplaintReference.make(year: 2026, number: 123) == "RC-2026-000123")
+        #expect(ComplaintReference.isValid("RC-2026-000123") && !ComplaintReference.isValid("RC-26-1"))
+    }
+}
