@@ -51,6 +51,7 @@ public final class AppServices: Sendable {
             mail: transport, poster: try? HTTPPoster(timeout: config.webhookTimeout), retryPolicy: config.deliveryRetry, concurrency: config.smtp?.connections ?? 4)
         let reviews = ReviewService(services: self)
         deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
+        deadlineWorker.register(ComplaintService(services: self).handlers(), batch: [:])
     }
 
     /// Admin token or shop API key → identity; nil for anything unknown or revoked.

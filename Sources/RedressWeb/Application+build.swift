@@ -53,6 +53,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         let reviewAPI = ReviewAPI(services: services, catalog: catalog)
         reviewAPI.register(on: router)
         WebhookAPI(services: services, catalog: catalog).register(on: router)
+        ComplaintAPI(services: services, catalog: catalog).register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         let panel = PanelPages(services: services, pages: pages, platform: platform)
         panel.register(on: router)

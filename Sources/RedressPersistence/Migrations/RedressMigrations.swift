@@ -8,6 +8,7 @@ enum RedressMigrations {
         CreateReviews(),
         AddSubmissionKeys(),
         AddWebhooks(),
+        CreateComplaints(),
     ]
 }
 

@@ -131,7 +131,7 @@ enum APISchemas {
         ("TestClockChange", .object(required: [], [("advanceBy", .string), ("set", .dateTime)])),
         ("TestClockNow", .object(required: ["now"], [("now", .dateTime)])),
         ("Health", .object(required: ["status"], [("status", .string)])),
-    ] + reviewSchemas + WebhookAPI.schemas
+    ] + reviewSchemas + WebhookAPI.schemas + ComplaintAPI.schemas
 
     static let version = JSON.object(required: ["number", "rating", "body", "createdAt", "afterDialog"], [
         ("number", .integer), ("rating", .integer), ("title", .string), ("body", .string), ("createdAt", .dateTime),

@@ -44,7 +44,7 @@ extension ReviewAPI {
         var order: Order
         var review: Review?
         var dialog: Dialog?
-        var complaint: String?
+        var complaint: ComplaintDTO.CustomerComplaint?
         var allowedActions: [String]
         var holdThreshold: Int
     }
@@ -78,12 +78,18 @@ extension ReviewAPI {
         } else if found.order.cancelledAt == nil {
             actions = ["review"]
         }
+        var complaint: ComplaintDTO.CustomerComplaint?
+        if let latest = try await ComplaintStore().forOrder(found.order.id, on: sql).first {
+            complaint = try await ComplaintService(services: services).customerView(latest)
+        }
         return CustomerView(
             shop: .init(name: found.shop.name, slug: found.shop.slug), locale: found.order.locale,
             order: .init(externalId: found.order.externalId, placedAt: found.order.placedAt,
                          deliveredAt: found.order.deliveredAt,
                          items: items.map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) }),
-            review: review, dialog: dialog, complaint: nil, allowedActions: actions,
+            review: review, dialog: dialog,
+            complaint: complaint,
+            allowedActions: actions,
             holdThreshold: reviewsService.policy.threshold)
     }
 

@@ -49,6 +49,11 @@ public final class AppMetrics: Sendable {
                              labels: [("channel", channel), ("outcome", outcome)]).increment()
     }
 
+    /// C2: complaints that became accepted because the deadline passed; the goal is zero.
+    public func recordComplaintDeemedAccepted() {
+        registry.makeCounter(name: "redress_complaints_deemed_accepted_total").increment()
+    }
+
     public func setOutboxBacklog(pending: Int, failed: Int) {
         registry.makeGauge(name: "redress_outbox_pending").set(Double(pending))
         registry.makeGauge(name: "redress_outbox_failed").set(Double(failed))

@@ -141,7 +141,8 @@ struct Notifier: Sendable {
                                         timeZone: TimeZone(identifier: timeZone) ?? .gmt))
     }
 
-    func message(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date?, link: String?) -> MailMessage {
+    func message(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date?, link: String?,
+                 reference: String? = nil) -> MailMessage {
         let languages = Self.texts[event] ?? [:]
         let language = languages[locale] != nil ? locale : (languages["en"] != nil ? "en" : "pl")
         let (subjectTemplate, bodyTemplate) = languages[language] ?? ("{shop}", "{shop}")
@@ -149,7 +150,8 @@ struct Notifier: Sendable {
         func fill(_ text: String) -> String {
             text.replacingOccurrences(of: "{shop}", with: shop.name).replacingOccurrences(of: "{date}", with: dateText)
         }
-        let subject = fill(subjectTemplate)
+        // A complaint's reference leads the subject, so replies and searches find the case.
+        let subject = (reference.map { "[\($0)] " } ?? "") + fill(subjectTemplate)
         let paragraph = fill(bodyTemplate)
         var text = paragraph + "\n"
         var html = "<p>\(HTMLEscape.escape(paragraph))</p>"
@@ -166,9 +168,9 @@ struct Notifier: Sendable {
 
     /// Enqueues one e-mail in the caller's transaction.
     func send(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date? = nil, link: String? = nil,
-              now: Date, on sql: any SQLDatabase) async throws {
+              reference: String? = nil, now: Date, on sql: any SQLDatabase) async throws {
         guard !to.isEmpty else { return }
-        let mail = message(event, to: to, locale: locale, shop: shop, date: date, link: link)
+        let mail = message(event, to: to, locale: locale, shop: shop, date: date, link: link, reference: reference)
         let payload = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
         try await services.outbox.enqueue(channel: OutboxChannel.email, kind: event.rawValue, payload: payload,
                                           shop: shop.shopID, now: now, on: sql)

@@ -74,7 +74,17 @@ public final class OutboxDispatcher: Service, Sendable {
         let sql = database.sql
         do {
             try await deliver(message)
-            try await store.markSent(message.id, owner: owner, now: clock.now(), on: sql)
+            let sentAt = clock.now()
+            if message.kind == "complaintDecision" {
+                // Sent means accepted by the mail server (C2): the complaint is answered in the same transaction.
+                try await database.transaction { tx in
+                    if try await store.markSent(message.id, owner: self.owner, now: sentAt, on: tx) {
+                        try await ComplaintStore().decisionSent(outboxId: message.id, at: sentAt, on: tx)
+                    }
+                }
+            } else {
+                try await store.markSent(message.id, owner: owner, now: sentAt, on: sql)
+            }
             metrics.recordDelivery(channel: message.channel, outcome: "sent")
         } catch {
             let now = clock.now()

@@ -1,0 +1,338 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+public struct ComplaintRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var shopId: String
+    public var reference: String
+    public var orderId: String?
+    public var orderExternalId: String?
+    public var email: String
+    public var emailNormalized: String
+    public var customerName: String
+    public var locale: String
+    public var claimType: String
+    public var category: String
+    public var description: String
+    public var requestedRemedy: String?
+    public var partyType: String
+    public var channel: String
+    public var receivedAt: Date
+    public var answerDueAt: Date
+    public var legalState: String
+    public var status: String
+    public var priority: String
+    public var urgent: Bool
+    public var assigneeId: String?
+    public var firstResponseAt: Date?
+    public var slaPausedSince: Date?
+    public var slaPausedSeconds: Double
+    public var decisionId: String?
+    public var decidedAt: Date?
+    public var decisionSentAt: Date?
+    public var deemedAcceptedAt: Date?
+    public var remedyTask: String?
+    public var refundDueAt: Date?
+    public var refundedAt: Date?
+    public var closedAt: Date?
+    public var mergedInto: String?
+    public var surveyRating: Int?
+    public var surveyComment: String?
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// A new complaint as intake creates it: received, open, normal priority, nothing decided.
+    public init(
+        id: String, shopId: String, reference: String, orderId: String?, orderExternalId: String?, email: String,
+        customerName: String, locale: String, claimType: String, category: String, description: String,
+        requestedRemedy: String?, partyType: String, channel: String, receivedAt: Date, answerDueAt: Date, now: Date
+    ) {
+        self.id = id
+        self.shopId = shopId
+        self.reference = reference
+        self.orderId = orderId
+        self.orderExternalId = orderExternalId
+        self.email = email
+        self.emailNormalized = email.lowercased()
+        self.customerName = customerName
+        self.locale = locale
+        self.claimType = claimType
+        self.category = category
+        self.description = description
+        self.requestedRemedy = requestedRemedy
+        self.partyType = partyType
+        self.channel = channel
+        self.receivedAt = receivedAt
+        self.answerDueAt = answerDueAt
+        legalState = LegalState.open.rawValue
+        status = ComplaintStatus.received.rawValue
+        priority = ComplaintPriority.normal.rawValue
+        urgent = false
+        slaPausedSeconds = 0
+        version = 1
+        createdAt = now
+        updatedAt = now
+    }
+
+    public var complaintStatus: ComplaintStatus { ComplaintStatus(rawValue: status) ?? .received }
+    public var legal: LegalState { LegalState(rawValue: legalState) ?? .open }
+    public var party: PartyType { PartyType(rawValue: partyType) ?? .consumer }
+}
+
+public struct ComplaintItemRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var complaintId: String
+    public var productId: String
+    public var name: String
+    public var quantity: Int
+
+    public init(id: String, complaintId: String, productId: String, name: String, quantity: Int) {
+        self.id = id
+        self.complaintId = complaintId
+        self.productId = productId
+        self.name = name
+        self.quantity = quantity
+    }
+}
+
+public struct ComplaintMessageRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var complaintId: String
+    public var shopId: String
+    /// `shop`, `customer` or `system`.
+    public var author: String
+    public var staffId: String?
+    public var staffName: String?
+    public var body: String
+    public var isInternal: Bool
+    public var createdAt: Date
+
+    public init(id: String, complaintId: String, shopId: String, author: String, staffId: String?, staffName: String?,
+                body: String, isInternal: Bool, createdAt: Date) {
+        self.id = id
+        self.complaintId = complaintId
+        self.shopId = shopId
+        self.author = author
+        self.staffId = staffId
+        self.staffName = staffName
+        self.body = body
+        self.isInternal = isInternal
+        self.createdAt = createdAt
+    }
+}
+
+/// A decision as it was sent: the letter and its SHA-256 never change (the durable medium, C5).
+public struct ComplaintDecisionRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var complaintId: String
+    public var shopId: String
+    public var outcome: String
+    public var remedy: String?
+    public var amount: String?
+    public var reason: String?
+    public var adrStatement: String?
+    public var letterSubject: String
+    public var letterText: String
+    public var letterSha256: String
+    public var outboxId: String
+    public var staffId: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    public init(id: String, complaintId: String, shopId: String, outcome: String, remedy: String?, amount: String?,
+                reason: String?, adrStatement: String?, letterSubject: String, letterText: String,
+                letterSha256: String, outboxId: String, staffId: String?, createdAt: Date, sentAt: Date?) {
+        self.id = id
+        self.complaintId = complaintId
+        self.shopId = shopId
+        self.outcome = outcome
+        self.remedy = remedy
+        self.amount = amount
+        self.reason = reason
+        self.adrStatement = adrStatement
+        self.letterSubject = letterSubject
+        self.letterText = letterText
+        self.letterSha256 = letterSha256
+        self.outboxId = outboxId
+        self.staffId = staffId
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+}
+
+/// Complaints and their parts (C1–C9). Reads for customers never include internal notes.
+public struct ComplaintStore: Sendable {
+    public init() {}
+
+    /// The next number of the shop's year, in the caller's transaction; numbers are never reused.
+    public func nextReference(shop: ShopID, year: Int, on sql: any SQLDatabase) async throws -> String {
+        for _ in 0..<3 {
+            if let row = try await sql.raw("""
+                UPDATE complaint_counters SET last_number = last_number + 1
+                WHERE shop_id = \(bind: shop.rawValue) AND year = \(bind: year) RETURNING last_number
+                """).first() {
+                return ComplaintReference.make(year: year, number: try row.decode(column: "last_number", as: Int.self))
+            }
+            do {
+                try await sql.insert(into: "complaint_counters").columns("shop_id", "year", "last_number")
+                    .values(SQLBind(shop.rawValue), SQLBind(year), SQLBind(1)).run()
+                return ComplaintReference.make(year: year, number: 1)
+            } catch {
+                continue  // another transaction created the row first: take the next number from it
+            }
+        }
+        throw StaleVersion(table: "complaint_counters", id: shop.rawValue)
+    }
+
+    public func insert(_ complaint: ComplaintRecord, items: [ComplaintItemRecord], on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaints").record(complaint).run()
+        if !items.isEmpty {
+            var insert = sql.insert(into: "complaint_items")
+            for item in items { insert = try insert.record(item) }
+            try await insert.run()
+        }
+    }
+
+    /// Saves all fields with optimistic locking; returns the saved record with its new version.
+    @discardableResult
+    public func save(_ complaint: ComplaintRecord, now: Date, on sql: any SQLDatabase) async throws -> ComplaintRecord {
+        var next = complaint
+        next.version += 1
+        next.updatedAt = now
+        let rows = try await sql.update("complaints")
+            .set(model: next, keyEncodingStrategy: SnakeCaseColumns.encoding, nilEncodingStrategy: .asNil)
+            .where("id", .equal, complaint.id).where("version", .equal, complaint.version)
+            .returning("id").all()
+        guard !rows.isEmpty else { throw StaleVersion(table: "complaints", id: complaint.id) }
+        return next
+    }
+
+    public func find(reference: String, shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+        try await sql.select().columns("*").from("complaints").where("shop_id", .equal, shop.rawValue)
+            .where("reference", .equal, reference).first()?.decodeRecord(ComplaintRecord.self)
+    }
+
+    public func find(id: String, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+        try await sql.select().columns("*").from("complaints").where("id", .equal, id)
+            .first()?.decodeRecord(ComplaintRecord.self)
+    }
+
+    /// The complaints of one order (newest first), for the customer's link.
+    public func forOrder(_ orderId: String, on sql: any SQLDatabase) async throws -> [ComplaintRecord] {
+        try await sql.select().columns("*").from("complaints").where("order_id", .equal, orderId)
+            .where("merged_into", .is, SQLLiteral.null).orderBy("received_at", .descending)
+            .all().map { try $0.decodeRecord(ComplaintRecord.self) }
+    }
+
+    public func items(_ complaintId: String, on sql: any SQLDatabase) async throws -> [ComplaintItemRecord] {
+        try await sql.select().columns("*").from("complaint_items").where("complaint_id", .equal, complaintId)
+            .orderBy("product_id").all().map { try $0.decodeRecord(ComplaintItemRecord.self) }
+    }
+
+    public func addMessage(_ message: ComplaintMessageRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaint_messages").record(message).run()
+    }
+
+    public func messages(_ complaintId: String, includeInternal: Bool, on sql: any SQLDatabase) async throws
+        -> [ComplaintMessageRecord]
+    {
+        var query = sql.select().columns("*").from("complaint_messages").where("complaint_id", .equal, complaintId)
+        if !includeInternal { query = query.where("is_internal", .equal, false) }
+        return try await query.orderBy("created_at").orderBy("id").all()
+            .map { try $0.decodeRecord(ComplaintMessageRecord.self) }
+    }
+
+    public func addDecision(_ decision: ComplaintDecisionRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaint_decisions").record(decision).run()
+    }
+
+    public func decision(_ id: String, on sql: any SQLDatabase) async throws -> ComplaintDecisionRecord? {
+        try await sql.select().columns("*").from("complaint_decisions").where("id", .equal, id)
+            .first()?.decodeRecord(ComplaintDecisionRecord.self)
+    }
+
+    /// The decision e-mail was accepted by the mail server: the complaint is answered (if the deadline has not
+    /// already made it deemed accepted). Returns the complaint id when this changed anything.
+    @discardableResult
+    public func decisionSent(outboxId: String, at: Date, on sql: any SQLDatabase) async throws -> String? {
+        guard let row = try await sql.raw("""
+            UPDATE complaint_decisions SET sent_at = \(bind: at)
+            WHERE outbox_id = \(bind: outboxId) AND sent_at IS NULL RETURNING complaint_id
+            """).first() else { return nil }
+        let complaintId = try row.decode(column: "complaint_id", as: String.self)
+        try await sql.raw("""
+            UPDATE complaints SET decision_sent_at = \(bind: at),
+                legal_state = CASE WHEN legal_state = 'open' THEN 'answered' ELSE legal_state END,
+                version = version + 1, updated_at = \(bind: at)
+            WHERE id = \(bind: complaintId)
+            """).run()
+        return complaintId
+    }
+
+    /// Moves the thread and items of `duplicate` to `target`.
+    public func moveThread(from duplicate: String, to target: String, on sql: any SQLDatabase) async throws {
+        try await sql.update("complaint_messages").set("complaint_id", to: target)
+            .where("complaint_id", .equal, duplicate).run()
+        try await sql.update("complaint_items").set("complaint_id", to: target)
+            .where("complaint_id", .equal, duplicate).run()
+    }
+
+    public struct Filter: Sendable {
+        public var statuses: [String] = []
+        public var dueBefore: Date?
+        public var assignee: String?
+        public var category: String?
+        public var query: String?
+        public var overdue: Bool = false
+        public var priority: String?
+        public var urgent: Bool?
+        public var now: Date = Date()
+        public var after: (Date, String)?
+        public var limit: Int = 50
+
+        public init() {}
+    }
+
+    /// The shop's queue sorted by the legal due date (C8), keyset-paginated; merged duplicates are left out.
+    public func list(shop: ShopID, filter: Filter, on sql: any SQLDatabase) async throws -> [ComplaintRecord] {
+        var query = sql.select().columns("*").from("complaints").where("shop_id", .equal, shop.rawValue)
+            .where("merged_into", .is, SQLLiteral.null)
+        if !filter.statuses.isEmpty { query = query.where("status", .in, filter.statuses) }
+        if let due = filter.dueBefore { query = query.where("answer_due_at", .lessThan, due) }
+        if let assignee = filter.assignee { query = query.where("assignee_id", .equal, assignee) }
+        if let category = filter.category { query = query.where("category", .equal, category) }
+        if let priority = filter.priority { query = query.where("priority", .equal, priority) }
+        if let urgent = filter.urgent { query = query.where("urgent", .equal, urgent) }
+        if filter.overdue {
+            query = query.where("answer_due_at", .lessThan, filter.now).where("decision_sent_at", .is, SQLLiteral.null)
+        }
+        if let text = filter.query?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let lowered = text.lowercased()
+            query = query.where { group in
+                group.where("reference", .equal, text.uppercased())
+                    .orWhere("email_normalized", .equal, lowered)
+                    .orWhere("order_external_id", .equal, text)
+            }
+        }
+        if let (due, id) = filter.after {
+            query = query.where { group in
+                group.where("answer_due_at", .greaterThan, due)
+                    .orWhere { $0.where("answer_due_at", .equal, due).where("id", .greaterThan, id) }
+            }
+        }
+        return try await query.orderBy("answer_due_at").orderBy("id").limit(max(1, min(filter.limit, 200)))
+            .all().map { try $0.decodeRecord(ComplaintRecord.self) }
+    }
+
+    /// Counters for the panel and the metrics: open complaints and deemed acceptances (whose goal is zero).
+    public func counts(shop: ShopID, on sql: any SQLDatabase) async throws -> (open: Int, deemedAccepted: Int) {
+        let row = try await sql.raw("""
+            SELECT SUM(CASE WHEN status NOT IN ('decided', 'remedy_in_progress', 'closed') THEN 1 ELSE 0 END) AS open,
+                   SUM(CASE WHEN legal_state = 'deemed_accepted' THEN 1 ELSE 0 END) AS deemed
+            FROM complaints WHERE shop_id = \(bind: shop.rawValue) AND merged_into IS NULL
+            """).first()
+        return (try row?.decode(column: "open", as: Int?.self) ?? 0, try row?.decode(column: "deemed", as: Int?.self) ?? 0)
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Hummingbird
+import RedressCore
+import RedressPersistence
+
+/// Complaints over HTTP (C1–C9), as `API.md` fixes them.
+struct ComplaintAPI {
+    let services: AppServices
+    let catalog: APICatalog
+    var complaints: ComplaintService { ComplaintService(services: services) }
+
+    struct IntakeBody: Decodable {
+        struct Item: Decodable {
+            var productId: String?
+            var quantity: Int?
+        }
+
+        var orderExternalId: String?
+        var email: String?
+        var customerName: String?
+        var claimType: String?
+        var category: String?
+        var items: [Item]?
+        var description: String?
+        var requestedRemedy: String?
+        var partyType: String?
+        var receivedAt: Date?
+        var channel: String?
+
+        func intake(channel defaultChannel: String, staff: Bool) throws -> ComplaintService.Intake {
+            var intake = ComplaintService.Intake()
+            intake.orderExternalId = orderExternalId
+            intake.email = email
+            intake.customerName = customerName
+            intake.claimType = claimType
+            intake.category = category
+            intake.items = (items ?? []).map { ($0.productId ?? "", $0.quantity ?? 1) }
+            intake.description = description
+            intake.requestedRemedy = requestedRemedy
+            intake.partyType = partyType
+            if staff {
+                intake.receivedAt = receivedAt
+                let channel = channel ?? defaultChannel
+                guard ["phone", "letter", "email", "in_store", "web", "api"].contains(channel) else {
+                    throw Problem.invalid(["channel": "must be phone, letter, email, in_store, web or api"])
+                }
+                intake.channel = channel
+            } else {
+                intake.channel = defaultChannel
+            }
+            return intake
+        }
+    }
+
+    struct Filed: Encodable {
+        var reference: String
+        var answerDueAt: Date
+        var statusUrl: String
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.api(.post, "/api/v1/public/shops/{slug}/complaints", catalog: catalog,
+                   summary: "The customer's complaint form (C1); order + e-mail must match", tag: "complaints",
+                   security: .none, request: .ref("NewComplaint"),
+                   responses: [201: ("Filed", .ref("ComplaintFiled")), 404: ("No such order with this e-mail", .ref("Problem")),
+                               422: ("Invalid", .ref("Problem"))]) { request, context in
+            let slug = try context.parameters.require("slug")
+            let body = try await request.decode(as: IntakeBody.self, context: context)
+            guard let shop = try await services.shops.find(slug: slug, on: services.database.sql) else {
+                throw Problem.notFound("order with this e-mail address")
+            }
+            let (complaint, token) = try await complaints.file(try body.intake(channel: "web", staff: false), shop: shop,
+                                                               actor: .system, requireOrder: true)
+            return try Response.json(Filed(reference: complaint.reference, answerDueAt: complaint.answerDueAt,
+                                           statusUrl: statusURL(token)), status: .created)
+        }
+        router.api(.post, "/api/v1/complaints", catalog: catalog,
+                   summary: "A complaint entered by the shop (phone, letter…) with its real receivedAt", tag: "complaints",
+                   security: .shop, request: .ref("NewComplaint"),
+                   responses: [201: ("Filed", .ref("ComplaintFiled")), 422: ("Invalid", .ref("Problem"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            let body = try await request.decode(as: IntakeBody.self, context: context)
+            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let (complaint, token) = try await complaints.file(
+                try body.intake(channel: context.identity.map { if case .integration = $0 { "api" } else { "phone" } } ?? "api",
+                                staff: true),
+                shop: shop, actor: context.identity!.actor, requireOrder: false)
+            return try Response.json(Filed(reference: complaint.reference, answerDueAt: complaint.answerDueAt,
+                                           statusUrl: statusURL(token)), status: .created)
+        }
+        router.api(.get, "/api/v1/complaints", catalog: catalog,
+                   summary: "The queue sorted by answerDueAt; filters status, dueBefore, assignee, category, priority, urgent, overdue, q",
+                   tag: "complaints", security: .shop,
+                   responses: [200: ("A page of complaints", .page(of: .ref("Complaint")))]) { request, context in
+            let shopID = try context.requireShop()
+            let sql = services.database.sql
+            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            let filter = try Self.filter(request, now: services.clock.now())
+            let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
+            var items: [ComplaintDTO.ShopComplaint] = []
+            for row in rows { items.append(try await complaints.shopView(row, shop: shop, detail: false)) }
+            let next = rows.count == filter.limit ? rows.last.map { "\(Int($0.answerDueAt.timeIntervalSince1970 * 1000)).\($0.id)" } : nil
+            return try Response.json(ComplaintDTO.Page(items: items, nextCursor: next))
+        }
+        router.api(.get, "/api/v1/complaints/{reference}", catalog: catalog,
+                   summary: "One complaint with its legal state, SLA, thread, notes and decision", tag: "complaints",
+                   security: .shop, responses: [200: ("The complaint", .ref("Complaint"))]) { _, context in
+            let shopID = try context.requireShop()
+            let sql = services.database.sql
+            let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: shopID, on: sql)
+            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            return try Response.json(try await complaints.shopView(complaint, shop: shop, detail: true))
+        }
+        for (path, isNote) in [("messages", false), ("notes", true)] {
+            router.api(.post, "/api/v1/complaints/{reference}/\(path)", catalog: catalog,
+                       summary: isNote ? "An internal note (never shown to the customer)" : "A reply to the customer (e-mailed)",
+                       tag: "complaints", security: .shop, request: .object(required: ["body"], [("body", .stringMax(10_000, min: 1))]),
+                       responses: [201: ("Posted", .ref("ComplaintMessage"))]) { request, context in
+                let shopID = try context.requireShopWriter()
+                let body = try await request.decode(as: [String: String].self, context: context)
+                let message = try await complaints.post(
+                    reference: try context.parameters.require("reference"), body: body["body"] ?? "", isInternal: isNote,
+                    by: ShopActor(identity: context.identity!, shop: shopID))
+                return try Response.json(ComplaintDTO.Message(message), status: .created)
+            }
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/assign", catalog: catalog, summary: "Assign to a staff member",
+                   tag: "complaints", security: .shop,
+                   request: .object(required: ["staffId"], [("staffId", .nullable("string"))]),
+                   responses: [200: ("Assigned", .ref("Complaint"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            struct Body: Decodable { var staffId: String? }
+            let body = try await request.decode(as: Body.self, context: context)
+            let saved = try await complaints.assign(reference: try context.parameters.require("reference"),
+                                                    staffId: body.staffId, by: ShopActor(identity: context.identity!, shop: shopID))
+            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/status", catalog: catalog,
+                   summary: "Move the complaint along its lifecycle (C4); an illegal transition → 409", tag: "complaints",
+                   security: .shop,
+                   request: .object(required: ["status"], [("status", .enumeration(["in_progress", "waiting_for_customer", "remedy_in_progress", "closed"]))]),
+                   responses: [200: ("Changed", .ref("Complaint")), 409: ("Not allowed now", .ref("Problem"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            let body = try await request.decode(as: [String: String].self, context: context)
+            let saved = try await complaints.changeStatus(reference: try context.parameters.require("reference"),
+                                                          to: body["status"] ?? "", by: ShopActor(identity: context.identity!, shop: shopID))
+            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/decision", catalog: catalog,
+                   summary: "Decide (C5): the letter is rendered, stored with its SHA-256 and e-mailed", tag: "complaints",
+                   security: .shop, request: .ref("ComplaintDecisionInput"),
+                   responses: [201: ("Decided", .ref("Complaint")), 409: ("Already decided, or only acceptance after the deadline", .ref("Problem")),
+                               422: ("Invalid (a rejection needs a reason)", .ref("Problem"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            struct Body: Decodable {
+                var outcome, remedy, reason, adrStatement: String?
+                var amount: Decimal?
+            }
+            let body = try await request.decode(as: Body.self, context: context)
+            let (saved, _) = try await complaints.decide(
+                reference: try context.parameters.require("reference"),
+                input: .init(outcome: body.outcome, remedy: body.remedy, amount: body.amount.map { "\($0)" },
+                             reason: body.reason, adrStatement: body.adrStatement),
+                by: ShopActor(identity: context.identity!, shop: shopID))
+            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            return try Response.json(try await complaints.shopView(saved, shop: shop, detail: true), status: .created)
+        }
+        router.api(.get, "/api/v1/complaints/{reference}/decision/letter", catalog: catalog,
+                   summary: "The decision letter exactly as sent (durable medium); X-Content-SHA256 carries its hash",
+                   tag: "complaints", security: .shop, responses: [200: ("text/plain", nil)]) { _, context in
+            let shopID = try context.requireShop()
+            let sql = services.database.sql
+            let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: shopID, on: sql)
+            guard let id = complaint.decisionId, let decision = try await complaints.store.decision(id, on: sql) else {
+                throw Problem.notFound("decision")
+            }
+            return Self.letterResponse(decision)
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/merge", catalog: catalog,
+                   summary: "Merge this duplicate into another complaint; the earliest legal clock wins", tag: "complaints",
+                   security: .shop, request: .object(required: ["into"], [("into", .string)]),
+                   responses: [200: ("The surviving complaint", .ref("Complaint"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            let body = try await request.decode(as: [String: String].self, context: context)
+            let saved = try await complaints.merge(duplicate: try context.parameters.require("reference"),
+                                                   into: body["into"] ?? "", by: ShopActor(identity: context.identity!, shop: shopID))
+            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: true))
+        }
+    }
+
+    func statusURL(_ token: String?) -> String {
+        token.map { "\(services.config.publicBaseURL)/c/\($0)" } ?? "\(services.config.publicBaseURL)/complaints/status"
+    }
+
+    static func letterResponse(_ decision: ComplaintDecisionRecord) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"decision-\(decision.complaintId).txt\""
+        headers[.init("X-Content-SHA256")!] = decision.letterSha256
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: decision.letterText)))
+    }
+
+    static func filter(_ request: Request, now: Date) throws -> ComplaintStore.Filter {
+        let query = request.uri.queryParameters
+        var filter = ComplaintStore.Filter()
+        filter.now = now
+        var errors = ValidationErrors()
+        if let status = query.get("status") {
+            filter.statuses = status.split(separator: ",").map(String.init)
+            if filter.statuses.contains(where: { ComplaintStatus(rawValue: $0) == nil }) { errors.add("status", "unknown status") }
+        }
+        if let due = query.get("dueBefore") {
+            filter.dueBefore = try? Date(due, strategy: .iso8601)
+            if filter.dueBefore == nil { errors.add("dueBefore", "must be an ISO 8601 time") }
+        }
+        filter.assignee = query.get("assignee")
+        if let category = query.get("category") {
+            filter.category = category
+            if ComplaintCategory(rawValue: category) == nil { errors.add("category", "unknown category") }
+        }
+        if let priority = query.get("priority") {
+            filter.priority = priority
+            if ComplaintPriority(rawValue: priority) == nil { errors.add("priority", "must be low, normal or high") }
+        }
+        if let urgent = query.get("urgent") { filter.urgent = urgent == "true" }
+        filter.overdue = query.get("overdue") == "true"
+        filter.query = query.get("q")
+        if let limit = query.get("limit") {
+            guard let value = Int(limit), (1...200).contains(value) else {
+                throw Problem.invalid(["limit": "must be 1 to 200"])
+            }
+            filter.limit = value
+        }
+        if let cursor = query.get("cursor") {
+            filter.after = NotificationPages.cursor(cursor)
+            if filter.after == nil { errors.add("cursor", "is not a cursor from this list") }
+        }
+        try errors.throwIfAny()
+        return filter
+    }
+
+    static let schemas: [(String, JSON)] = [
+        ("NewComplaint", .object(required: [], [
+            ("orderExternalId", .string), ("email", .string), ("customerName", .stringMax(200)),
+            ("claimType", .enumeration(ClaimType.allCases.map(\.rawValue))),
+            ("category", .enumeration(ComplaintCategory.allCases.map(\.rawValue))),
+            ("items", .array(of: .object(required: ["productId"], [("productId", .string), ("quantity", .integer)]))),
+            ("description", .stringMax(10_000)), ("requestedRemedy", .enumeration(Remedy.allCases.map(\.rawValue))),
+            ("partyType", .enumeration(PartyType.allCases.map(\.rawValue))),
+            ("receivedAt", .dateTime), ("channel", .enumeration(["phone", "letter", "email", "in_store", "web", "api"])),
+        ])),
+        ("ComplaintFiled", .object(required: ["reference", "answerDueAt", "statusUrl"], [
+            ("reference", .string), ("answerDueAt", .dateTime), ("statusUrl", .string),
+        ])),
+        ("ComplaintMessage", .object(required: ["id", "author", "body", "internalNote", "createdAt"], [
+            ("id", .string), ("author", .string), ("staffName", .string), ("body", .string), ("internalNote", .boolean),
+            ("createdAt", .dateTime),
+        ])),
+        ("ComplaintDecisionInput", .object(required: ["outcome"], [
+            ("outcome", .enumeration(DecisionOutcome.allCases.map(\.rawValue))),
+            ("remedy", .enumeration(Remedy.allCases.map(\.rawValue))), ("amount", .object([("type", .string("number"))])),
+            ("reason", .stringMax(5_000)), ("adrStatement", .stringMax(2_000)),
+        ])),
+        ("Complaint", .object(required: ["reference", "status", "legalState", "answerDueAt", "receivedAt", "sla"], [
+            ("reference", .string), ("status", .enumeration(ComplaintStatus.allCases.map(\.rawValue))),
+            ("legalState", .enumeration(LegalState.allCases.map(\.rawValue))), ("answerDueAt", .dateTime),
+            ("receivedAt", .dateTime), ("daysLeft", .integer), ("channel", .string), ("claimType", .string),
+            ("category", .string), ("description", .string), ("partyType", .string), ("priority", .string),
+            ("urgent", .boolean), ("requestedRemedy", .string), ("remedyTask", .string), ("orderExternalId", .string),
+            ("assigneeId", .string), ("refundDueAt", .dateTime), ("refundOverdue", .boolean),
+            ("sla", .object(required: ["firstResponse", "resolution"], [
+                ("firstResponse", .string), ("resolution", .string), ("usedHours", .object([("type", .string("number"))])),
+            ])),
+            ("messages", .array(of: .ref("ComplaintMessage"))),
+            ("decision", .object(required: ["outcome", "decidedAt", "letterSha256"], [
+                ("outcome", .string), ("remedy", .string), ("amount", .string), ("reason", .string),
+                ("adrStatement", .string), ("decidedAt", .dateTime), ("sentAt", .dateTime), ("letterSha256", .string),
+            ])),
+        ])),
+    ]
+}
