@@ -219,6 +219,13 @@ public struct ComplaintStore: Sendable {
             .first()?.decodeRecord(ComplaintRecord.self)
     }
 
+    /// The status page's look-up: a reference and the customer's e-mail address (normalized) must both match.
+    public func find(reference: String, email: String, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+        try await sql.select().columns("*").from("complaints").where("reference", .equal, reference)
+            .where("email_normalized", .equal, email.lowercased()).where("merged_into", .is, SQLLiteral.null)
+            .orderBy("received_at", .descending).first()?.decodeRecord(ComplaintRecord.self)
+    }
+
     /// The complaints of one order (newest first), for the customer's link.
     public func forOrder(_ orderId: String, on sql: any SQLDatabase) async throws -> [ComplaintRecord] {
         try await sql.select().columns("*").from("complaints").where("order_id", .equal, orderId)

@@ -13,8 +13,14 @@ struct Localization: Sendable {
         let chosen = Self.catalog[language] != nil ? language : "en"
         self.language = chosen
         // Missing keys fall back to English so a page never shows a raw key.
-        strings = Self.catalog["en"]!.merging(Self.catalog[chosen] ?? [:]) { $1 }
+        strings = Self.merged[chosen]!
     }
+
+    /// Every language's words, English filling any gap, merged once.
+    private static let merged: [String: [String: String]] = Dictionary(uniqueKeysWithValues: catalog.keys.map { language in
+        (language, catalog["en"]!.merging(complaintCatalog["en"]!) { $1 }
+            .merging(catalog[language] ?? [:]) { $1 }.merging(complaintCatalog[language] ?? [:]) { $1 })
+    })
 
     func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
         var text = strings[key] ?? key

@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import RedressCore
+import RedressPersistence
+
+extension ComplaintPages {
+    struct ItemChoice: Sendable {
+        var productId, name: String
+        var max: Int
+        var checked: Bool
+    }
+
+    struct FormModel: Sendable {
+        var chrome: PublicChrome
+        var t: [String: String]
+        var heading: String
+        var slug: String
+        var found: Bool
+        var notFound: Bool
+        var order, email, description: String
+        var items: [ItemChoice]
+        var claimTypes: [Option]
+        var categories: [Option]
+        var remedies: [Option]
+        var parties: [Option]
+        var errors: [String]
+        var hasErrors: Bool
+    }
+
+    struct StatusModel: Sendable {
+        var chrome: PublicChrome
+        var t: [String: String]
+        var heading: String
+        var shown: Bool
+        var failed: Bool
+        var justFiled: String?
+        var reference, email: String
+        var state, legal, received, due, decision, nextSteps: String
+        var messages: [MessageView]
+        var hasMessages: Bool
+    }
+
+    func registerPublic(on router: Router<AppContext>) {
+        router.get("/shops/{slug}/complaint") { request, context in
+            try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
+                let shop = try await publicShop(try context.parameters.require("slug"))
+                return pages.page("complaint_form", try await formModel(request, shop: shop, form: nil, order: nil))
+            }
+        }
+        router.post("/shops/{slug}/complaint") { request, context in
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            let shop = try await publicShop(try context.parameters.require("slug"))
+            let sql = services.database.sql
+            let external = (form["order"] ?? "").trimmingCharacters(in: .whitespaces)
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            let order = external.isEmpty ? nil : try await OrderStore().find(externalId: external, shop: shop.shopID, on: sql)
+            // The same answer whether the order is unknown or the e-mail does not match it.
+            guard let order, order.emailNormalized == email else {
+                var model = try await formModel(request, shop: shop, form: form, order: nil)
+                model.notFound = form["step"] == "lookup" || form["step"] == "file"
+                return pages.page("complaint_form", model, status: model.notFound ? .notFound : .ok)
+            }
+            guard form["step"] == "file" else {
+                return pages.page("complaint_form", try await formModel(request, shop: shop, form: form, order: order))
+            }
+            var intake = ComplaintService.Intake()
+            intake.orderExternalId = order.externalId
+            intake.email = order.email
+            intake.claimType = form["claimType"]
+            intake.category = form["category"]
+            intake.description = form["description"]
+            intake.requestedRemedy = form["requestedRemedy"]
+            intake.partyType = form["partyType"]
+            intake.items = form.all("item").map { ($0, Int(form["quantity_\($0)"] ?? "1") ?? 1) }
+            do {
+                let (complaint, _) = try await complaints.file(intake, shop: shop, actor: .system, requireOrder: true)
+                let t = Localization.forVisitor(request, preferred: order.locale)
+                return pages.page("complaint_status", try await statusModel(request, t, complaint: complaint, shop: shop,
+                                                                            justFiled: true))
+            } catch let errors as ValidationErrors {
+                var model = try await formModel(request, shop: shop, form: form, order: order)
+                model.errors = errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                model.hasErrors = true
+                return pages.page("complaint_form", model, status: .unprocessableContent)
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                var model = try await formModel(request, shop: shop, form: form, order: order)
+                model.errors = [problem.detail]
+                model.hasErrors = true
+                return pages.page("complaint_form", model, status: .unprocessableContent)
+            }
+        }
+        router.get("/complaints/status") { request, _ in
+            try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
+                let t = Localization.forVisitor(request, preferred: nil)
+                return pages.page("complaint_status", emptyStatus(request, t, failed: false, reference: "", email: ""))
+            }
+        }
+        router.post("/complaints/status") { request, _ in
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            let sql = services.database.sql
+            let t = Localization.forVisitor(request, preferred: nil)
+            let found = ComplaintReference.isValid(reference)
+                ? try await complaints.store.find(reference: reference, email: email, on: sql) : nil
+            guard let complaint = found,
+                  let shop = try await services.shops.find(ShopID(complaint.shopId), on: sql)
+            else {
+                return pages.page("complaint_status", emptyStatus(request, t, failed: true, reference: reference, email: email),
+                                  status: .notFound)
+            }
+            return pages.page("complaint_status", try await statusModel(request, Localization.forVisitor(request, preferred: complaint.locale),
+                                                                        complaint: complaint, shop: shop, justFiled: false))
+        }
+    }
+
+    private func publicShop(_ slug: String) async throws -> ShopRecord {
+        guard let shop = try await services.shops.find(slug: slug, on: services.database.sql) else { throw Problem.notFound("shop") }
+        return shop
+    }
+
+    private func publicChrome(_ request: Request, _ t: Localization, title: String) -> PublicChrome {
+        PublicChrome(title: title, lang: t.language, csrf: CSRF.anonymousToken(request).token, t: t.strings,
+                     languages: t.languageLinks(path: request.uri.path, among: Localization.customerLanguages))
+    }
+
+    private func formModel(_ request: Request, shop: ShopRecord, form: FormData?, order: OrderRecord?) async throws -> FormModel {
+        let t = Localization.forVisitor(request, preferred: order?.locale, fallback: shop.locale)
+        func options(_ values: [String], prefix: String, field: String, fallback: String?) -> [Option] {
+            let chosen = form?[field] ?? fallback
+            return values.map { Option(value: $0, label: t("\(prefix)_\($0)"), selected: $0 == chosen) }
+        }
+        var items: [ItemChoice] = []
+        if let order {
+            let chosen = Set(form?.all("item") ?? [])
+            items = try await OrderStore().items(orderId: order.id, on: services.database.sql).map {
+                ItemChoice(productId: $0.productId, name: $0.name, max: $0.quantity, checked: chosen.contains($0.productId))
+            }
+        }
+        let heading = t("c_form_heading", ["shop": shop.name])
+        return FormModel(
+            chrome: publicChrome(request, t, title: heading), t: t.strings, heading: heading, slug: shop.slug,
+            found: order != nil, notFound: false, order: form?["order"] ?? "", email: form?["email"] ?? "",
+            description: form?["description"] ?? "", items: items,
+            claimTypes: options(ClaimType.allCases.map(\.rawValue), prefix: "claim", field: "claimType", fallback: "non_conformity"),
+            categories: options(ComplaintCategory.allCases.map(\.rawValue), prefix: "cat", field: "category", fallback: "defective"),
+            remedies: options(Remedy.allCases.map(\.rawValue), prefix: "remedy", field: "requestedRemedy", fallback: "repair"),
+            parties: options(PartyType.allCases.map(\.rawValue), prefix: "party", field: "partyType", fallback: "consumer"),
+            errors: [], hasErrors: false)
+    }
+
+    private func emptyStatus(_ request: Request, _ t: Localization, failed: Bool, reference: String, email: String) -> StatusModel {
+        StatusModel(chrome: publicChrome(request, t, title: t("c_status_lookup")), t: t.strings, heading: t("c_status_lookup"),
+                    shown: false, failed: failed, justFiled: nil, reference: reference, email: email, state: "", legal: "",
+                    received: "", due: "", decision: "", nextSteps: "", messages: [], hasMessages: false)
+    }
+
+    private func statusModel(_ request: Request, _ t: Localization, complaint: ComplaintRecord, shop: ShopRecord,
+                             justFiled: Bool) async throws -> StatusModel {
+        let zone = complaints.reviews.timeZone(shop)
+        let view = try await complaints.customerView(complaint)
+        let due = t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone)
+        let decision = view.decision.map { decision in
+            [t("outcome_\(decision.outcome)"), decision.remedy.map { t("remedy_\($0)") }, decision.amount, decision.reason]
+                .compactMap { $0 }.joined(separator: " · ")
+        } ?? t("c_none")
+        return StatusModel(
+            chrome: publicChrome(request, t, title: t("c_status_heading", ["ref": complaint.reference])), t: t.strings,
+            heading: t(justFiled ? "c_received_heading" : "c_status_heading", ["ref": complaint.reference]),
+            shown: true, failed: false,
+            justFiled: justFiled ? t("c_due", ["shop": shop.name, "date": due]) : nil,
+            reference: complaint.reference, email: complaint.email, state: t("cstatus_\(complaint.status)"),
+            legal: t("legal_\(complaint.legalState)"), received: t.date(complaint.receivedAt, timeZone: zone), due: due,
+            decision: decision, nextSteps: view.nextSteps.map { Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0 } ?? t("c_none"),
+            messages: view.messages.map {
+                MessageView(author: $0.author == "shop" ? shop.name : t("c_none"), body: $0.body,
+                            at: t.date($0.createdAt, timeZone: zone), internalNote: false)
+            },
+            hasMessages: !view.messages.isEmpty)
+    }
+}

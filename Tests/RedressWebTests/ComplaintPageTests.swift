@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RedressCore
+import RedressPersistence
+import RedressTestSupport
+import RedressWeb
+import Testing
+
+@Suite("C1, C7, C8 complaint pages")
+struct ComplaintPageTests {
+    /// A browser-like visitor: the anonymous CSRF cookie and the form's hidden field.
+    func anonymousForm(_ s: ReviewScenario, _ path: String) async throws -> (cookie: String, csrf: String, html: String) {
+        let page = try await s.client.execute(uri: path, method: .get)
+        #expect(page.status == .ok, "\(path): \(page.status)")
+        let cookie = try #require(cookieValue(page, SessionCookie.csrf))
+        return ("\(SessionCookie.csrf)=\(cookie)", try #require(hiddenCSRF(in: page.text)), page.text)
+    }
+
+    func post(_ s: ReviewScenario, _ path: String, cookie: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        let body = fields.map { "\($0.0.formEncoded)=\($0.1.formEncoded)" }.joined(separator: "&")
+        return try await s.client.execute(uri: path, method: .post,
+                                          headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                          body: ByteBuffer(string: body))
+    }
+
+    @Test("a customer files through the form and follows it; staff reply and decide in the panel")
+    func formQueueAndDecision() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            _ = try await s.orderWithLink("F-1", email: "Anna@Example.com")
+            let (cookie, csrf, html) = try await anonymousForm(s, "/shops/sklep/complaint")
+            #expect(html.contains(#"name="order""#) && html.contains(#"name="email""#))
+            let wrong = try await post(s, "/shops/sklep/complaint", cookie: cookie,
+                                       [("_csrf", csrf), ("step", "lookup"), ("order", "F-1"), ("email", "x@example.com")])
+            let unknown = try await post(s, "/shops/sklep/complaint", cookie: cookie,
+                                         [("_csrf", csrf), ("step", "lookup"), ("order", "NOPE"), ("email", "anna@example.com")])
+            #expect(wrong.status == .notFound && unknown.status == .notFound)
+            #expect(wrong.text.contains(#"id="not-found""#) && unknown.text.contains(#"id="not-found""#))
+            let found = try await post(s, "/shops/sklep/complaint", cookie: cookie,
+                                       [("_csrf", csrf), ("step", "lookup"), ("order", "F-1"), ("email", "anna@example.com")])
+            #expect(found.status == .ok && found.text.contains(#"value="P-1""#) && found.text.contains("Kubek"))
+            let filed = try await post(s, "/shops/sklep/complaint", cookie: cookie, [
+                ("_csrf", csrf), ("step", "file"), ("order", "F-1"), ("email", "anna@example.com"), ("item", "P-1"),
+                ("quantity_P-1", "1"), ("claimType", "non_conformity"), ("category", "defective"),
+                ("description", "Pęknięte ucho <script>x</script>"), ("requestedRemedy", "replacement"), ("partyType", "consumer"),
+            ])
+            #expect(filed.status == .ok, "\(filed.text)")
+            #expect(filed.text.contains("RC-2026-000001") && filed.text.contains(#"id="filed""#))
+            let forged = try await post(s, "/shops/sklep/complaint", cookie: cookie, [("_csrf", "nope"), ("step", "lookup")])
+            #expect(forged.status == .forbidden)
+
+            // The status page by reference and e-mail.
+            let (statusCookie, statusCSRF, _) = try await anonymousForm(s, "/complaints/status")
+            let miss = try await post(s, "/complaints/status", cookie: statusCookie,
+                                      [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "x@example.com")])
+            #expect(miss.status == .notFound)
+            let status = try await post(s, "/complaints/status", cookie: statusCookie,
+                                        [("_csrf", statusCSRF), ("reference", "rc-2026-000001"), ("email", "ANNA@example.com")])
+            #expect(status.status == .ok && status.text.contains(#"id="complaint-status""#))
+
+            // Staff: the queue, the case, a reply, a refused and an accepted decision.
+            let agent = try await s.client.signIn("agent@sklep.test")
+            let queue = try await s.client.execute(uri: "/panel/complaints", method: .get, headers: [.cookie: agent.cookie])
+            #expect(queue.status == .ok && queue.text.contains("RC-2026-000001"))
+            let page = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Pęknięte ucho &lt;script&gt;"), "escaped")
+            let staffForm: HTTPFields = [.cookie: agent.cookie, .contentType: "application/x-www-form-urlencoded"]
+            let reply = try await s.client.execute(
+                uri: "/panel/complaints/RC-2026-000001/reply", method: .post, headers: staffForm,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&body=\("Prosimy o zdjęcie.".formEncoded)"))
+            #expect(reply.status == .seeOther)
+            let rejectBare = try await s.client.execute(
+                uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=rejected&remedy=repair&reason="))
+            #expect(rejectBare.status == .unprocessableContent && rejectBare.text.contains("reason"))
+            let accept = try await s.client.execute(
+                uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=accepted&remedy=replacement"))
+            #expect(accept.status == .seeOther)
+            try await s.advance("PT1M")
+            let decided = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
+            #expect(decided.text.contains(#"id="decision""#) && decided.text.contains("/letter"))
+            let after = try await post(s, "/complaints/status", cookie: statusCookie,
+                                       [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com")])
+            #expect(after.text.contains("uznana") && after.text.contains("Prosimy o zdjęcie."))
+            let viewer = try await s.client.signIn("viewer@sklep.test")
+            let denied = try await s.client.execute(
+                uri: "/panel/complaints/RC-2026-000001/note", method: .post,
+                headers: [.cookie: viewer.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(viewer.csrf)&body=x"))
+            #expect(denied.status == .forbidden)
+        }
+    }
+}
