@@ -13,6 +13,9 @@ import SQLKit
 //                                                             the shop's API key
 //   redress-bench publish-pass DATABASE_URL                   runs the deadline worker until nothing is due; prints
 //                                                             the count and the time
+//   redress-bench complaints DATABASE_URL COUNT DUE           one shop with COUNT complaints, DUE of them past their
+//                                                             answer date with the deadline due; prints slug, key, login
+//   redress-bench deadline-pass DATABASE_URL                  same as publish-pass (any due timed work)
 //   BENCH_SMTP_URL=smtp://… redress-bench mail DATABASE_URL COUNT
 //                                                             queues COUNT e-mails in the outbox, then runs the
 //                                                             dispatcher until all are delivered; prints mails/s
@@ -37,7 +40,9 @@ case "generate":
     let dialogs = Int(arguments[4]) ?? 100_000
     let due = Int(arguments[5]) ?? 10_000
     try await generate(reviews: reviews, dialogs: dialogs, due: due)
-case "publish-pass":
+case "complaints":
+    try await generateComplaints(count: Int(arguments[3]) ?? 50_000, due: Int(arguments[4]) ?? 10_000)
+case "publish-pass", "deadline-pass":
     let start = ContinuousClock.now
     var total = 0
     while true {
@@ -187,4 +192,44 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
     say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
     say("apiKey=\(created.apiKey)")
+}
+
+func generateComplaints(count: Int, due: Int) async throws {
+    let sql = services.database.sql
+    let administration = ShopAdministration(services: services)
+    let created = try await administration.createShop(
+        .init(name: "Complaint Bench", slug: "cbench-\(Int.random(in: 1000...9999))", locale: "pl", timeZone: "Europe/Warsaw"),
+        actor: .system)
+    let password = "bench-password-2026"
+    _ = try await administration.createStaff(.init(email: "owner@\(created.slug).bench", name: "Owner", role: "owner",
+                                                   password: password), shop: ShopID(created.id), actor: .system)
+    let now = Date()
+    let start = ContinuousClock.now
+    let categories = ComplaintCategory.allCases.map(\.rawValue)
+    var deadlines: [(subjectId: String, dueAt: Date)] = []
+    for chunk in stride(from: 0, to: count, by: 400) {
+        var insert = sql.insert(into: "complaints")
+        for i in chunk..<min(chunk + 400, count) {
+            let isDue = i >= count - due
+            let received = isDue ? now.addingTimeInterval(-16 * 86_400 - Double(i % 3600))
+                : now.addingTimeInterval(-Double(i % 13) * 86_400 - Double(i % 86_400))
+            let record = ComplaintRecord(
+                id: "cmp_b\(i)", shopId: created.id, reference: ComplaintReference.make(year: 2026, number: i + 1),
+                orderId: nil, orderExternalId: "B-\(i)", email: "c\(i)@example.com", customerName: "Customer \(i)",
+                locale: "pl", claimType: "non_conformity", category: categories[i % categories.count],
+                description: "Complaint \(i): the product broke after a week.", requestedRemedy: "refund",
+                partyType: "consumer", channel: "web", receivedAt: received,
+                answerDueAt: LegalClock().answerDue(receivedAt: received, timeZone: TimeZone(identifier: "Europe/Warsaw")!),
+                now: received)
+            insert = try insert.model(record, keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
+            if isDue { deadlines.append(("cmp_b\(i)", record.answerDueAt)) }
+        }
+        try await insert.run()
+    }
+    try await DeadlineStore().scheduleMany(kind: "complaint.deadline", items: deadlines, shop: ShopID(created.id), now: now, on: sql)
+    say("generated \(count) complaints (\(due) due) in \(ContinuousClock.now - start)")
+    say("slug=\(created.slug)")
+    say("apiKey=\(created.apiKey)")
+    say("login=owner@\(created.slug).bench")
+    say("password=\(password)")
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Complaint benchmarks (issue 7): COUNT complaints (default 50,000) in SQLite, DUE of them (default 10,000) past
+# their answer date. Prints p50/p99 of the staff queue page (/panel/complaints, signed in) and of the API list under
+# wrk, then the time of the timed-work pass that marks the DUE complaints deemed accepted. Asserts nothing.
+#   Benchmarks/complaints.sh [COUNT] [DUE] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-50000}
+due=${2:-10000}
+seconds=${3:-10}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
+scratch=${SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product redress >/dev/null
+swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/null
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+work=$(mktemp -d /tmp/redress-cbench.XXXXXX)
+server=
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+db="sqlite:$work/bench.sqlite"
+echo "== generating $count complaints, $due past their answer date"
+"$bin/RedressBench" complaints "$db" "$count" "$due" | tee "$work/generate.log"
+key=$(sed -n 's/^apiKey=//p' "$work/generate.log")
+login=$(sed -n 's/^login=//p' "$work/generate.log")
+password=$(sed -n 's/^password=//p' "$work/generate.log")
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+# Sign in like a browser: the CSRF cookie from the form, then the session cookie.
+jar="$work/cookies"
+csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$login" \
+  --data-urlencode "password=$password" "http://127.0.0.1:$port/login"
+session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+
+run() {
+  echo "== $1 (wrk -t2 -c16 and -t1 -c1, ${seconds}s each)"
+  shift
+  wrk -t2 -c16 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" || true
+  wrk -t1 -c1 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  one connection: /' || true
+}
+run "GET /panel/complaints (queue page, 50 rows)" -H "Cookie: redress_session=$session" "http://127.0.0.1:$port/panel/complaints"
+run "GET /api/v1/complaints?overdue=true" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/complaints?overdue=true"
+echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
+kill $server; wait $server 2>/dev/null || true
+
+echo "== timed-work pass (deemed acceptance of $due complaints)"
+"$bin/RedressBench" deadline-pass "$db"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
