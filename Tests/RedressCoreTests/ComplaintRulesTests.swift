@@ -160,3 +160,35 @@ struct ComplaintLifecycleTests {
         #expect(ComplaintReference.isValid("RC-2026-000123") && !ComplaintReference.isValid("RC-26-1"))
     }
 }
+
+@Suite("C8 reply templates and round-robin")
+struct ComplaintToolsTests {
+    @Test func templatesFillKnownPlaceholdersAndRefuseUnknownOnes() throws {
+        let body = "Dzień dobry {{customer.firstName}}, reklamacja {{ complaint.reference }} – odpowiemy do {{complaint.answerDueAt}}. {{decision.remedy}}"
+        #expect(ReplyTemplate.names(in: body) == ["customer.firstName", "complaint.reference", "complaint.answerDueAt", "decision.remedy"])
+        let text = ReplyTemplate.render(body, values: ["customer.firstName": "Anna", "complaint.reference": "RC-2026-000007",
+                                                       "complaint.answerDueAt": "16 listopada 2026"])
+        #expect(text == "Dzień dobry Anna, reklamacja RC-2026-000007 – odpowiemy do 16 listopada 2026. ")
+        _ = try ReplyTemplate.validate(name: "Greeting", language: "pl", body: body)
+        #expect(throws: ValidationErrors.self) {
+            try ReplyTemplate.validate(name: "Bad", language: "pl", body: "Hi {{customer.password}}")
+        }
+        #expect(throws: ValidationErrors.self) { try ReplyTemplate.validate(name: "", language: "xx", body: "") }
+        #expect(ReplyTemplate.render("no close {{ here", values: [:]) == "no close {{ here")
+        #expect(ReplyTemplate.firstName("Jan Kowalski") == "Jan")
+    }
+
+    @Test func roundRobinByCategoryAmongAvailableAgents() {
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        let slots = [
+            AgentSlot(staffId: "a", categories: ["defective"], available: true, lastAssignedAt: t0.addingTimeInterval(60)),
+            AgentSlot(staffId: "b", categories: [], available: true, lastAssignedAt: t0),
+            AgentSlot(staffId: "c", categories: ["defective"], available: false, lastAssignedAt: nil),
+            AgentSlot(staffId: "d", categories: ["wrong_item"], available: true, lastAssignedAt: nil),
+        ]
+        #expect(AgentSlot.next(for: "defective", among: slots) == "b", "b waited longest; c is away")
+        #expect(AgentSlot.next(for: "wrong_item", among: slots) == "d", "never assigned goes first")
+        #expect(AgentSlot.next(for: "other", among: slots) == "b")
+        #expect(AgentSlot.next(for: "other", among: slots.filter { $0.staffId != "b" }) == nil)
+    }
+}

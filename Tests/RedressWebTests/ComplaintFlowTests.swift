@@ -170,4 +170,49 @@ struct ComplaintFlowTests {
             #expect(reverse.json["answerDueAt"] as? String == firstDue, "merging the older one in moves the clock back")
         }
     }
+
+    @Test("round-robin to available agents, reply templates with a preview, bulk assignment")
+    func staffTools() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let staff = try await StaffStore().list(shop: ShopID(s.shop.id), on: s.app.services.database.sql)
+            let agent = try #require(staff.first { $0.email == "agent@sklep.test" })
+            let owner = try #require(staff.first { $0.email == "owner@sklep.test" })
+            let viewer = try #require(staff.first { $0.email == "viewer@sklep.test" })
+            #expect(try await s.api(.put, "/api/v1/staff/\(agent.id)/availability",
+                                    ["available": true, "categories": ["defective"]]).status == .noContent)
+            #expect(try await s.api(.put, "/api/v1/staff/\(owner.id)/availability",
+                                    ["available": true, "categories": ["wrong_item"]]).status == .noContent)
+            #expect(try await s.api(.put, "/api/v1/staff/\(viewer.id)/availability", ["available": true]).status == .notFound)
+            #expect(try await s.api(.put, "/api/v1/staff/\(agent.id)/availability",
+                                    ["available": true, "categories": ["broken"]]).status == .unprocessableContent)
+            let first = try #require(try await s.fileComplaint("T-1")["reference"] as? String)
+            #expect(try await s.complaint(first)["assigneeId"] as? String == agent.id, "defective goes to the agent")
+            let second = try #require(try await s.fileComplaint("T-2", body: ["category": "other"])["reference"] as? String)
+            let unassigned = try await s.complaint(second)["assigneeId"]
+            #expect(unassigned == nil || unassigned is NSNull, "nobody is available for 'other'")
+
+            let bad = try await s.api(.post, "/api/v1/complaint-templates",
+                                      ["name": "Bad", "language": "pl", "body": "Hej {{customer.pesel}}"])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("customer.pesel"))
+            let template = try await s.api(.post, "/api/v1/complaint-templates", [
+                "name": "Przyjęcie", "language": "pl",
+                "body": "Dzień dobry {{customer.firstName}}, reklamację {{complaint.reference}} rozpatrzymy do {{complaint.answerDueAt}}.",
+            ])
+            #expect(template.status == .created)
+            let templateId = try #require(template.json["id"] as? String)
+            let preview = try await s.api(.get, "/api/v1/complaints/\(first)/templates/\(templateId)")
+            #expect(preview.json["body"] as? String == "Dzień dobry Jan, reklamację \(first) rozpatrzymy do 16 lis 2026.",
+                    "\(preview.text)")
+            let browser = try await s.client.signIn("agent@sklep.test")
+            let page = try await s.client.execute(uri: "/panel/complaints/\(first)?template=\(templateId)", method: .get,
+                                                  headers: [.cookie: browser.cookie])
+            #expect(page.text.contains("Dzień dobry Jan, reklamację \(first)"))
+
+            let bulk = try await s.api(.post, "/api/v1/complaints/assign", ["references": [first, second], "staffId": owner.id])
+            #expect(bulk.json["assigned"] as? Int == 2)
+            #expect(try await s.complaint(second)["assigneeId"] as? String == owner.id)
+            let foreign = try await s.api(.post, "/api/v1/complaints/assign", ["references": [first], "staffId": "stf_nobody"])
+            #expect(foreign.status == .unprocessableContent)
+        }
+    }
 }

@@ -88,7 +88,24 @@ struct CreateComplaints: AsyncMigration {
             .field("last_number", .int, .required)
             .unique(on: "shop_id", "year")
             .create()
+        try await database.schema("complaint_templates")
+            .textID()
+            .field("shop_id", .string, .required)
+            .field("name", .string, .required)
+            .field("language", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema("agent_slots")
+            .field("staff_id", .string, .required)
+            .field("shop_id", .string, .required)
+            .field("categories", .string, .required)
+            .field("available", .bool, .required)
+            .field("last_assigned_at", .datetime)
+            .unique(on: "staff_id")
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "complaint_templates_shop").on("complaint_templates").column("shop_id").run()
         try await sql.create(index: "complaints_shop_due").on("complaints").column("shop_id").column("answer_due_at").run()
         try await sql.create(index: "complaints_shop_email").on("complaints").column("shop_id").column("email_normalized").run()
         try await sql.create(index: "complaint_items_complaint").on("complaint_items").column("complaint_id").run()
@@ -98,7 +115,7 @@ struct CreateComplaints: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
+        for table in ["agent_slots", "complaint_templates", "complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
             try await database.schema(table).delete()
         }
     }

@@ -343,3 +343,77 @@ public struct ComplaintStore: Sendable {
         return (try row?.decode(column: "open", as: Int?.self) ?? 0, try row?.decode(column: "deemed", as: Int?.self) ?? 0)
     }
 }
+
+public struct ComplaintTemplateRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var shopId: String
+    public var name: String
+    public var language: String
+    public var body: String
+    public var createdAt: Date
+
+    public init(id: String, shopId: String, name: String, language: String, body: String, createdAt: Date) {
+        self.id = id
+        self.shopId = shopId
+        self.name = name
+        self.language = language
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+public struct AgentSlotRecord: Codable, Sendable, Equatable {
+    public var staffId: String
+    public var shopId: String
+    public var categories: String
+    public var available: Bool
+    public var lastAssignedAt: Date?
+
+    public var slot: AgentSlot {
+        AgentSlot(staffId: staffId, categories: Set(categories.split(separator: ",").map(String.init)),
+                  available: available, lastAssignedAt: lastAssignedAt)
+    }
+}
+
+/// Reply templates and agents' availability for round-robin assignment (C8).
+public struct ComplaintToolStore: Sendable {
+    public init() {}
+
+    public func addTemplate(_ template: ComplaintTemplateRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaint_templates").record(template).run()
+    }
+
+    public func templates(shop: ShopID, on sql: any SQLDatabase) async throws -> [ComplaintTemplateRecord] {
+        try await sql.select().columns("*").from("complaint_templates").where("shop_id", .equal, shop.rawValue)
+            .orderBy("language").orderBy("name").all().map { try $0.decodeRecord(ComplaintTemplateRecord.self) }
+    }
+
+    public func template(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintTemplateRecord? {
+        try await sql.select().columns("*").from("complaint_templates").where("id", .equal, id)
+            .where("shop_id", .equal, shop.rawValue).first()?.decodeRecord(ComplaintTemplateRecord.self)
+    }
+
+    public func deleteTemplate(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> Bool {
+        try await !sql.delete(from: "complaint_templates").where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
+            .returning("id").all().isEmpty
+    }
+
+    public func setAvailability(staffId: String, shop: ShopID, available: Bool, categories: [String],
+                                on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "agent_slots").columns("staff_id", "shop_id", "categories", "available")
+            .values(SQLBind(staffId), SQLBind(shop.rawValue), SQLBind(categories.sorted().joined(separator: ",")),
+                    SQLBind(available))
+            .onConflict(with: ["staff_id"]) {
+                $0.set(excludedValueOf: "categories").set(excludedValueOf: "available")
+            }.run()
+    }
+
+    public func slots(shop: ShopID, on sql: any SQLDatabase) async throws -> [AgentSlotRecord] {
+        try await sql.select().columns("*").from("agent_slots").where("shop_id", .equal, shop.rawValue)
+            .all().map { try $0.decodeRecord(AgentSlotRecord.self) }
+    }
+
+    public func markAssigned(staffId: String, at: Date, on sql: any SQLDatabase) async throws {
+        try await sql.update("agent_slots").set("last_assigned_at", to: at).where("staff_id", .equal, staffId).run()
+    }
+}

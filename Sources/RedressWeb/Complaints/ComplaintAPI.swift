@@ -188,6 +188,89 @@ struct ComplaintAPI {
         }
     }
 
+    struct TemplateView: Encodable {
+        var id, name, language, body: String
+        init(_ record: ComplaintTemplateRecord) {
+            id = record.id
+            name = record.name
+            language = record.language
+            body = record.body
+        }
+    }
+
+    /// Templates, previews, bulk assignment and availability (C8).
+    func registerTools(on router: Router<AppContext>) {
+        router.api(.get, "/api/v1/complaint-templates", catalog: catalog, summary: "Reply templates of the shop",
+                   tag: "complaints", security: .shop,
+                   responses: [200: ("Templates", .object(required: ["items", "placeholders"], [
+                       ("items", .array(of: .ref("ComplaintTemplate"))), ("placeholders", .array(of: .string)),
+                   ]))]) { _, context in
+            let shop = try context.requireShop()
+            struct List: Encodable { var items: [TemplateView]; var placeholders: [String] }
+            let items = try await complaints.tools.templates(shop: shop, on: services.database.sql).map(TemplateView.init)
+            return try Response.json(List(items: items, placeholders: ReplyTemplate.placeholders.map { "{{\($0)}}" }))
+        }
+        router.api(.post, "/api/v1/complaint-templates", catalog: catalog,
+                   summary: "Add a reply template; unknown placeholders → 422", tag: "complaints", security: .shop,
+                   request: .object(required: ["name", "language", "body"], [
+                       ("name", .stringMax(80, min: 1)), ("language", .enumeration(["pl", "en", "es", "el"])),
+                       ("body", .stringMax(5_000, min: 1)),
+                   ]),
+                   responses: [201: ("Added", .ref("ComplaintTemplate")), 422: ("Invalid", .ref("Problem"))]) { request, context in
+            let shop = try context.requireShopWriter()
+            let body = try await request.decode(as: [String: String].self, context: context)
+            let record = try await complaints.createTemplate(shop: shop, name: body["name"], language: body["language"],
+                                                             body: body["body"], actor: context.identity!.actor)
+            return try Response.json(TemplateView(record), status: .created)
+        }
+        router.api(.delete, "/api/v1/complaint-templates/{templateId}", catalog: catalog, summary: "Remove a template",
+                   tag: "complaints", security: .shop, responses: [204: ("Removed", nil)]) { _, context in
+            let shop = try context.requireShopWriter()
+            guard try await complaints.tools.deleteTemplate(try context.parameters.require("templateId"), shop: shop,
+                                                            on: services.database.sql)
+            else { throw Problem.notFound("template") }
+            return Response(status: .noContent)
+        }
+        router.api(.get, "/api/v1/complaints/{reference}/templates/{templateId}", catalog: catalog,
+                   summary: "A template filled in for this complaint (preview)", tag: "complaints", security: .shop,
+                   responses: [200: ("The text", .object(required: ["body"], [("body", .string)]))]) { _, context in
+            let shop = try context.requireShop()
+            let text = try await complaints.preview(templateId: try context.parameters.require("templateId"),
+                                                    reference: try context.parameters.require("reference"), shop: shop)
+            return try Response.json(["body": text])
+        }
+        router.api(.post, "/api/v1/complaints/assign", catalog: catalog, summary: "Assign several complaints at once",
+                   tag: "complaints", security: .shop,
+                   request: .object(required: ["references", "staffId"], [
+                       ("references", .array(of: .string)), ("staffId", .nullable("string")),
+                   ]),
+                   responses: [200: ("Assigned", .object(required: ["assigned"], [("assigned", .integer)]))]) { request, context in
+            let shop = try context.requireShopWriter()
+            struct Body: Decodable { var references: [String]?; var staffId: String? }
+            let body = try await request.decode(as: Body.self, context: context)
+            let count = try await complaints.assignMany(references: body.references ?? [], staffId: body.staffId,
+                                                        by: ShopActor(identity: context.identity!, shop: shop))
+            return try Response.json(["assigned": count])
+        }
+        router.api(.put, "/api/v1/staff/{staffId}/availability", catalog: catalog,
+                   summary: "Available for round-robin assignment, for some complaint categories or all", tag: "complaints",
+                   security: .shop,
+                   request: .object(required: ["available"], [("available", .boolean), ("categories", .array(of: .string))]),
+                   responses: [204: ("Saved", nil)]) { request, context in
+            let shop = try context.requireShopWriter()
+            let staffId = try context.parameters.require("staffId")
+            // Owners and integrations set anyone's; an agent only their own.
+            if case .staff(let session) = context.identity, !session.staffRole.canManageShop, session.staffId != staffId {
+                throw Problem(status: .forbidden, title: "Forbidden", detail: "Agents set only their own availability.")
+            }
+            struct Body: Decodable { var available: Bool?; var categories: [String]? }
+            let body = try await request.decode(as: Body.self, context: context)
+            try await complaints.setAvailability(staffId: staffId, available: body.available ?? true,
+                                                 categories: body.categories ?? [], shop: shop, actor: context.identity!.actor)
+            return Response(status: .noContent)
+        }
+    }
+
     func statusURL(_ token: String?) -> String {
         token.map { "\(services.config.publicBaseURL)/c/\($0)" } ?? "\(services.config.publicBaseURL)/complaints/status"
     }
@@ -248,6 +331,9 @@ struct ComplaintAPI {
             ("description", .stringMax(10_000)), ("requestedRemedy", .enumeration(Remedy.allCases.map(\.rawValue))),
             ("partyType", .enumeration(PartyType.allCases.map(\.rawValue))),
             ("receivedAt", .dateTime), ("channel", .enumeration(["phone", "letter", "email", "in_store", "web", "api"])),
+        ])),
+        ("ComplaintTemplate", .object(required: ["id", "name", "language", "body"], [
+            ("id", .string), ("name", .string), ("language", .string), ("body", .string),
         ])),
         ("ComplaintFiled", .object(required: ["reference", "answerDueAt", "statusUrl"], [
             ("reference", .string), ("answerDueAt", .dateTime), ("statusUrl", .string),

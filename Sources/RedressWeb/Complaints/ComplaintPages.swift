@@ -53,6 +53,9 @@ struct ComplaintPages {
         var letterHref: String?
         var errors: [String]
         var hasErrors: Bool
+        var templates: [Option]
+        var hasTemplates: Bool
+        var replyText: String
     }
 
     func register(on router: Router<AppContext>) {
@@ -169,6 +172,15 @@ struct ComplaintPages {
             [t("outcome_\(decision.outcome)"), decision.remedy.map { t("remedy_\($0)") }, decision.amount, decision.reason]
                 .compactMap { $0 }.joined(separator: " · ")
         }
+        // A chosen template is filled in for this complaint and put into the reply box, to read and edit first.
+        let chosen = request.uri.queryParameters.get("template")
+        let templates = try await complaints.tools.templates(shop: session.shopID, on: sql).map {
+            Option(value: $0.id, label: "\($0.name) (\($0.language))", selected: $0.id == chosen)
+        }
+        var replyText = ""
+        if let chosen, !chosen.isEmpty {
+            replyText = try await complaints.preview(templateId: chosen, reference: complaint.reference, shop: session.shopID)
+        }
         let model = CaseModel(
             chrome: try await panel.chrome(request, session, title: "cq_heading"), reference: complaint.reference,
             customer: complaint.customerName, email: complaint.email, order: complaint.orderExternalId ?? t("c_none"),
@@ -192,7 +204,8 @@ struct ComplaintPages {
             staff: [Option(value: "", label: t("cq_unassigned"), selected: complaint.assigneeId == nil)]
                 + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == complaint.assigneeId) },
             decision: decision, letterHref: view.decision == nil ? nil : "/panel/complaints/\(complaint.reference)/letter",
-            errors: errors, hasErrors: !errors.isEmpty)
+            errors: errors, hasErrors: !errors.isEmpty, templates: templates, hasTemplates: !templates.isEmpty,
+            replyText: replyText)
         return pages.page("panel_complaint", model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

@@ -104,7 +104,7 @@ struct ComplaintService: Sendable {
             calendar.timeZone = zone
             let reference = try await store.nextReference(shop: shop.shopID,
                                                           year: calendar.component(.year, from: receivedAt), on: tx)
-            let complaint = ComplaintRecord(
+            var complaint = ComplaintRecord(
                 id: id, shopId: shop.id, reference: reference, orderId: order?.id, orderExternalId: order?.externalId,
                 email: email,
                 customerName: (input.customerName ?? order?.customerName ?? "").trimmingCharacters(in: .whitespaces),
@@ -112,6 +112,7 @@ struct ComplaintService: Sendable {
                 description: (input.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
                 requestedRemedy: remedy?.rawValue, partyType: party.rawValue, channel: input.channel,
                 receivedAt: receivedAt, answerDueAt: clock.answerDue(receivedAt: receivedAt, timeZone: zone), now: now)
+            complaint.assigneeId = try await roundRobin(category: category.rawValue, shop: shop.shopID, now: now, on: tx)
             try await store.insert(complaint, items: items, on: tx)
             if party.hasStatutoryDeadline {
                 for warning in clock.warnings(receivedAt: receivedAt, timeZone: zone) where warning.at > now {

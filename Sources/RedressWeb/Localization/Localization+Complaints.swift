@@ -35,6 +35,7 @@ extension Localization {
             "cq_adr": "ADR statement (added automatically when not fully accepted; leave empty for the default)",
             "cq_send_decision": "Send the decision", "cq_assign": "Assign", "cq_unassigned": "unassigned",
             "cq_letter": "Letter as sent", "cq_remedy_task": "Task: {task}", "cq_note_badge": "internal note",
+            "cq_template": "Reply template", "cq_use_template": "Fill in the reply",
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
@@ -69,6 +70,7 @@ extension Localization {
             "cq_adr": "Oświadczenie ADR (dodawane automatycznie, gdy nie uznajesz w całości; puste = domyślne)",
             "cq_send_decision": "Wyślij decyzję", "cq_assign": "Przypisz", "cq_unassigned": "nieprzypisana",
             "cq_letter": "Pismo, jak zostało wysłane", "cq_remedy_task": "Zadanie: {task}", "cq_note_badge": "notatka wewnętrzna",
+            "cq_template": "Szablon odpowiedzi", "cq_use_template": "Wstaw do odpowiedzi",
             "sla_ok": "w normie", "sla_near_breach": "blisko przekroczenia", "sla_breached": "przekroczone", "sla_met": "dotrzymane", "sla_paused": "wstrzymane",
         ],
         "es": [
