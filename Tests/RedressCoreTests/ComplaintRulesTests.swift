@@ -129,6 +129,14 @@ struct ComplaintLifecycleTests {
         #expect(ComplaintLifecycle.transitions[.received]?.contains(.decided) != true, "decided only by a decision")
     }
 
+    @Test func aReopenedDecidedComplaintClosesAgainWithoutASecondDecision() throws {
+        try lifecycle.change(from: .inProgress, to: .closed, closedAt: nil, now: now, hasDecision: true)
+        try lifecycle.change(from: .waitingForCustomer, to: .closed, closedAt: nil, now: now, hasDecision: true)
+        #expect(throws: ComplaintRuleViolation.self) {
+            try lifecycle.change(from: .inProgress, to: .closed, closedAt: nil, now: now, hasDecision: false)
+        }
+    }
+
     @Test func reopenWithinThirtyDaysOnly() throws {
         try lifecycle.change(from: .closed, to: .inProgress, closedAt: now, now: now.addingTimeInterval(30 * 86_400))
         #expect(throws: ComplaintRuleViolation.self) {

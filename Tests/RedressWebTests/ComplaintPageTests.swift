@@ -84,6 +84,29 @@ struct ComplaintPageTests {
             let after = try await post(s, "/complaints/status", cookie: statusCookie,
                                        [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com")])
             #expect(after.text.contains("uznana") && after.text.contains("Prosimy o zdjęcie."))
+            // C9: closing sends one survey; the customer answers once on the status page; staff see it.
+            #expect(try await s.api(.post, "/api/v1/complaints/RC-2026-000001/status", ["status": "closed"]).status == .ok)
+            try await s.advance("PT1M")
+            #expect(try s.mailSubjects().filter { $0.contains("Jak oceniasz obsługę reklamacji") }.count == 1)
+            let closed = try await post(s, "/complaints/status", cookie: statusCookie,
+                                        [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com")])
+            #expect(closed.text.contains(#"id="survey""#))
+            let rated = try await post(s, "/complaints/survey", cookie: statusCookie, [
+                ("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com"), ("rating", "4"),
+                ("comment", "Szybko"),
+            ])
+            #expect(rated.status == .ok && rated.text.contains(#"id="survey-thanks""#) && !rated.text.contains(#"id="survey""#))
+            let twice = try await post(s, "/complaints/survey", cookie: statusCookie, [
+                ("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com"), ("rating", "1"),
+            ])
+            #expect(twice.status == .conflict)
+            #expect(try await s.api(.post, "/api/v1/complaints/RC-2026-000001/status", ["status": "in_progress"]).status == .ok)
+            #expect(try await s.api(.post, "/api/v1/complaints/RC-2026-000001/status", ["status": "closed"]).status == .ok)
+            try await s.advance("PT1M")
+            #expect(try s.mailSubjects().filter { $0.contains("Jak oceniasz obsługę reklamacji") }.count == 1, "one survey only")
+            let queueAfter = try await s.client.execute(uri: "/panel/complaints?status=closed", method: .get,
+                                                        headers: [.cookie: agent.cookie])
+            #expect(queueAfter.text.contains(#"id="satisfaction""#) && (queueAfter.text.contains("4.0/5") || queueAfter.text.contains("4,0/5")))
             let viewer = try await s.client.signIn("viewer@sklep.test")
             let denied = try await s.client.execute(
                 uri: "/panel/complaints/RC-2026-000001/note", method: .post,

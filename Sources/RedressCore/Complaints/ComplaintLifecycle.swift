@@ -23,9 +23,13 @@ public struct ComplaintLifecycle: Sendable {
         .closed: [.inProgress],
     ]
 
-    /// Checks a status change; `closedAt` is needed to reopen.
-    public func change(from: ComplaintStatus, to: ComplaintStatus, closedAt: Date?, now: Date) throws {
-        guard Self.transitions[from]?.contains(to) == true else {
+    /// Checks a status change; `closedAt` is needed to reopen. A reopened complaint that already has its decision
+    /// may be closed again from progress or waiting (there is no second decision).
+    public func change(from: ComplaintStatus, to: ComplaintStatus, closedAt: Date?, now: Date, hasDecision: Bool = false)
+        throws
+    {
+        let reclose = hasDecision && to == .closed && (from == .inProgress || from == .waitingForCustomer)
+        guard Self.transitions[from]?.contains(to) == true || reclose else {
             throw ComplaintRuleViolation(reason: "A complaint that is \(from.rawValue) cannot become \(to.rawValue).")
         }
         if from == .closed {

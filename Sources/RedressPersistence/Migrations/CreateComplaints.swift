@@ -40,6 +40,7 @@ struct CreateComplaints: AsyncMigration {
             .field("refunded_at", .datetime)
             .field("closed_at", .datetime)
             .field("merged_into", .string)
+            .field("survey_sent_at", .datetime)
             .field("survey_rating", .int)
             .field("survey_comment", .string)
             .field("version", .int, .required)

@@ -37,6 +37,7 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
     public var refundedAt: Date?
     public var closedAt: Date?
     public var mergedInto: String?
+    public var surveySentAt: Date?
     public var surveyRating: Int?
     public var surveyComment: String?
     public var version: Int
@@ -331,6 +332,15 @@ public struct ComplaintStore: Sendable {
         }
         return try await query.orderBy("answer_due_at").orderBy("id").limit(max(1, min(filter.limit, 200)))
             .all().map { try $0.decodeRecord(ComplaintRecord.self) }
+    }
+
+    /// Satisfaction (C9): how many answered the survey and their average rating.
+    public func survey(shop: ShopID, on sql: any SQLDatabase) async throws -> (answers: Int, average: Double?) {
+        let row = try await sql.raw("""
+            SELECT COUNT(survey_rating) AS answers, AVG(survey_rating * 1.0) AS average
+            FROM complaints WHERE shop_id = \(bind: shop.rawValue) AND survey_rating IS NOT NULL
+            """).first()
+        return (try row?.decode(column: "answers", as: Int?.self) ?? 0, try row?.decode(column: "average", as: Double?.self))
     }
 
     /// Counters for the panel and the metrics: open complaints and deemed acceptances (whose goal is zero).

@@ -38,6 +38,8 @@ extension ComplaintPages {
         var state, legal, received, due, decision, nextSteps: String
         var messages: [MessageView]
         var hasMessages: Bool
+        var surveyOpen = false
+        var surveyThanks: String?
     }
 
     func registerPublic(on router: Router<AppContext>) {
@@ -89,6 +91,20 @@ extension ComplaintPages {
                 model.hasErrors = true
                 return pages.page("complaint_form", model, status: .unprocessableContent)
             }
+        }
+        router.post("/complaints/survey") { request, _ in
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            let complaint = try await complaints.answerSurvey(
+                reference: form["reference"] ?? "", email: form["email"] ?? "", rating: form["rating"].flatMap { Int($0) },
+                comment: form["comment"])
+            guard let shop = try await services.shops.find(ShopID(complaint.shopId), on: services.database.sql) else {
+                throw Problem.notFound("shop")
+            }
+            let t = Localization.forVisitor(request, preferred: complaint.locale)
+            var model = try await statusModel(request, t, complaint: complaint, shop: shop, justFiled: false)
+            model.surveyThanks = t("c_survey_thanks")
+            return pages.page("complaint_status", model)
         }
         router.get("/complaints/status") { request, _ in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
@@ -178,6 +194,7 @@ extension ComplaintPages {
                 MessageView(author: $0.author == "shop" ? shop.name : t("c_none"), body: $0.body,
                             at: t.date($0.createdAt, timeZone: zone), internalNote: false)
             },
-            hasMessages: !view.messages.isEmpty)
+            hasMessages: !view.messages.isEmpty,
+            surveyOpen: complaint.surveySentAt != nil && complaint.surveyRating == nil)
     }
 }

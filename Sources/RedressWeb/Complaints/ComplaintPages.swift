@@ -26,6 +26,7 @@ struct ComplaintPages {
         var rows: [QueueRow]
         var hasRows: Bool
         var statuses: [Option]
+        var satisfaction: String?
         var overdue: Bool
         var q: String
         var next: String?
@@ -53,6 +54,7 @@ struct ComplaintPages {
         var letterHref: String?
         var errors: [String]
         var hasErrors: Bool
+        var survey: String?
         var templates: [Option]
         var hasTemplates: Bool
         var replyText: String
@@ -134,6 +136,8 @@ struct ComplaintPages {
                 assignee: row.assigneeId.flatMap { staff[$0] } ?? t("cq_unassigned"),
                 overdue: overdue && row.legal == .open, deemed: row.legal == .deemedAccepted, urgent: row.urgent))
         }
+        let survey = try await complaints.store.survey(shop: session.shopID, on: sql)
+        let satisfaction = survey.average.map { t("cq_satisfaction", ["avg": t.number($0), "n": String(survey.answers)]) }
         let selected = Set(filter.statuses)
         let statuses = [Option(value: "", label: t("cq_all"), selected: selected.isEmpty)]
             + ComplaintStatus.allCases.map { Option(value: $0.rawValue, label: t("cstatus_\($0.rawValue)"), selected: selected == [$0.rawValue]) }
@@ -145,7 +149,7 @@ struct ComplaintPages {
         }
         return pages.page("panel_complaints", QueueModel(
             chrome: try await panel.chrome(request, session, title: "cq_heading"), rows: views, hasRows: !views.isEmpty,
-            statuses: statuses, overdue: filter.overdue, q: filter.query ?? "", next: next))
+            statuses: statuses, satisfaction: satisfaction, overdue: filter.overdue, q: filter.query ?? "", next: next))
     }
 
     private func casePage(_ request: Request, _ session: StaffSession, reference: String, errors: [String] = [])
@@ -204,7 +208,9 @@ struct ComplaintPages {
             staff: [Option(value: "", label: t("cq_unassigned"), selected: complaint.assigneeId == nil)]
                 + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == complaint.assigneeId) },
             decision: decision, letterHref: view.decision == nil ? nil : "/panel/complaints/\(complaint.reference)/letter",
-            errors: errors, hasErrors: !errors.isEmpty, templates: templates, hasTemplates: !templates.isEmpty,
+            errors: errors, hasErrors: !errors.isEmpty,
+            survey: complaint.surveyRating.map { t("cq_survey", ["rating": String($0), "comment": complaint.surveyComment ?? ""]) },
+            templates: templates, hasTemplates: !templates.isEmpty,
             replyText: replyText)
         return pages.page("panel_complaint", model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }

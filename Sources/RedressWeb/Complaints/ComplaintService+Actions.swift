@@ -78,7 +78,8 @@ extension ComplaintService {
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
             let from = complaint.complaintStatus
             do {
-                try lifecycle.change(from: from, to: target, closedAt: complaint.closedAt, now: now)
+                try lifecycle.change(from: from, to: target, closedAt: complaint.closedAt, now: now,
+                                     hasDecision: complaint.decisionId != nil)
             } catch let violation as ComplaintRuleViolation {
                 throw Problem.conflict(violation.reason)
             }
@@ -91,7 +92,15 @@ extension ComplaintService {
             complaint.status = target.rawValue
             if target == .closed { complaint.closedAt = now }
             if from == .closed { complaint.closedAt = nil }
+            // C9: one satisfaction survey, the first time the complaint closes.
+            let sendSurvey = target == .closed && complaint.surveySentAt == nil
+            if sendSurvey { complaint.surveySentAt = now }
             let saved = try await store.save(complaint, now: now, on: tx)
+            if sendSurvey {
+                try await notifier.send(.complaintSurvey, to: [complaint.email], locale: complaint.locale, shop: shop,
+                                        link: "\(services.config.publicBaseURL)/complaints/status",
+                                        reference: complaint.reference, now: now, on: tx)
+            }
             try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.status",
                                             subjectType: "complaint", subjectId: complaint.id,
                                             before: ["status": from.rawValue], after: ["status": target.rawValue],
@@ -250,6 +259,33 @@ extension ComplaintService {
                                             subjectType: "complaint", subjectId: into.id,
                                             after: ["duplicate": from.reference, "answerDueAt": saved.answerDueAt.formatted(.iso8601)],
                                             now: now, on: tx)
+            return saved
+        }
+    }
+}
+
+extension ComplaintService {
+    /// The customer's answer to the survey (C9): 1–5 and a comment, once, after closing.
+    func answerSurvey(reference: String, email: String, rating: Int?, comment: String?) async throws -> ComplaintRecord {
+        var errors = ValidationErrors()
+        if rating.map({ (1...5).contains($0) }) != true { errors.add("rating", "choose 1 to 5") }
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if (comment ?? "").count > 2_000 { errors.add("comment", "at most 2,000 characters") }
+        try errors.throwIfAny()
+        let now = services.clock.now()
+        return try await services.database.transaction { tx in
+            guard ComplaintReference.isValid(reference.uppercased()),
+                  var complaint = try await store.find(reference: reference.uppercased(), email: email, on: tx)
+            else { throw Problem.notFound("complaint") }
+            guard complaint.surveySentAt != nil, complaint.surveyRating == nil else {
+                throw Problem.conflict("The survey is open once, after the complaint is closed.")
+            }
+            complaint.surveyRating = rating
+            complaint.surveyComment = comment?.isEmpty == false ? comment : nil
+            let saved = try await store.save(complaint, now: now, on: tx)
+            try await services.audit.append(shop: ShopID(complaint.shopId), actor: .system, action: "complaint.survey",
+                                            subjectType: "complaint", subjectId: complaint.id,
+                                            after: ["rating": String(rating!)], now: now, on: tx)
             return saved
         }
     }

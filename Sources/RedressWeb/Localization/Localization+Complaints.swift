@@ -2,6 +2,9 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "c_survey": "How did we handle your complaint? (1 = badly, 5 = very well)", "c_survey_comment": "Comment (optional)",
+            "c_survey_send": "Send my rating", "c_survey_thanks": "Thank you for your rating.",
+            "cq_survey": "Survey: {rating}/5 {comment}", "cq_satisfaction": "Satisfaction: {avg}/5 from {n} answers",
             "c_form_heading": "File a complaint with {shop}", "c_form_intro": "Enter your order number and the e-mail address you ordered with.",
             "c_order": "Order number", "c_email": "E-mail address", "c_find": "Find my order",
             "c_not_found": "We could not find an order with this number and e-mail address.",
@@ -39,6 +42,9 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "c_survey": "Jak oceniasz obsługę reklamacji? (1 = źle, 5 = bardzo dobrze)", "c_survey_comment": "Komentarz (opcjonalnie)",
+            "c_survey_send": "Wyślij ocenę", "c_survey_thanks": "Dziękujemy za ocenę.",
+            "cq_survey": "Ankieta: {rating}/5 {comment}", "cq_satisfaction": "Zadowolenie: {avg}/5 z {n} odpowiedzi",
             "c_form_heading": "Złóż reklamację w {shop}", "c_form_intro": "Podaj numer zamówienia i adres e-mail użyty przy zamówieniu.",
             "c_order": "Numer zamówienia", "c_email": "Adres e-mail", "c_find": "Znajdź zamówienie",
             "c_not_found": "Nie znaleźliśmy zamówienia o tym numerze i adresie e-mail.",
@@ -74,6 +80,8 @@ extension Localization {
             "sla_ok": "w normie", "sla_near_breach": "blisko przekroczenia", "sla_breached": "przekroczone", "sla_met": "dotrzymane", "sla_paused": "wstrzymane",
         ],
         "es": [
+            "c_survey": "¿Cómo gestionamos tu reclamación? (1 = mal, 5 = muy bien)", "c_survey_comment": "Comentario (opcional)",
+            "c_survey_send": "Enviar mi valoración", "c_survey_thanks": "Gracias por tu valoración.",
             "c_form_heading": "Presentar una reclamación a {shop}", "c_form_intro": "Indica el número de pedido y el correo con el que compraste.",
             "c_order": "Número de pedido", "c_email": "Correo electrónico", "c_find": "Buscar mi pedido",
             "c_not_found": "No encontramos ningún pedido con este número y correo.",
@@ -97,6 +105,8 @@ extension Localization {
             "outcome_accepted": "aceptada", "outcome_partially_accepted": "aceptada parcialmente", "outcome_rejected": "rechazada",
         ],
         "el": [
+            "c_survey": "Πώς χειριστήκαμε την καταγγελία σας; (1 = κακώς, 5 = πολύ καλά)", "c_survey_comment": "Σχόλιο (προαιρετικό)",
+            "c_survey_send": "Αποστολή βαθμολογίας", "c_survey_thanks": "Ευχαριστούμε για τη βαθμολογία σας.",
             "c_form_heading": "Υποβολή καταγγελίας στο {shop}", "c_form_intro": "Δώστε τον αριθμό παραγγελίας και το e-mail της παραγγελίας.",
             "c_order": "Αριθμός παραγγελίας", "c_email": "E-mail", "c_find": "Εύρεση παραγγελίας",
             "c_not_found": "Δεν βρήκαμε παραγγελία με αυτόν τον αριθμό και αυτό το e-mail.",

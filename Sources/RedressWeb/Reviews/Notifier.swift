@@ -16,6 +16,7 @@ struct Notifier: Sendable {
         // Complaints (C*): texts ready for the complaints flow.
         case complaintReceived, complaintMessageToCustomer, complaintDecision
         case complaintWarningDay7, complaintWarningDay10, complaintWarningDay12, complaintDeemedAccepted
+        case complaintSurvey
     }
 
     /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
@@ -107,6 +108,12 @@ struct Notifier: Sendable {
             "en": ("Decision on your complaint – {shop}", "{shop} decided on your complaint. The decision and next steps are behind the link; keep this message."),
             "es": ("Decisión sobre tu reclamación – {shop}", "{shop} ha resuelto tu reclamación. La decisión y los siguientes pasos están en el enlace; guarda este mensaje."),
             "el": ("Απόφαση για την καταγγελία σας – {shop}", "Το {shop} αποφάσισε για την καταγγελία σας. Η απόφαση και τα επόμενα βήματα είναι στον σύνδεσμο· κρατήστε αυτό το μήνυμα."),
+        ],
+        .complaintSurvey: [
+            "pl": ("Jak oceniasz obsługę reklamacji? – {shop}", "Reklamacja jest zamknięta. Oceń, proszę, jak ją załatwiliśmy (1–5) – jedno pytanie, raz."),
+            "en": ("How did we handle your complaint? – {shop}", "Your complaint is closed. Please rate how we handled it (1–5) – one question, once."),
+            "es": ("¿Cómo gestionamos tu reclamación? – {shop}", "Tu reclamación está cerrada. Valora cómo la gestionamos (1–5): una pregunta, una vez."),
+            "el": ("Πώς χειριστήκαμε την καταγγελία σας; – {shop}", "Η καταγγελία σας έκλεισε. Βαθμολογήστε τον χειρισμό της (1–5) – μία ερώτηση, μία φορά."),
         ],
         .complaintWarningDay7: [
             "pl": ("Reklamacja czeka 7 dni – {shop}", "Na reklamację trzeba odpowiedzieć do {date}; potem zostanie uznana z mocy prawa."),
