@@ -55,6 +55,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         WebhookAPI(services: services, catalog: catalog).register(on: router)
         let complaintAPI = ComplaintAPI(services: services, catalog: catalog)
         complaintAPI.registerTools(on: router)
+        complaintAPI.registerAttachments(on: router)
         complaintAPI.register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         let panel = PanelPages(services: services, pages: pages, platform: platform)

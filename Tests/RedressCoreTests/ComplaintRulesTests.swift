@@ -200,3 +200,54 @@ struct ComplaintToolsTests {
         #expect(AgentSlot.next(for: "other", among: slots.filter { $0.staffId != "b" }) == nil)
     }
 }
+
+@Suite("C3 precomputed schedule and C1 attachments")
+struct ScheduleAndAttachmentTests {
+    @Test func theScheduleAgreesWithTheCalendarEverywhere() {
+        let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+        let calendar = BusinessCalendar(timeZone: warsaw, holidays: BusinessCalendar.polishHolidays(2026))
+        let start = Date(timeIntervalSince1970: 1_790_000_000)  // September 2026, across the October DST change
+        let end = start.addingTimeInterval(60 * 86_400)
+        let schedule = WorkingSchedule(calendar: calendar, from: start, to: end)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let a = start.addingTimeInterval(Double.random(in: 0..<(60 * 86_400), using: &generator))
+            let b = a.addingTimeInterval(Double.random(in: 0..<(20 * 86_400), using: &generator))
+            let to = min(b, end)
+            #expect(schedule.workingSeconds(from: a, to: to) == calendar.workingSeconds(from: a, to: to))
+        }
+    }
+
+    @Test func contentIsSniffedNotTrusted() throws {
+        #expect(AttachmentKind.sniff([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
+        #expect(AttachmentKind.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
+        #expect(AttachmentKind.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
+        #expect(AttachmentKind.sniff(Array("%PDF-1.7".utf8)) == .pdf)
+        #expect(AttachmentKind.sniff(Array("<html><script>".utf8)) == nil)
+        #expect(throws: ValidationErrors.self) { try AttachmentKind.check(Array("<svg/>".utf8), name: "photo.jpg", existing: 0) }
+        #expect(throws: ValidationErrors.self) { try AttachmentKind.check([0xFF, 0xD8, 0xFF], name: "a.jpg", existing: 5) }
+        #expect(throws: ValidationErrors.self) {
+            try AttachmentKind.check([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0, count: AttachmentKind.maxBytes), name: "big.jpg", existing: 0)
+        }
+        #expect(try AttachmentKind.check([0xFF, 0xD8, 0xFF, 0], name: "x.png", existing: 4) == .jpeg)
+        #expect(AttachmentKind.safeName("../../etc/pass wd.png", kind: .jpeg) == "passwd.jpg")
+        #expect(AttachmentKind.safeName("", kind: .pdf) == "attachment.pdf")
+    }
+
+    @Test func multipartFormsAreSplitIntoFieldsAndFiles() throws {
+        let boundary = "----x7"
+        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"order\"\r\n\r\nWEB-1\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"item\"\r\n\r\nA\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"item\"\r\n\r\nB\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        let photo: [UInt8] = [0xFF, 0xD8, 0xFF, 13, 10, 45, 45, 0]
+        let bytes = Array(body.utf8) + photo + Array("\r\n--\(boundary)--\r\n".utf8)
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data; boundary=\"\(boundary)\"") == boundary)
+        #expect(MultipartForm.boundary(contentType: "application/json") == nil)
+        let form = try MultipartForm(body: bytes, boundary: boundary)
+        #expect(form["order"] == "WEB-1" && form.all("item") == ["A", "B"])
+        let files = form.files("photos")
+        #expect(files.count == 1 && files[0].filename == "a.jpg" && files[0].data == photo)
+        #expect(throws: ValidationErrors.self) { try MultipartForm(body: Array("nothing".utf8), boundary: boundary) }
+    }
+}

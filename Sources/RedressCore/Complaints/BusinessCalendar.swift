@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The shop's working time for the operational SLA (C3): working weekdays, opening hours, holidays, time zone.
 public struct BusinessCalendar: Sendable, Equatable {
@@ -22,8 +23,19 @@ public struct BusinessCalendar: Sendable, Equatable {
         self.holidays = holidays
     }
 
-    /// Polish public holidays of a year (fixed dates and those that follow Easter).
+    /// Polish public holidays of a year (fixed dates and those that follow Easter), computed once per year.
     public static func polishHolidays(_ year: Int) -> Set<String> {
+        holidayCache.withLock { cache in
+            if let known = cache[year] { return known }
+            let days = computePolishHolidays(year)
+            cache[year] = days
+            return days
+        }
+    }
+
+    private static let holidayCache = Mutex<[Int: Set<String>]>([:])
+
+    static func computePolishHolidays(_ year: Int) -> Set<String> {
         var days: Set<String> = ["01-01", "01-06", "05-01", "05-03", "08-15", "11-01", "11-11", "12-25", "12-26"]
         if year >= 2025 { days.insert("12-24") }
         let easter = easterSunday(year)
@@ -68,7 +80,9 @@ public struct BusinessCalendar: Sendable, Equatable {
         return close > open ? (open, close) : nil
     }
 
-    private func nextDay(after date: Date) -> Date {
+    private func nextDay(after date: Date) -> Date { nextDayStart(after: date) }
+
+    func nextDayStart(after date: Date) -> Date {
         let calendar = self.calendar
         return calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date))!
     }
@@ -109,6 +123,41 @@ public struct BusinessCalendar: Sendable, Equatable {
     }
 }
 
+/// The working intervals of a stretch of days, computed once and shared by many SLA calculations (a queue page
+/// with 50 complaints asks the same days again and again).
+public struct WorkingSchedule: Sendable {
+    public let intervals: [(start: Date, end: Date)]
+
+    public init(calendar: BusinessCalendar, from start: Date, to end: Date) {
+        var intervals: [(start: Date, end: Date)] = []
+        var day = start
+        for _ in 0..<3700 where day < end.addingTimeInterval(86_400) {
+            if let (open, close) = calendar.workingInterval(dayOf: day) { intervals.append((open, close)) }
+            day = calendar.nextDayStart(after: day).addingTimeInterval(3600 * 12)
+        }
+        self.intervals = intervals
+    }
+
+    /// Working seconds between two instants inside the stretch.
+    public func workingSeconds(from start: Date, to end: Date) -> TimeInterval {
+        guard end > start else { return 0 }
+        // The first interval that ends after `start` (binary search), then forward until past `end`.
+        var low = 0, high = intervals.count
+        while low < high {
+            let middle = (low + high) / 2
+            if intervals[middle].end <= start { low = middle + 1 } else { high = middle }
+        }
+        var total: TimeInterval = 0
+        var index = low
+        while index < intervals.count && intervals[index].start < end {
+            let from = max(intervals[index].start, start), to = min(intervals[index].end, end)
+            if to > from { total += to.timeIntervalSince(from) }
+            index += 1
+        }
+        return total
+    }
+}
+
 /// The operational SLA of one complaint (C3): targets in working hours, paused while waiting for the customer.
 public struct SLAClock: Sendable, Equatable {
     public var firstResponseHours: Double
@@ -136,8 +185,15 @@ public struct SLAClock: Sendable, Equatable {
     /// Working time used: from receipt to `now` (or `stoppedAt`), minus the paused working time.
     public func used(receivedAt: Date, now: Date, pausedSeconds: TimeInterval, pausedSince: Date?,
                      calendar: BusinessCalendar) -> TimeInterval {
-        var used = calendar.workingSeconds(from: receivedAt, to: now) - pausedSeconds
-        if let pausedSince { used -= calendar.workingSeconds(from: pausedSince, to: now) }
+        used(receivedAt: receivedAt, now: now, pausedSeconds: pausedSeconds, pausedSince: pausedSince,
+             workingSeconds: calendar.workingSeconds(from:to:))
+    }
+
+    /// The same over a precomputed schedule.
+    public func used(receivedAt: Date, now: Date, pausedSeconds: TimeInterval, pausedSince: Date?,
+                     workingSeconds: (Date, Date) -> TimeInterval) -> TimeInterval {
+        var used = workingSeconds(receivedAt, now) - pausedSeconds
+        if let pausedSince { used -= workingSeconds(pausedSince, now) }
         return max(0, used)
     }
 

@@ -89,6 +89,18 @@ struct CreateComplaints: AsyncMigration {
             .field("last_number", .int, .required)
             .unique(on: "shop_id", "year")
             .create()
+        try await database.schema("complaint_attachments")
+            .textID()
+            .field("complaint_id", .string, .required)
+            .field("shop_id", .string, .required)
+            .field("filename", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("author", .string, .required)
+            .field("data", .data, .required)
+            .field("created_at", .datetime, .required)
+            .create()
         try await database.schema("complaint_templates")
             .textID()
             .field("shop_id", .string, .required)
@@ -106,6 +118,7 @@ struct CreateComplaints: AsyncMigration {
             .unique(on: "staff_id")
             .create()
         guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "complaint_attachments_complaint").on("complaint_attachments").column("complaint_id").run()
         try await sql.create(index: "complaint_templates_shop").on("complaint_templates").column("shop_id").run()
         try await sql.create(index: "complaints_shop_due").on("complaints").column("shop_id").column("answer_due_at").run()
         try await sql.create(index: "complaints_shop_email").on("complaints").column("shop_id").column("email_normalized").run()
@@ -116,7 +129,7 @@ struct CreateComplaints: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["agent_slots", "complaint_templates", "complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
+        for table in ["complaint_attachments", "agent_slots", "complaint_templates", "complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
             try await database.schema(table).delete()
         }
     }

@@ -279,8 +279,9 @@ public struct ComplaintStore: Sendable {
         return complaintId
     }
 
-    /// Moves the thread and items of `duplicate` to `target`.
+    /// Moves the thread, items and attachments of `duplicate` to `target`.
     public func moveThread(from duplicate: String, to target: String, on sql: any SQLDatabase) async throws {
+        try await ComplaintAttachmentStore().move(from: duplicate, to: target, on: sql)
         try await sql.update("complaint_messages").set("complaint_id", to: target)
             .where("complaint_id", .equal, duplicate).run()
         try await sql.update("complaint_items").set("complaint_id", to: target)
@@ -425,5 +426,66 @@ public struct ComplaintToolStore: Sendable {
 
     public func markAssigned(staffId: String, at: Date, on sql: any SQLDatabase) async throws {
         try await sql.update("agent_slots").set("last_assigned_at", to: at).where("staff_id", .equal, staffId).run()
+    }
+}
+
+public struct ComplaintAttachmentRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var complaintId: String
+    public var shopId: String
+    public var filename: String
+    public var contentType: String
+    public var size: Int
+    public var sha256: String
+    public var author: String
+    public var createdAt: Date
+
+    public init(id: String, complaintId: String, shopId: String, filename: String, contentType: String, size: Int,
+                sha256: String, author: String, createdAt: Date) {
+        self.id = id
+        self.complaintId = complaintId
+        self.shopId = shopId
+        self.filename = filename
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.author = author
+        self.createdAt = createdAt
+    }
+}
+
+/// Attachments live in the database, so every instance serves them; reads of the bytes are one row at a time.
+public struct ComplaintAttachmentStore: Sendable {
+    public init() {}
+
+    static let columns = ["id", "complaint_id", "shop_id", "filename", "content_type", "size", "sha256", "author", "created_at"]
+
+    public func add(_ record: ComplaintAttachmentRecord, data: [UInt8], on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaint_attachments").columns(Self.columns + ["data"])
+            .values(SQLBind(record.id), SQLBind(record.complaintId), SQLBind(record.shopId), SQLBind(record.filename),
+                    SQLBind(record.contentType), SQLBind(record.size), SQLBind(record.sha256), SQLBind(record.author),
+                    SQLBind(record.createdAt), SQLBind(Data(data)))
+            .run()
+    }
+
+    public func list(complaintId: String, on sql: any SQLDatabase) async throws -> [ComplaintAttachmentRecord] {
+        try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("complaint_attachments")
+            .where("complaint_id", .equal, complaintId).orderBy("created_at").orderBy("id")
+            .all().map { try $0.decodeRecord(ComplaintAttachmentRecord.self) }
+    }
+
+    /// The bytes of one attachment of one complaint.
+    public func data(_ id: String, complaintId: String, on sql: any SQLDatabase) async throws
+        -> (ComplaintAttachmentRecord, Data)?
+    {
+        guard let row = try await sql.select().columns((Self.columns + ["data"]).map { SQLIdentifier($0) })
+            .from("complaint_attachments").where("id", .equal, id).where("complaint_id", .equal, complaintId).first()
+        else { return nil }
+        return (try row.decodeRecord(ComplaintAttachmentRecord.self), try row.decode(column: "data", as: Data.self))
+    }
+
+    public func move(from duplicate: String, to target: String, on sql: any SQLDatabase) async throws {
+        try await sql.update("complaint_attachments").set("complaint_id", to: target)
+            .where("complaint_id", .equal, duplicate).run()
     }
 }

@@ -98,7 +98,8 @@ struct ComplaintAPI {
             let filter = try Self.filter(request, now: services.clock.now())
             let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
             var items: [ComplaintDTO.ShopComplaint] = []
-            for row in rows { items.append(try await complaints.shopView(row, shop: shop, detail: false)) }
+            let schedule = complaints.schedule(for: rows, shop: shop)
+            for row in rows { items.append(try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)) }
             let next = rows.count == filter.limit ? rows.last.map { "\(Int($0.answerDueAt.timeIntervalSince1970 * 1000)).\($0.id)" } : nil
             return try Response.json(ComplaintDTO.Page(items: items, nextCursor: next))
         }
@@ -271,6 +272,64 @@ struct ComplaintAPI {
         }
     }
 
+    /// Files: one per request, the raw bytes as the body and the name in `X-Filename` (C1).
+    func registerAttachments(on router: Router<AppContext>) {
+        let fileResponses: [Int: (String, JSON?)] = [
+            201: ("Stored", .array(of: .ref("Attachment"))),
+            422: ("Not a JPEG, PNG, WebP or PDF, over 10 MB, or the sixth file", .ref("Problem")),
+        ]
+        router.api(.post, "/api/v1/complaints/{reference}/attachments", catalog: catalog,
+                   summary: "Attach a photo or PDF (type read from the content)", tag: "complaints", security: .shop,
+                   requestContentType: "application/octet-stream", responses: fileResponses) { request, context in
+            let shop = try context.requireShopWriter()
+            let upload = try await Self.upload(request)
+            let stored = try await complaints.attach([upload], reference: try context.parameters.require("reference"),
+                                                     shop: shop, author: "shop")
+            return try Response.json(stored.map(AttachmentView.init), status: .created)
+        }
+        router.api(.get, "/api/v1/complaints/{reference}/attachments/{attachmentId}", catalog: catalog,
+                   summary: "Download an attachment", tag: "complaints", security: .shop,
+                   responses: [200: ("The file", nil)]) { _, context in
+            let shop = try context.requireShop()
+            let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: shop,
+                                                           on: services.database.sql)
+            return try await complaints.download(try context.parameters.require("attachmentId"), complaint: complaint)
+        }
+        router.api(.post, "/api/v1/customer/{token}/complaint/attachments", catalog: catalog,
+                   summary: "The customer attaches a photo or PDF to the order's complaint", tag: "customer",
+                   security: .customerToken, requestContentType: "application/octet-stream", responses: fileResponses)
+        { request, context in
+            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            let upload = try await Self.upload(request)
+            let stored = try await services.database.transaction { tx in
+                try await complaints.attach([upload], to: complaint, author: "customer", on: tx)
+            }
+            return try Response.json(stored.map(AttachmentView.init), status: .created)
+        }
+        router.api(.get, "/api/v1/customer/{token}/complaint/attachments/{attachmentId}", catalog: catalog,
+                   summary: "The customer downloads an attachment of the order's complaint", tag: "customer",
+                   security: .customerToken, responses: [200: ("The file", nil)]) { _, context in
+            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            return try await complaints.download(try context.parameters.require("attachmentId"), complaint: complaint)
+        }
+    }
+
+    /// The latest complaint of the order a customer link belongs to.
+    func customerComplaint(_ token: String) async throws -> ComplaintRecord {
+        let sql = services.database.sql
+        let found = try await complaints.reviews.customerCase(token: token, on: sql)
+        guard let complaint = try await complaints.store.forOrder(found.order.id, on: sql).first else {
+            throw Problem.notFound("complaint")
+        }
+        return complaint
+    }
+
+    static func upload(_ request: Request) async throws -> ComplaintService.Upload {
+        let buffer = try await request.body.collect(upTo: AttachmentKind.maxBytes + 1)
+        let name = request.headers[.init("X-Filename")!] ?? "attachment"
+        return .init(name: name, data: Array(buffer: buffer))
+    }
+
     func statusURL(_ token: String?) -> String {
         token.map { "\(services.config.publicBaseURL)/c/\($0)" } ?? "\(services.config.publicBaseURL)/complaints/status"
     }
@@ -331,6 +390,10 @@ struct ComplaintAPI {
             ("description", .stringMax(10_000)), ("requestedRemedy", .enumeration(Remedy.allCases.map(\.rawValue))),
             ("partyType", .enumeration(PartyType.allCases.map(\.rawValue))),
             ("receivedAt", .dateTime), ("channel", .enumeration(["phone", "letter", "email", "in_store", "web", "api"])),
+        ])),
+        ("Attachment", .object(required: ["id", "filename", "contentType", "size", "sha256"], [
+            ("id", .string), ("filename", .string), ("contentType", .string), ("size", .integer), ("sha256", .string),
+            ("author", .string), ("createdAt", .dateTime),
         ])),
         ("ComplaintTemplate", .object(required: ["id", "name", "language", "body"], [
             ("id", .string), ("name", .string), ("language", .string), ("body", .string),

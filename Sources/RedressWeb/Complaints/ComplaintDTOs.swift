@@ -74,6 +74,7 @@ enum ComplaintDTO {
         var sla: SLA
         var items: [Item]?
         var messages: [Message]?
+        var attachments: [AttachmentView]?
         var decision: Decision?
         var survey: [String: String]?
     }
@@ -92,29 +93,39 @@ enum ComplaintDTO {
         var answerDueAt: Date
         var items: [Item]
         var messages: [Message]
+        var attachments: [AttachmentView]
         var decision: Decision?
         var nextSteps: String?
     }
 }
 
 extension ComplaintService {
-    func shopView(_ complaint: ComplaintRecord, shop: ShopRecord, detail: Bool) async throws -> ComplaintDTO.ShopComplaint {
+    /// The working hours covering a set of complaints, computed once for a whole list.
+    func schedule(for complaints: [ComplaintRecord], shop: ShopRecord) -> WorkingSchedule {
+        let now = services.clock.now()
+        let earliest = complaints.map(\.receivedAt).min() ?? now
+        return WorkingSchedule(calendar: calendar(shop), from: min(earliest, now), to: now)
+    }
+
+    func shopView(_ complaint: ComplaintRecord, shop: ShopRecord, detail: Bool, schedule: WorkingSchedule? = nil)
+        async throws -> ComplaintDTO.ShopComplaint
+    {
         let sql = services.database.sql
         let now = services.clock.now()
-        let calendar = self.calendar(shop)
+        let schedule = schedule ?? self.schedule(for: [complaint], shop: shop)
         let sla = SLAClock.forPriority(ComplaintPriority(rawValue: complaint.priority) ?? .normal, urgent: complaint.urgent)
         let used = sla.used(receivedAt: complaint.receivedAt, now: complaint.decidedAt ?? now,
                             pausedSeconds: complaint.slaPausedSeconds, pausedSince: complaint.slaPausedSince,
-                            calendar: calendar)
+                            workingSeconds: schedule.workingSeconds(from:to:))
         let firstUsed = complaint.firstResponseAt.map {
             sla.used(receivedAt: complaint.receivedAt, now: $0, pausedSeconds: complaint.slaPausedSeconds,
-                     pausedSince: nil, calendar: calendar)
+                     pausedSince: nil, workingSeconds: schedule.workingSeconds(from:to:))
         } ?? used
         let paused = complaint.slaPausedSince != nil
         var view = ComplaintDTO.ShopComplaint(
             reference: complaint.reference, status: complaint.status, legalState: complaint.legalState,
             answerDueAt: complaint.answerDueAt, receivedAt: complaint.receivedAt,
-            daysLeft: Int((complaint.answerDueAt.timeIntervalSince(now) / 86_400).rounded(.up)),
+            daysLeft: Int((complaint.answerDueAt.timeIntervalSince(now) / 86_400).rounded(.down)),
             channel: complaint.channel, claimType: complaint.claimType, category: complaint.category,
             description: complaint.description, partyType: complaint.partyType, priority: complaint.priority,
             urgent: complaint.urgent, requestedRemedy: complaint.requestedRemedy, remedyTask: complaint.remedyTask,
@@ -128,10 +139,11 @@ extension ComplaintService {
                 resolution: sla.state(targetHours: sla.resolutionHours, used: used, done: complaint.decidedAt != nil,
                                       paused: paused).rawValue,
                 usedHours: (used / 360).rounded() / 10),
-            items: nil, messages: nil, decision: nil, survey: nil)
+            items: nil, messages: nil, attachments: nil, decision: nil, survey: nil)
         if detail {
             view.items = try await store.items(complaint.id, on: sql).map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) }
             view.messages = try await store.messages(complaint.id, includeInternal: true, on: sql).map(ComplaintDTO.Message.init)
+            view.attachments = try await attachments.list(complaintId: complaint.id, on: sql).map(AttachmentView.init)
             if let id = complaint.decisionId, let decision = try await store.decision(id, on: sql) {
                 view.decision = ComplaintDTO.Decision(decision)
             }
@@ -153,6 +165,7 @@ extension ComplaintService {
             receivedAt: complaint.receivedAt, answerDueAt: complaint.answerDueAt,
             items: try await store.items(complaint.id, on: sql).map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) },
             messages: try await store.messages(complaint.id, includeInternal: false, on: sql).map(ComplaintDTO.Message.init),
+            attachments: try await attachments.list(complaintId: complaint.id, on: sql).map(AttachmentView.init),
             decision: decision, nextSteps: complaint.remedyTask)
     }
 }

@@ -50,7 +50,19 @@ extension ComplaintPages {
             }
         }
         router.post("/shops/{slug}/complaint") { request, context in
-            let form = try await FormData.read(request)
+            // The second step uploads photos (multipart); the first is a plain form.
+            var files: [ComplaintService.Upload] = []
+            let form: FormData
+            if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:)) {
+                let buffer = try await request.body.collect(upTo: (AttachmentKind.maxBytes + 64 * 1024) * AttachmentKind.maxPerComplaint)
+                let multipart = try MultipartForm(body: Array(buffer: buffer), boundary: boundary)
+                var values: [String: [String]] = [:]
+                for part in multipart.parts where part.filename == nil { values[part.name, default: []].append(part.text) }
+                form = FormData(values: values)
+                files = multipart.files("photos").map { .init(name: $0.filename ?? "photo", data: $0.data) }
+            } else {
+                form = try await FormData.read(request)
+            }
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
             let shop = try await publicShop(try context.parameters.require("slug"))
             let sql = services.database.sql
@@ -76,7 +88,8 @@ extension ComplaintPages {
             intake.partyType = form["partyType"]
             intake.items = form.all("item").map { ($0, Int(form["quantity_\($0)"] ?? "1") ?? 1) }
             do {
-                let (complaint, _) = try await complaints.file(intake, shop: shop, actor: .system, requireOrder: true)
+                let (complaint, _) = try await complaints.file(intake, shop: shop, actor: .system, requireOrder: true,
+                                                               uploads: files)
                 let t = Localization.forVisitor(request, preferred: order.locale)
                 return pages.page("complaint_status", try await statusModel(request, t, complaint: complaint, shop: shop,
                                                                             justFiled: true))
@@ -180,7 +193,7 @@ extension ComplaintPages {
         let due = t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone)
         let decision = view.decision.map { decision in
             [t("outcome_\(decision.outcome)"), decision.remedy.map { t("remedy_\($0)") }, decision.amount, decision.reason]
-                .compactMap { $0 }.joined(separator: " · ")
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
         } ?? t("c_none")
         return StatusModel(
             chrome: publicChrome(request, t, title: t("c_status_heading", ["ref": complaint.reference])), t: t.strings,

@@ -54,6 +54,8 @@ struct ComplaintPages {
         var letterHref: String?
         var errors: [String]
         var hasErrors: Bool
+        var attachments: [Option]
+        var hasAttachments: Bool
         var survey: String?
         var templates: [Option]
         var hasTemplates: Bool
@@ -68,6 +70,12 @@ struct ComplaintPages {
         router.get("/panel/complaints/{reference}") { request, context in
             guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
             return try await casePage(request, session, reference: try context.parameters.require("reference"))
+        }
+        router.get("/panel/complaints/{reference}/attachments/{attachmentId}") { _, context in
+            let session = try context.requireStaff()
+            let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: session.shopID,
+                                                           on: services.database.sql)
+            return try await complaints.download(try context.parameters.require("attachmentId"), complaint: complaint)
         }
         router.get("/panel/complaints/{reference}/letter") { _, context in
             let session = try context.requireStaff()
@@ -124,8 +132,9 @@ struct ComplaintPages {
         let rows = try await complaints.store.list(shop: session.shopID, filter: filter, on: sql)
         let staff = Dictionary(try await services.staff.list(shop: session.shopID, on: sql).map { ($0.id, $0.name) }) { a, _ in a }
         var views: [QueueRow] = []
+        let schedule = complaints.schedule(for: rows, shop: shop)
         for row in rows {
-            let view = try await complaints.shopView(row, shop: shop, detail: false)
+            let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
             let overdue = row.answerDueAt <= now && row.decisionSentAt == nil
             views.append(QueueRow(
                 href: "/panel/complaints/\(row.reference)", reference: row.reference,
@@ -174,7 +183,7 @@ struct ComplaintPages {
         }
         let decision = view.decision.map { decision in
             [t("outcome_\(decision.outcome)"), decision.remedy.map { t("remedy_\($0)") }, decision.amount, decision.reason]
-                .compactMap { $0 }.joined(separator: " · ")
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
         }
         // A chosen template is filled in for this complaint and put into the reply box, to read and edit first.
         let chosen = request.uri.queryParameters.get("template")
@@ -209,6 +218,11 @@ struct ComplaintPages {
                 + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == complaint.assigneeId) },
             decision: decision, letterHref: view.decision == nil ? nil : "/panel/complaints/\(complaint.reference)/letter",
             errors: errors, hasErrors: !errors.isEmpty,
+            attachments: (view.attachments ?? []).map {
+                Option(value: "/panel/complaints/\(complaint.reference)/attachments/\($0.id)",
+                       label: "\($0.filename) (\($0.size / 1024 + 1) KB, \($0.author))", selected: false)
+            },
+            hasAttachments: !(view.attachments ?? []).isEmpty,
             survey: complaint.surveyRating.map { t("cq_survey", ["rating": String($0), "comment": complaint.surveyComment ?? ""]) },
             templates: templates, hasTemplates: !templates.isEmpty,
             replyText: replyText)

@@ -65,8 +65,8 @@ struct ComplaintService: Sendable {
 
     /// Files a complaint. The public form passes `requireOrder` with the customer's e-mail; an unknown order or a
     /// wrong e-mail is the same 404.
-    func file(_ input: Intake, shop: ShopRecord, actor: AuditActor, requireOrder: Bool) async throws
-        -> (ComplaintRecord, caseToken: String?)
+    func file(_ input: Intake, shop: ShopRecord, actor: AuditActor, requireOrder: Bool, uploads: [Upload] = [])
+        async throws -> (ComplaintRecord, caseToken: String?)
     {
         let (claim, category, remedy, party) = try validated(input)
         let now = services.clock.now()
@@ -114,6 +114,8 @@ struct ComplaintService: Sendable {
                 receivedAt: receivedAt, answerDueAt: clock.answerDue(receivedAt: receivedAt, timeZone: zone), now: now)
             complaint.assigneeId = try await roundRobin(category: category.rawValue, shop: shop.shopID, now: now, on: tx)
             try await store.insert(complaint, items: items, on: tx)
+            // The photos come with the form: all stored or the whole complaint refused with the reason.
+            try await attach(uploads, to: complaint, author: "customer", on: tx)
             if party.hasStatutoryDeadline {
                 for warning in clock.warnings(receivedAt: receivedAt, timeZone: zone) where warning.at > now {
                     try await services.deadlines.schedule(kind: "\(Work.warning).\(warning.day)", subjectId: id,

@@ -2,6 +2,7 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "c_photos": "Photos or documents (JPEG, PNG, WebP or PDF; up to 5 files of 10 MB)", "cq_attachments": "Attachments",
             "c_survey": "How did we handle your complaint? (1 = badly, 5 = very well)", "c_survey_comment": "Comment (optional)",
             "c_survey_send": "Send my rating", "c_survey_thanks": "Thank you for your rating.",
             "cq_survey": "Survey: {rating}/5 {comment}", "cq_satisfaction": "Satisfaction: {avg}/5 from {n} answers",
@@ -42,6 +43,7 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "c_photos": "Zdjęcia lub dokumenty (JPEG, PNG, WebP lub PDF; do 5 plików po 10 MB)", "cq_attachments": "Załączniki",
             "c_survey": "Jak oceniasz obsługę reklamacji? (1 = źle, 5 = bardzo dobrze)", "c_survey_comment": "Komentarz (opcjonalnie)",
             "c_survey_send": "Wyślij ocenę", "c_survey_thanks": "Dziękujemy za ocenę.",
             "cq_survey": "Ankieta: {rating}/5 {comment}", "cq_satisfaction": "Zadowolenie: {avg}/5 z {n} odpowiedzi",
@@ -80,6 +82,7 @@ extension Localization {
             "sla_ok": "w normie", "sla_near_breach": "blisko przekroczenia", "sla_breached": "przekroczone", "sla_met": "dotrzymane", "sla_paused": "wstrzymane",
         ],
         "es": [
+            "c_photos": "Fotos o documentos (JPEG, PNG, WebP o PDF; hasta 5 archivos de 10 MB)", "cq_attachments": "Adjuntos",
             "c_survey": "¿Cómo gestionamos tu reclamación? (1 = mal, 5 = muy bien)", "c_survey_comment": "Comentario (opcional)",
             "c_survey_send": "Enviar mi valoración", "c_survey_thanks": "Gracias por tu valoración.",
             "c_form_heading": "Presentar una reclamación a {shop}", "c_form_intro": "Indica el número de pedido y el correo con el que compraste.",
@@ -105,6 +108,7 @@ extension Localization {
             "outcome_accepted": "aceptada", "outcome_partially_accepted": "aceptada parcialmente", "outcome_rejected": "rechazada",
         ],
         "el": [
+            "c_photos": "Φωτογραφίες ή έγγραφα (JPEG, PNG, WebP ή PDF· έως 5 αρχεία των 10 MB)", "cq_attachments": "Συνημμένα",
             "c_survey": "Πώς χειριστήκαμε την καταγγελία σας; (1 = κακώς, 5 = πολύ καλά)", "c_survey_comment": "Σχόλιο (προαιρετικό)",
             "c_survey_send": "Αποστολή βαθμολογίας", "c_survey_thanks": "Ευχαριστούμε για τη βαθμολογία σας.",
             "c_form_heading": "Υποβολή καταγγελίας στο {shop}", "c_form_intro": "Δώστε τον αριθμό παραγγελίας και το e-mail της παραγγελίας.",

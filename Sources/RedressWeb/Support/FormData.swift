@@ -14,6 +14,10 @@ struct FormData: Sendable {
         }
     }
 
+    init(values: [String: [String]]) {
+        self.values = values
+    }
+
     subscript(_ key: String) -> String? { values[key]?.first }
 
     func all(_ key: String) -> [String] { values[key] ?? [] }
