@@ -56,6 +56,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         let complaintAPI = ComplaintAPI(services: services, catalog: catalog)
         complaintAPI.registerTools(on: router)
         complaintAPI.registerAttachments(on: router)
+        complaintAPI.registerMore(on: router)
         complaintAPI.register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         let panel = PanelPages(services: services, pages: pages, platform: platform)

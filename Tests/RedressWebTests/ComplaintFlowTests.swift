@@ -215,4 +215,38 @@ struct ComplaintFlowTests {
             #expect(foreign.status == .unprocessableContent)
         }
     }
+
+    @Test("the customer writes back (waiting → in progress), priority and urgency, a refund tracked until paid")
+    func customerSideAndMoney() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let token = try await s.orderWithLink("Z-1")
+            let filed = try await s.client.execute(
+                uri: "/api/v1/public/shops/sklep/complaints", method: .post, headers: [.contentType: "application/json"],
+                body: jsonBody(["orderExternalId": "Z-1", "email": "klient@example.com", "requestedRemedy": "refund"]))
+            let reference = try #require(filed.json["reference"] as? String)
+            #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/status", ["status": "waiting_for_customer"]).status == .ok)
+            let written = try await s.customer(.post, token, "/complaint/messages", ["body": "Here is the receipt number 123."])
+            #expect(written.status == .created)
+            let after = try await s.complaint(reference)
+            #expect(after["status"] as? String == "in_progress")
+            #expect((after["messages"] as? [[String: Any]])?.last?["author"] as? String == "customer")
+            #expect(try await s.customer(.post, token, "/complaint/messages", ["body": ""]).status == .unprocessableContent)
+
+            let urgent = try await s.api(.post, "/api/v1/complaints/\(reference)/priority", ["priority": "high", "urgent": true])
+            #expect(urgent.json["priority"] as? String == "high" && urgent.json["urgent"] as? Bool == true)
+            #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/priority", ["priority": "extreme"]).status
+                    == .unprocessableContent)
+            let queue = try await s.api(.get, "/api/v1/complaints?urgent=true&priority=high")
+            #expect((queue.json["items"] as? [[String: Any]])?.count == 1)
+
+            #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/refunded").status == .conflict, "nothing decided yet")
+            let decided = try await s.api(.post, "/api/v1/complaints/\(reference)/decision", ["outcome": "accepted", "remedy": "refund"])
+            #expect(decided.status == .created)
+            #expect(decided.json["refundDueAt"] != nil)
+            try await s.advance("P15D")
+            #expect(try await s.complaint(reference)["refundOverdue"] as? Bool == true)
+            let paid = try await s.api(.post, "/api/v1/complaints/\(reference)/refunded")
+            #expect(paid.status == .ok && paid.json["refundOverdue"] as? Bool == false)
+        }
+    }
 }

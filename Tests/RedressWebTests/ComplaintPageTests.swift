@@ -84,6 +84,15 @@ struct ComplaintPageTests {
             let after = try await post(s, "/complaints/status", cookie: statusCookie,
                                        [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com")])
             #expect(after.text.contains("uznana") && after.text.contains("Prosimy o zdjęcie."))
+            // The customer writes back from the status page; staff see it in the thread.
+            let wrote = try await post(s, "/complaints/reply", cookie: statusCookie, [
+                ("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com"),
+                ("body", "Dziękuję, czekam na nowy kubek."),
+            ])
+            #expect(wrote.status == .ok && wrote.text.contains("Dziękuję, czekam na nowy kubek."))
+            let staffView = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get,
+                                                       headers: [.cookie: agent.cookie])
+            #expect(staffView.text.contains("Dziękuję, czekam na nowy kubek."))
             // C9: closing sends one survey; the customer answers once on the status page; staff see it.
             #expect(try await s.api(.post, "/api/v1/complaints/RC-2026-000001/status", ["status": "closed"]).status == .ok)
             try await s.advance("PT1M")

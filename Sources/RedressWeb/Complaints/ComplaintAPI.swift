@@ -314,6 +314,39 @@ struct ComplaintAPI {
         }
     }
 
+    /// Customer messages, priority and refunds.
+    func registerMore(on router: Router<AppContext>) {
+        router.api(.post, "/api/v1/customer/{token}/complaint/messages", catalog: catalog,
+                   summary: "The customer writes in the complaint's conversation", tag: "customer",
+                   security: .customerToken, request: .object(required: ["body"], [("body", .stringMax(10_000, min: 1))]),
+                   responses: [201: ("Posted", .ref("ComplaintMessage")), 409: ("Closed", .ref("Problem"))]) { request, context in
+            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            let body = try await request.decode(as: [String: String].self, context: context)
+            let message = try await complaints.postFromCustomer(complaint, body: body["body"] ?? "")
+            return try Response.json(ComplaintDTO.Message(message), status: .created)
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/priority", catalog: catalog,
+                   summary: "Set the priority (low, normal, high) and the urgent flag", tag: "complaints", security: .shop,
+                   request: .object(required: [], [("priority", .enumeration(["low", "normal", "high"])), ("urgent", .boolean)]),
+                   responses: [200: ("Changed", .ref("Complaint"))]) { request, context in
+            let shopID = try context.requireShopWriter()
+            struct Body: Decodable { var priority: String?; var urgent: Bool? }
+            let body = try await request.decode(as: Body.self, context: context)
+            let saved = try await complaints.setPriority(reference: try context.parameters.require("reference"),
+                                                         priority: body.priority, urgent: body.urgent,
+                                                         by: ShopActor(identity: context.identity!, shop: shopID))
+            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+        }
+        router.api(.post, "/api/v1/complaints/{reference}/refunded", catalog: catalog,
+                   summary: "The decided refund was paid (C6)", tag: "complaints", security: .shop,
+                   responses: [200: ("Recorded", .ref("Complaint")), 409: ("No open refund", .ref("Problem"))]) { _, context in
+            let shopID = try context.requireShopWriter()
+            let saved = try await complaints.markRefunded(reference: try context.parameters.require("reference"),
+                                                          by: ShopActor(identity: context.identity!, shop: shopID))
+            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+        }
+    }
+
     /// The latest complaint of the order a customer link belongs to.
     func customerComplaint(_ token: String) async throws -> ComplaintRecord {
         let sql = services.database.sql

@@ -40,6 +40,8 @@ extension ComplaintPages {
         var hasMessages: Bool
         var surveyOpen = false
         var surveyThanks: String?
+        var canReply = false
+        var replyError: String?
     }
 
     func registerPublic(on router: Router<AppContext>) {
@@ -118,6 +120,27 @@ extension ComplaintPages {
             var model = try await statusModel(request, t, complaint: complaint, shop: shop, justFiled: false)
             model.surveyThanks = t("c_survey_thanks")
             return pages.page("complaint_status", model)
+        }
+        router.post("/complaints/reply") { request, _ in
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            let reference = (form["reference"] ?? "").uppercased()
+            guard ComplaintReference.isValid(reference),
+                  let complaint = try await complaints.store.find(reference: reference, email: form["email"] ?? "",
+                                                                  on: services.database.sql),
+                  let shop = try await services.shops.find(ShopID(complaint.shopId), on: services.database.sql)
+            else { throw Problem.notFound("complaint") }
+            let t = Localization.forVisitor(request, preferred: complaint.locale)
+            do {
+                _ = try await complaints.postFromCustomer(complaint, body: form["body"] ?? "")
+            } catch let errors as ValidationErrors {
+                var model = try await statusModel(request, t, complaint: complaint, shop: shop, justFiled: false)
+                model.replyError = errors.fields.values.sorted().joined(separator: " ")
+                return pages.page("complaint_status", model, status: .unprocessableContent)
+            }
+            let updated = try await complaints.store.find(id: complaint.id, on: services.database.sql) ?? complaint
+            return pages.page("complaint_status", try await statusModel(request, t, complaint: updated, shop: shop,
+                                                                        justFiled: false))
         }
         router.get("/complaints/status") { request, _ in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
@@ -204,10 +227,11 @@ extension ComplaintPages {
             legal: t("legal_\(complaint.legalState)"), received: t.date(complaint.receivedAt, timeZone: zone), due: due,
             decision: decision, nextSteps: view.nextSteps.map { Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0 } ?? t("c_none"),
             messages: view.messages.map {
-                MessageView(author: $0.author == "shop" ? shop.name : t("c_none"), body: $0.body,
+                MessageView(author: $0.author == "shop" ? shop.name : t("c_you"), body: $0.body,
                             at: t.date($0.createdAt, timeZone: zone), internalNote: false)
             },
             hasMessages: !view.messages.isEmpty,
-            surveyOpen: complaint.surveySentAt != nil && complaint.surveyRating == nil)
+            surveyOpen: complaint.surveySentAt != nil && complaint.surveyRating == nil,
+            canReply: complaint.complaintStatus != .closed)
     }
 }

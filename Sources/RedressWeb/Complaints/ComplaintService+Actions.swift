@@ -290,3 +290,76 @@ extension ComplaintService {
         }
     }
 }
+
+extension ComplaintService {
+    /// The customer writes in the complaint's conversation (C7); a case waiting for them goes back to progress and
+    /// its SLA clock runs again.
+    func postFromCustomer(_ complaint: ComplaintRecord, body: String) async throws -> ComplaintMessageRecord {
+        var errors = ValidationErrors()
+        let text = Validate.requiredText(body, field: "body", max: 10_000, into: &errors)
+        try errors.throwIfAny()
+        guard complaint.complaintStatus != .closed else {
+            throw Problem.conflict("This complaint is closed.")
+        }
+        let now = services.clock.now()
+        return try await services.database.transaction { tx in
+            guard var current = try await store.find(id: complaint.id, on: tx) else { throw Problem.notFound("complaint") }
+            let message = ComplaintMessageRecord(
+                id: SecureToken.id("cms"), complaintId: current.id, shopId: current.shopId, author: "customer",
+                staffId: nil, staffName: nil, body: text, isInternal: false, createdAt: now)
+            try await store.addMessage(message, on: tx)
+            let shop = try await reviews.shop(ShopID(current.shopId), on: tx)
+            if current.complaintStatus == .waitingForCustomer {
+                if let since = current.slaPausedSince {
+                    current.slaPausedSeconds += calendar(shop).workingSeconds(from: since, to: now)
+                    current.slaPausedSince = nil
+                }
+                current.status = ComplaintStatus.inProgress.rawValue
+            }
+            try await store.save(current, now: now, on: tx)
+            try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.customer_message",
+                                            subjectType: "complaint", subjectId: current.id, now: now, on: tx)
+            try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(shop, on: tx),
+                                    locale: shop.locale, shop: shop,
+                                    link: "\(services.config.publicBaseURL)/panel/complaints/\(current.reference)",
+                                    reference: current.reference, now: now, on: tx)
+            return message
+        }
+    }
+
+    /// Priority and the urgent flag (C8).
+    func setPriority(reference: String, priority: String?, urgent: Bool?, by actor: ShopActor) async throws -> ComplaintRecord {
+        if let priority, ComplaintPriority(rawValue: priority) == nil {
+            throw Problem.invalid(["priority": "must be low, normal or high"])
+        }
+        let now = services.clock.now()
+        return try await services.database.transaction { tx in
+            var complaint = try await complaint(reference, shop: actor.shop, on: tx)
+            let before = ["priority": complaint.priority, "urgent": String(complaint.urgent)]
+            if let priority { complaint.priority = priority }
+            if let urgent { complaint.urgent = urgent }
+            let saved = try await store.save(complaint, now: now, on: tx)
+            try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.priority",
+                                            subjectType: "complaint", subjectId: complaint.id, before: before,
+                                            after: ["priority": saved.priority, "urgent": String(saved.urgent)],
+                                            now: now, on: tx)
+            return saved
+        }
+    }
+
+    /// The refund was paid (C6): the overdue flag stops.
+    func markRefunded(reference: String, by actor: ShopActor) async throws -> ComplaintRecord {
+        let now = services.clock.now()
+        return try await services.database.transaction { tx in
+            var complaint = try await complaint(reference, shop: actor.shop, on: tx)
+            guard complaint.refundDueAt != nil, complaint.refundedAt == nil else {
+                throw Problem.conflict("This complaint has no open refund.")
+            }
+            complaint.refundedAt = now
+            let saved = try await store.save(complaint, now: now, on: tx)
+            try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.refunded",
+                                            subjectType: "complaint", subjectId: complaint.id, now: now, on: tx)
+            return saved
+        }
+    }
+}

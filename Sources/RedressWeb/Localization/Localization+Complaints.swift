@@ -2,6 +2,8 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "c_you": "You",
+            "c_write": "Write to the shop", "c_send": "Send",
             "c_photos": "Photos or documents (JPEG, PNG, WebP or PDF; up to 5 files of 10 MB)", "cq_attachments": "Attachments",
             "c_survey": "How did we handle your complaint? (1 = badly, 5 = very well)", "c_survey_comment": "Comment (optional)",
             "c_survey_send": "Send my rating", "c_survey_thanks": "Thank you for your rating.",
@@ -43,6 +45,8 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "c_you": "Ty",
+            "c_write": "Napisz do sklepu", "c_send": "Wyślij",
             "c_photos": "Zdjęcia lub dokumenty (JPEG, PNG, WebP lub PDF; do 5 plików po 10 MB)", "cq_attachments": "Załączniki",
             "c_survey": "Jak oceniasz obsługę reklamacji? (1 = źle, 5 = bardzo dobrze)", "c_survey_comment": "Komentarz (opcjonalnie)",
             "c_survey_send": "Wyślij ocenę", "c_survey_thanks": "Dziękujemy za ocenę.",
@@ -82,6 +86,8 @@ extension Localization {
             "sla_ok": "w normie", "sla_near_breach": "blisko przekroczenia", "sla_breached": "przekroczone", "sla_met": "dotrzymane", "sla_paused": "wstrzymane",
         ],
         "es": [
+            "c_you": "Tú",
+            "c_write": "Escribe a la tienda", "c_send": "Enviar",
             "c_photos": "Fotos o documentos (JPEG, PNG, WebP o PDF; hasta 5 archivos de 10 MB)", "cq_attachments": "Adjuntos",
             "c_survey": "¿Cómo gestionamos tu reclamación? (1 = mal, 5 = muy bien)", "c_survey_comment": "Comentario (opcional)",
             "c_survey_send": "Enviar mi valoración", "c_survey_thanks": "Gracias por tu valoración.",
@@ -108,6 +114,8 @@ extension Localization {
             "outcome_accepted": "aceptada", "outcome_partially_accepted": "aceptada parcialmente", "outcome_rejected": "rechazada",
         ],
         "el": [
+            "c_you": "Εσείς",
+            "c_write": "Γράψτε στο κατάστημα", "c_send": "Αποστολή",
             "c_photos": "Φωτογραφίες ή έγγραφα (JPEG, PNG, WebP ή PDF· έως 5 αρχεία των 10 MB)", "cq_attachments": "Συνημμένα",
             "c_survey": "Πώς χειριστήκαμε την καταγγελία σας; (1 = κακώς, 5 = πολύ καλά)", "c_survey_comment": "Σχόλιο (προαιρετικό)",
             "c_survey_send": "Αποστολή βαθμολογίας", "c_survey_thanks": "Ευχαριστούμε για τη βαθμολογία σας.",
