@@ -249,4 +249,28 @@ struct ComplaintFlowTests {
             #expect(paid.status == .ok && paid.json["refundOverdue"] as? Bool == false)
         }
     }
+
+    @Test("another jurisdiction: a 30-day term and a six-day week, set per shop; bad settings are refused")
+    func jurisdiction() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let defaults = try await s.api(.get, "/api/v1/shop/complaint-settings")
+            #expect(defaults.json["termDays"] as? Int == 14 && defaults.json["nationalHolidays"] as? String == "pl")
+            let bad = try await s.api(.put, "/api/v1/shop/complaint-settings",
+                                      ["termDays": 0, "workingWeekdays": [9], "opensAt": "18:00", "closesAt": "08:00"])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("termDays") && bad.text.contains("workingWeekdays") && bad.text.contains("closesAt"))
+            let saved = try await s.api(.put, "/api/v1/shop/complaint-settings", [
+                "termDays": 30, "workingWeekdays": [2, 3, 4, 5, 6, 7], "opensAt": "08:00", "closesAt": "20:00",
+                "nationalHolidays": "none", "extraHolidays": ["2026-12-31"],
+            ])
+            #expect(saved.status == .ok, "\(saved.text)")
+            let filed = try await s.fileComplaint("J-1")
+            // Received 2 November 2026 10:00 Warsaw: the 30th day is 2 December; due at its end.
+            #expect(filed["answerDueAt"] as? String == "2026-12-02T23:00:00Z")
+            #expect(LegalClock.warningDays(forTerm: 30) == [15, 21, 25])
+            let reference = try #require(filed["reference"] as? String)
+            try await s.advance("P14DT23H")
+            #expect(try await s.complaint(reference)["legalState"] as? String == "open", "not deemed at day 14 any more")
+        }
+    }
 }

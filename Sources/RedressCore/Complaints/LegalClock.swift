@@ -28,6 +28,13 @@ public struct LegalClock: Sendable, Equatable {
         self.warningHour = warningHour
     }
 
+    /// Warnings for another term length at the same proportions as 7, 10 and 12 of 14 (at least day 1, distinct).
+    public static func warningDays(forTerm days: Int) -> [Int] {
+        if days == 14 { return [7, 10, 12] }
+        let proposed = [0.5, 10.0 / 14.0, 12.0 / 14.0].map { max(1, Int((Double(days) * $0).rounded(.down))) }
+        return Array(Set(proposed.filter { $0 < days })).sorted()
+    }
+
     /// The instant after which an unanswered complaint is deemed accepted.
     public func answerDue(receivedAt: Date, timeZone: TimeZone) -> Date {
         startOfDay(daysAfter: days + 1, receivedAt: receivedAt, timeZone: timeZone)

@@ -101,6 +101,17 @@ struct CreateComplaints: AsyncMigration {
             .field("data", .data, .required)
             .field("created_at", .datetime, .required)
             .create()
+        try await database.schema("complaint_settings")
+            .field("shop_id", .string, .required)
+            .field("term_days", .int, .required)
+            .field("working_weekdays", .string, .required)
+            .field("opens_at", .int, .required)
+            .field("closes_at", .int, .required)
+            .field("national_holidays", .string, .required)
+            .field("extra_holidays", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "shop_id")
+            .create()
         try await database.schema("complaint_templates")
             .textID()
             .field("shop_id", .string, .required)
@@ -129,7 +140,7 @@ struct CreateComplaints: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["complaint_attachments", "agent_slots", "complaint_templates", "complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
+        for table in ["complaint_settings", "complaint_attachments", "agent_slots", "complaint_templates", "complaint_counters", "complaint_decisions", "complaint_messages", "complaint_items", "complaints"] {
             try await database.schema(table).delete()
         }
     }

@@ -489,3 +489,53 @@ public struct ComplaintAttachmentStore: Sendable {
             .where("complaint_id", .equal, duplicate).run()
     }
 }
+
+/// A shop's jurisdiction and working calendar for complaints (C2, C3).
+public struct ComplaintSettingsRecord: Codable, Sendable, Equatable {
+    public var shopId: String
+    /// Calendar days to answer (14 in Poland).
+    public var termDays: Int
+    /// Gregorian weekdays, comma-separated (1 = Sunday).
+    public var workingWeekdays: String
+    public var opensAt: Int
+    public var closesAt: Int
+    /// `pl` for Polish public holidays, `none` otherwise.
+    public var nationalHolidays: String
+    /// Extra days off, `yyyy-MM-dd`, comma-separated.
+    public var extraHolidays: String
+    public var updatedAt: Date
+
+    public init(shopId: String, termDays: Int = 14, workingWeekdays: String = "2,3,4,5,6", opensAt: Int = 540,
+                closesAt: Int = 1020, nationalHolidays: String = "pl", extraHolidays: String = "", updatedAt: Date) {
+        self.shopId = shopId
+        self.termDays = termDays
+        self.workingWeekdays = workingWeekdays
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.nationalHolidays = nationalHolidays
+        self.extraHolidays = extraHolidays
+        self.updatedAt = updatedAt
+    }
+
+    public var weekdays: Set<Int> { Set(workingWeekdays.split(separator: ",").compactMap { Int($0) }) }
+    public var extraDays: Set<String> { Set(extraHolidays.split(separator: ",").map(String.init)) }
+}
+
+public struct ComplaintSettingsStore: Sendable {
+    public init() {}
+
+    public func find(shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintSettingsRecord? {
+        try await sql.select().columns("*").from("complaint_settings").where("shop_id", .equal, shop.rawValue)
+            .first()?.decodeRecord(ComplaintSettingsRecord.self)
+    }
+
+    public func save(_ record: ComplaintSettingsRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "complaint_settings").record(record)
+            .onConflict(with: ["shop_id"]) {
+                $0.set(excludedValueOf: "term_days").set(excludedValueOf: "working_weekdays")
+                    .set(excludedValueOf: "opens_at").set(excludedValueOf: "closes_at")
+                    .set(excludedValueOf: "national_holidays").set(excludedValueOf: "extra_holidays")
+                    .set(excludedValueOf: "updated_at")
+            }.run()
+    }
+}

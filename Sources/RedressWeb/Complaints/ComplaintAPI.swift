@@ -98,7 +98,7 @@ struct ComplaintAPI {
             let filter = try Self.filter(request, now: services.clock.now())
             let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
             var items: [ComplaintDTO.ShopComplaint] = []
-            let schedule = complaints.schedule(for: rows, shop: shop)
+            let schedule = try await complaints.schedule(for: rows, shop: shop)
             for row in rows { items.append(try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)) }
             let next = rows.count == filter.limit ? rows.last.map { "\(Int($0.answerDueAt.timeIntervalSince1970 * 1000)).\($0.id)" } : nil
             return try Response.json(ComplaintDTO.Page(items: items, nextCursor: next))
@@ -314,8 +314,30 @@ struct ComplaintAPI {
         }
     }
 
-    /// Customer messages, priority and refunds.
+    /// Customer messages, priority, refunds and the shop's complaint settings.
     func registerMore(on router: Router<AppContext>) {
+        let settingsSchema = JSON.object(required: [], [
+            ("termDays", .integer), ("workingWeekdays", .array(of: .integer)), ("opensAt", .string), ("closesAt", .string),
+            ("nationalHolidays", .enumeration(["pl", "none"])), ("extraHolidays", .array(of: .string)),
+        ])
+        router.api(.get, "/api/v1/shop/complaint-settings", catalog: catalog,
+                   summary: "The answer term of the shop's jurisdiction and its working calendar (C2, C3)",
+                   tag: "complaints", security: .shop, responses: [200: ("Settings", settingsSchema)]) { _, context in
+            let shopID = try context.requireShop()
+            let sql = services.database.sql
+            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            return try Response.json(ComplaintSettingsView(try await complaints.settings(shop, on: sql)))
+        }
+        router.api(.put, "/api/v1/shop/complaint-settings", catalog: catalog,
+                   summary: "Change them (owners, integrations); new complaints use the new term", tag: "complaints",
+                   security: .shop, request: settingsSchema,
+                   responses: [200: ("Saved", settingsSchema), 422: ("Invalid", .ref("Problem"))]) { request, context in
+            let shopID = try context.requireWebhookManager()
+            let input = try await request.decode(as: ComplaintService.SettingsInput.self, context: context)
+            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let saved = try await complaints.saveSettings(input, shop: shop, actor: context.identity!.actor)
+            return try Response.json(ComplaintSettingsView(saved))
+        }
         router.api(.post, "/api/v1/customer/{token}/complaint/messages", catalog: catalog,
                    summary: "The customer writes in the complaint's conversation", tag: "customer",
                    security: .customerToken, request: .object(required: ["body"], [("body", .stringMax(10_000, min: 1))]),

@@ -101,10 +101,11 @@ enum ComplaintDTO {
 
 extension ComplaintService {
     /// The working hours covering a set of complaints, computed once for a whole list.
-    func schedule(for complaints: [ComplaintRecord], shop: ShopRecord) -> WorkingSchedule {
+    func schedule(for complaints: [ComplaintRecord], shop: ShopRecord) async throws -> WorkingSchedule {
         let now = services.clock.now()
         let earliest = complaints.map(\.receivedAt).min() ?? now
-        return WorkingSchedule(calendar: calendar(shop), from: min(earliest, now), to: now)
+        return WorkingSchedule(calendar: try await calendar(shop, on: services.database.sql), from: min(earliest, now),
+                               to: now)
     }
 
     func shopView(_ complaint: ComplaintRecord, shop: ShopRecord, detail: Bool, schedule: WorkingSchedule? = nil)
@@ -112,7 +113,9 @@ extension ComplaintService {
     {
         let sql = services.database.sql
         let now = services.clock.now()
-        let schedule = schedule ?? self.schedule(for: [complaint], shop: shop)
+        let given = schedule
+        let schedule: WorkingSchedule
+        if let given { schedule = given } else { schedule = try await self.schedule(for: [complaint], shop: shop) }
         let sla = SLAClock.forPriority(ComplaintPriority(rawValue: complaint.priority) ?? .normal, urgent: complaint.urgent)
         let used = sla.used(receivedAt: complaint.receivedAt, now: complaint.decidedAt ?? now,
                             pausedSeconds: complaint.slaPausedSeconds, pausedSince: complaint.slaPausedSince,

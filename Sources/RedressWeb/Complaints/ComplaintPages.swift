@@ -132,7 +132,7 @@ struct ComplaintPages {
         let rows = try await complaints.store.list(shop: session.shopID, filter: filter, on: sql)
         let staff = Dictionary(try await services.staff.list(shop: session.shopID, on: sql).map { ($0.id, $0.name) }) { a, _ in a }
         var views: [QueueRow] = []
-        let schedule = complaints.schedule(for: rows, shop: shop)
+        let schedule = try await complaints.schedule(for: rows, shop: shop)
         for row in rows {
             let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
             let overdue = row.answerDueAt <= now && row.decisionSentAt == nil

@@ -85,7 +85,7 @@ extension ComplaintService {
             }
             let shop = try await reviews.shop(actor.shop, on: tx)
             if from == .waitingForCustomer, let since = complaint.slaPausedSince {
-                complaint.slaPausedSeconds += calendar(shop).workingSeconds(from: since, to: now)
+                complaint.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
                 complaint.slaPausedSince = nil
             }
             if target == .waitingForCustomer { complaint.slaPausedSince = now }
@@ -109,16 +109,9 @@ extension ComplaintService {
         }
     }
 
-    func calendar(_ shop: ShopRecord) -> BusinessCalendar {
-        let zone = reviews.timeZone(shop)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let year = calendar.component(.year, from: services.clock.now())
-        let holidays = shop.locale == "pl" || shop.timeZone == "Europe/Warsaw"
-            ? BusinessCalendar.polishHolidays(year - 1).union(BusinessCalendar.polishHolidays(year))
-                .union(BusinessCalendar.polishHolidays(year + 1))
-            : []
-        return BusinessCalendar(timeZone: zone, holidays: holidays)
+    /// The shop's working calendar, read in the caller's transaction.
+    func calendar(_ shop: ShopRecord, on sql: any SQLDatabase) async throws -> BusinessCalendar {
+        calendar(shop, settings: try await settings(shop, on: sql))
     }
 
     struct DecisionInput: Sendable {
@@ -200,7 +193,7 @@ extension ComplaintService {
             complaint.refundDueAt = refundDue
             if complaint.firstResponseAt == nil { complaint.firstResponseAt = now }
             if let since = complaint.slaPausedSince {
-                complaint.slaPausedSeconds += calendar(shop).workingSeconds(from: since, to: now)
+                complaint.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
                 complaint.slaPausedSince = nil
             }
             let saved = try await store.save(complaint, now: now, on: tx)
@@ -311,7 +304,7 @@ extension ComplaintService {
             let shop = try await reviews.shop(ShopID(current.shopId), on: tx)
             if current.complaintStatus == .waitingForCustomer {
                 if let since = current.slaPausedSince {
-                    current.slaPausedSeconds += calendar(shop).workingSeconds(from: since, to: now)
+                    current.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
                     current.slaPausedSince = nil
                 }
                 current.status = ComplaintStatus.inProgress.rawValue

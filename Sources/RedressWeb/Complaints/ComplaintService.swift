@@ -12,7 +12,6 @@ struct ComplaintService: Sendable {
     let services: AppServices
     let store = ComplaintStore()
     let orders = OrderStore()
-    var clock: LegalClock { LegalClock() }
     var reviews: ReviewService { ReviewService(services: services) }
     var notifier: Notifier { Notifier(services: services) }
     var webhooks: Webhooks { Webhooks(services: services) }
@@ -100,6 +99,7 @@ struct ComplaintService: Sendable {
                                                  name: line.name, quantity: wanted.quantity))
             }
             let receivedAt = min(input.receivedAt ?? now, now)
+            let clock = legalClock(try await settings(shop, on: tx))
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             let reference = try await store.nextReference(shop: shop.shopID,
@@ -158,7 +158,8 @@ struct ComplaintService: Sendable {
             Work.deadline: { context in try await self.deadlinePassed(context) },
             Work.refundDue: { context in try await self.refundDue(context) },
         ]
-        for day in LegalClock().warningDays {
+        // Any term from 1 to 60 days has its own warning days; one handler per possible day.
+        for day in 1...60 {
             handlers["\(Work.warning).\(day)"] = { context in try await self.warn(context, day: day) }
         }
         return handlers
@@ -170,7 +171,10 @@ struct ComplaintService: Sendable {
               complaint.legal == .open, complaint.decisionId == nil
         else { return .done }
         let shop = try await reviews.shop(ShopID(complaint.shopId), on: tx)
-        let event: Notifier.Event = day >= 12 ? .complaintWarningDay12 : day >= 10 ? .complaintWarningDay10 : .complaintWarningDay7
+        // The texts name the days of the Polish 14-day term; other terms get the nearest by position.
+        let days = Set(LegalClock.warningDays(forTerm: 14))
+        let event: Notifier.Event = days.contains(day) && day == 12 || !days.contains(day) && day > 12
+            ? .complaintWarningDay12 : day >= 10 ? .complaintWarningDay10 : .complaintWarningDay7
         try await notifier.send(event, to: try await notifier.shopRecipients(shop, on: tx), locale: shop.locale,
                                 shop: shop, date: complaint.answerDueAt.addingTimeInterval(-1),
                                 link: "\(services.config.publicBaseURL)/panel/complaints/\(complaint.reference)",

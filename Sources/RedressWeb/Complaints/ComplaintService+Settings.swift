@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import RedressCore
+import RedressPersistence
+import SQLKit
+
+/// The shop's jurisdiction (answer term) and working calendar (C2, C3), with defaults for a Polish shop.
+extension ComplaintService {
+    func settings(_ shop: ShopRecord, on sql: any SQLDatabase) async throws -> ComplaintSettingsRecord {
+        try await ComplaintSettingsStore().find(shop: shop.shopID, on: sql)
+            ?? ComplaintSettingsRecord(shopId: shop.id, nationalHolidays: shop.locale == "pl" ? "pl" : "none",
+                                       updatedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    func legalClock(_ settings: ComplaintSettingsRecord) -> LegalClock {
+        LegalClock(days: settings.termDays, warningDays: LegalClock.warningDays(forTerm: settings.termDays))
+    }
+
+    func calendar(_ shop: ShopRecord, settings: ComplaintSettingsRecord) -> BusinessCalendar {
+        let zone = reviews.timeZone(shop)
+        var holidays = settings.extraDays
+        if settings.nationalHolidays == "pl" {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let year = calendar.component(.year, from: services.clock.now())
+            for each in (year - 1)...(year + 1) { holidays.formUnion(BusinessCalendar.polishHolidays(each)) }
+        }
+        return BusinessCalendar(timeZone: zone, workingWeekdays: settings.weekdays, opensAt: settings.opensAt,
+                                closesAt: settings.closesAt, holidays: holidays)
+    }
+
+    struct SettingsInput: Decodable, Sendable {
+        var termDays: Int?
+        var workingWeekdays: [Int]?
+        var opensAt: String?
+        var closesAt: String?
+        var nationalHolidays: String?
+        var extraHolidays: [String]?
+    }
+
+    /// Validates and saves; new complaints use the new term, existing ones keep the date they were given.
+    func saveSettings(_ input: SettingsInput, shop: ShopRecord, actor: AuditActor) async throws -> ComplaintSettingsRecord {
+        let now = services.clock.now()
+        let current = try await settings(shop, on: services.database.sql)
+        var errors = ValidationErrors()
+        let term = input.termDays ?? current.termDays
+        if !(1...60).contains(term) { errors.add("termDays", "must be 1 to 60 days") }
+        let weekdays = input.workingWeekdays.map(Set.init) ?? current.weekdays
+        if weekdays.isEmpty || !weekdays.allSatisfy({ (1...7).contains($0) }) {
+            errors.add("workingWeekdays", "give 1 to 7 weekdays, 1 = Sunday … 7 = Saturday")
+        }
+        func minutes(_ text: String?, _ fallback: Int, _ field: String) -> Int {
+            guard let text else { return fallback }
+            let parts = text.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, (0...24).contains(parts[0]), (0...59).contains(parts[1]), parts[0] * 60 + parts[1] <= 1440 else {
+                errors.add(field, "must be a time like 09:00")
+                return fallback
+            }
+            return parts[0] * 60 + parts[1]
+        }
+        let opens = minutes(input.opensAt, current.opensAt, "opensAt")
+        let closes = minutes(input.closesAt, current.closesAt, "closesAt")
+        if closes <= opens { errors.add("closesAt", "must be after opensAt") }
+        let national = input.nationalHolidays ?? current.nationalHolidays
+        if !["pl", "none"].contains(national) { errors.add("nationalHolidays", "must be pl or none") }
+        let extra = input.extraHolidays ?? Array(current.extraDays).sorted()
+        if extra.count > 200 || extra.contains(where: { UTCDay.start($0) == nil }) {
+            errors.add("extraHolidays", "give at most 200 dates like 2026-12-31")
+        }
+        try errors.throwIfAny()
+        let record = ComplaintSettingsRecord(
+            shopId: shop.id, termDays: term, workingWeekdays: weekdays.sorted().map(String.init).joined(separator: ","),
+            opensAt: opens, closesAt: closes, nationalHolidays: national, extraHolidays: extra.sorted().joined(separator: ","),
+            updatedAt: now)
+        try await services.database.transaction { tx in
+            try await ComplaintSettingsStore().save(record, on: tx)
+            try await services.audit.append(shop: shop.shopID, actor: actor, action: "complaint_settings.updated",
+                                            subjectType: "shop", subjectId: shop.id,
+                                            after: ["termDays": String(term), "weekdays": record.workingWeekdays,
+                                                    "hours": "\(opens)-\(closes)"], now: now, on: tx)
+        }
+        return record
+    }
+}
+
+struct ComplaintSettingsView: Encodable {
+    var termDays: Int
+    var workingWeekdays: [Int]
+    var opensAt, closesAt, nationalHolidays: String
+    var extraHolidays: [String]
+
+    init(_ record: ComplaintSettingsRecord) {
+        termDays = record.termDays
+        workingWeekdays = record.weekdays.sorted()
+        opensAt = String(format: "%02d:%02d", record.opensAt / 60, record.opensAt % 60)
+        closesAt = String(format: "%02d:%02d", record.closesAt / 60, record.closesAt % 60)
+        nationalHolidays = record.nationalHolidays
+        extraHolidays = record.extraDays.sorted()
+    }
+}
