@@ -124,4 +124,31 @@ struct ComplaintPageTests {
             #expect(denied.status == .forbidden)
         }
     }
+
+    @Test("staff enter a complaint received by phone with its real receipt time; mistakes keep what was typed")
+    func staffEntry() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            _ = try await s.orderWithLink("P-9", email: "tel@example.com")
+            let agent = try await s.client.signIn("agent@sklep.test")
+            let form: HTTPFields = [.cookie: agent.cookie, .contentType: "application/x-www-form-urlencoded"]
+            let page = try await s.client.execute(uri: "/panel/complaints/new", method: .get, headers: [.cookie: agent.cookie])
+            #expect(page.status == .ok && page.text.contains(#"type="datetime-local""#))
+            let bad = try await s.client.execute(
+                uri: "/panel/complaints/new", method: .post, headers: form,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&channel=phone&email=not-an-address&name=Ola&description=Dzwoni%C5%82a"))
+            #expect(bad.status == .unprocessableContent && bad.text.contains("email"))
+            #expect(bad.text.contains(#"value="not-an-address""#) && bad.text.contains("Dzwoniła"))
+            let made = try await s.client.execute(
+                uri: "/panel/complaints/new", method: .post, headers: form,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&channel=letter&order=P-9&receivedAt=2026-10-30T15%3A30&category=wrong_item&description=List"))
+            #expect(made.status == .seeOther)
+            #expect(made.headers[.location] == "/panel/complaints/RC-2026-000001")
+            let detail = try await s.complaint("RC-2026-000001")
+            #expect(detail["channel"] as? String == "letter" && detail["receivedAt"] as? String == "2026-10-30T14:30:00Z")
+            #expect(detail["answerDueAt"] as? String == "2026-11-13T23:00:00Z")
+            let viewer = try await s.client.signIn("viewer@sklep.test")
+            #expect(try await s.client.execute(uri: "/panel/complaints/new", method: .get, headers: [.cookie: viewer.cookie]).status
+                    == .forbidden)
+        }
+    }
 }

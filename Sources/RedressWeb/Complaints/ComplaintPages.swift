@@ -62,7 +62,88 @@ struct ComplaintPages {
         var replyText: String
     }
 
+    struct NewModel: Sendable {
+        var chrome: Chrome
+        var values: [String: String]
+        var channels: [Option]
+        var claimTypes: [Option]
+        var categories: [Option]
+        var remedies: [Option]
+        var parties: [Option]
+        var errors: [String]
+        var hasErrors: Bool
+    }
+
+    private func newForm(_ request: Request, _ session: StaffSession, form: FormData?, errors: [String] = [])
+        async throws -> Response
+    {
+        let t = Localization.forPanel(request)
+        func options(_ values: [String], prefix: String, field: String, fallback: String) -> [Option] {
+            let chosen = form?[field] ?? fallback
+            return values.map { Option(value: $0, label: prefix.isEmpty ? t("channel_\($0)") : t("\(prefix)_\($0)"), selected: $0 == chosen) }
+        }
+        var values: [String: String] = [:]
+        for key in ["order", "email", "name", "receivedAt", "description"] { values[key] = form?[key] ?? "" }
+        let model = NewModel(
+            chrome: try await panel.chrome(request, session, title: "cq_new"), values: values,
+            channels: options(["phone", "letter", "email", "in_store"], prefix: "", field: "channel", fallback: "phone"),
+            claimTypes: options(ClaimType.allCases.map(\.rawValue), prefix: "claim", field: "claimType", fallback: "non_conformity"),
+            categories: options(ComplaintCategory.allCases.map(\.rawValue), prefix: "cat", field: "category", fallback: "defective"),
+            remedies: options(Remedy.allCases.map(\.rawValue), prefix: "remedy", field: "requestedRemedy", fallback: "repair"),
+            parties: options(PartyType.allCases.map(\.rawValue), prefix: "party", field: "partyType", fallback: "consumer"),
+            errors: errors, hasErrors: !errors.isEmpty)
+        return pages.page("panel_complaint_new", model, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
     func register(on router: Router<AppContext>) {
+        router.get("/panel/complaints/new") { request, context in
+            guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
+            _ = try context.requireShopWriter()
+            return try await newForm(request, session, form: nil)
+        }
+        router.post("/panel/complaints/new") { request, context in
+            let session = try context.requireStaff()
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: session.csrfToken)
+            let shopID = try context.requireShopWriter()
+            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            var intake = ComplaintService.Intake()
+            intake.orderExternalId = form["order"].flatMap { $0.isEmpty ? nil : $0 }
+            intake.email = form["email"].flatMap { $0.isEmpty ? nil : $0 }
+            intake.customerName = form["name"]
+            intake.claimType = form["claimType"]
+            intake.category = form["category"]
+            intake.description = form["description"]
+            intake.requestedRemedy = form["requestedRemedy"]
+            intake.partyType = form["partyType"]
+            let channel = form["channel"] ?? "phone"
+            guard ["phone", "letter", "email", "in_store"].contains(channel) else {
+                return try await newForm(request, session, form: form, errors: ["channel: unknown"])
+            }
+            intake.channel = channel
+            if let text = form["receivedAt"], !text.isEmpty {
+                // `datetime-local` in the shop's zone.
+                let parser = DateFormatter()
+                parser.locale = Locale(identifier: "en_US_POSIX")
+                parser.timeZone = complaints.reviews.timeZone(shop)
+                parser.dateFormat = "yyyy-MM-dd'T'HH:mm"
+                guard let date = parser.date(from: text) else {
+                    return try await newForm(request, session, form: form, errors: ["receivedAt: use the date and time picker"])
+                }
+                intake.receivedAt = date
+            }
+            do {
+                let (complaint, _) = try await complaints.file(intake, shop: shop, actor: context.identity!.actor,
+                                                               requireOrder: false)
+                return Response.seeOther("/panel/complaints/\(complaint.reference)")
+            } catch let errors as ValidationErrors {
+                return try await newForm(request, session, form: form,
+                                         errors: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                let fields = (problem.errors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                return try await newForm(request, session, form: form, errors: fields.isEmpty ? [problem.detail] : fields)
+            }
+        }
         router.get("/panel/complaints") { request, context in
             guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
             return try await queue(request, session)

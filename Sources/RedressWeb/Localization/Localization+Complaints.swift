@@ -2,6 +2,9 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "cq_new": "New complaint (phone, letter…)", "cq_channel": "Received by", "cq_received_at": "Received at (empty = now)",
+            "cq_create": "Create the complaint", "channel_phone": "phone", "channel_letter": "letter", "channel_email": "e-mail",
+            "channel_in_store": "in store", "channel_web": "web form", "channel_api": "integration",
             "c_you": "You",
             "c_write": "Write to the shop", "c_send": "Send",
             "c_photos": "Photos or documents (JPEG, PNG, WebP or PDF; up to 5 files of 10 MB)", "cq_attachments": "Attachments",
@@ -45,6 +48,9 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "cq_new": "Nowa reklamacja (telefon, list…)", "cq_channel": "Przyjęta przez", "cq_received_at": "Data przyjęcia (puste = teraz)",
+            "cq_create": "Utwórz reklamację", "channel_phone": "telefon", "channel_letter": "list", "channel_email": "e-mail",
+            "channel_in_store": "w sklepie", "channel_web": "formularz", "channel_api": "integracja",
             "c_you": "Ty",
             "c_write": "Napisz do sklepu", "c_send": "Wyślij",
             "c_photos": "Zdjęcia lub dokumenty (JPEG, PNG, WebP lub PDF; do 5 plików po 10 MB)", "cq_attachments": "Załączniki",
