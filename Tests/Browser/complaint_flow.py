@@ -8,95 +8,26 @@ customer sees the decision on the status page. Hostile text is typed on the way 
 
 usage: complaint_flow.py REDRESS_BINARY ARTIFACTS_DIR
 """
-import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
+from datetime import datetime, timedelta
 
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support import Server, Steps, chromium, click_and_wait, expect, no_script_ran  # noqa: E402
 
 BINARY, ARTIFACTS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-os.makedirs(ARTIFACTS, exist_ok=True)
-ADMIN = "adm_browser-test-token-0123456789"
 HOSTILE = '<script>window.pwned=1</script>"><img src=x onerror="window.pwned=2">'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-PORT = free_port()
-BASE = f"http://127.0.0.1:{PORT}"
-work = tempfile.mkdtemp(prefix="redress-complaint-browser-")
-server = subprocess.Popen(
-    [BINARY, "serve", "--test-clock", "--port", str(PORT), "--database", f"sqlite:{work}/browser.sqlite",
-     "--mail-dir", f"{work}/mail", "--public-url", BASE],
-    cwd=work, env=dict(os.environ, REDRESS_ADMIN_TOKEN=ADMIN, LOG_LEVEL="warning"),
-    stdout=open(f"{work}/server.log", "w"), stderr=subprocess.STDOUT)
-
-
-def api(method, path, body=None, token=ADMIN):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(BASE + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"{}")
-
-
-steps = []
-
-
-def shot(driver, name):
-    path = os.path.join(ARTIFACTS, f"complaint-{len(steps) + 1:02d}-{name}.png")
-    driver.save_screenshot(path)
-    steps.append(name)
-    print(f"  step {len(steps)}: {name} ({path})")
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def click_and_wait(driver, by, selector):
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(by, selector).click()
-
-    def replaced(_):
-        try:
-            page.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(driver, 15).until(replaced)
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def no_script_ran(driver):
-    expect(driver.execute_script("return window.pwned === undefined"), "a hostile script ran on " + driver.current_url)
-
+server = Server(BINARY, "redress-complaint-browser-")
+BASE = server.base
+api = server.api
+work = server.work
+steps = Steps(ARTIFACTS, prefix="complaint-")
+shot = steps.shot
 
 try:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(BASE + "/ready")
-            break
-        except Exception:
-            time.sleep(0.2)
     shop = api("POST", "/api/v1/admin/shops", {"name": "Sklep Test", "slug": "complaint-shop", "locale": "en",
                                                "timeZone": "Europe/Warsaw"})
     api("POST", f"/api/v1/admin/shops/{shop['id']}/staff", {"email": "agent@browser.test", "name": "Agent Anna",
@@ -108,7 +39,6 @@ try:
             "customer": {"email": "jan@example.com", "name": "Jan Nowak", "locale": "en"},
             "items": [{"productId": "MUG-1", "name": "Mug", "quantity": 2}]}, token=shop["apiKey"])
     # An older complaint filed by phone yesterday: the new one must still be found by its due date order.
-    from datetime import datetime, timedelta
     yesterday = (datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     api("POST", "/api/v1/complaints", {"orderExternalId": "WEB-2002", "category": "wrong_item", "channel": "phone",
                                        "receivedAt": yesterday, "description": "By phone"}, token=shop["apiKey"])
@@ -117,12 +47,7 @@ try:
         "body": "Dear {{customer.firstName}}, we received complaint {{complaint.reference}} and will answer by {{complaint.answerDueAt}}."},
         token=shop["apiKey"])
 
-    options = Options()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"]:
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(3)
+    driver = chromium()
     try:
         # 1. The customer files a complaint.
         driver.get(f"{BASE}/shops/complaint-shop/complaint")
@@ -187,10 +112,9 @@ try:
         shot(driver, "status-page")
     finally:
         driver.quit()
-    print(f"complaint browser flow: {len(steps)} steps passed, screenshots in {ARTIFACTS}")
+    print(f"complaint browser flow: {len(steps.names)} steps passed, screenshots in {ARTIFACTS}")
 except Exception:
-    print(open(f"{work}/server.log").read()[-3000:])
+    print(server.log_tail())
     raise
 finally:
-    server.terminate()
-    server.wait(timeout=10)
+    server.stop()

@@ -8,88 +8,21 @@ is typed into every field on the way and must come out as text. Screenshots of e
 
 usage: mediation_flow.py REDRESS_BINARY ARTIFACTS_DIR
 """
-import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support import Server, Steps, chromium, click_and_wait, expect, no_script_ran  # noqa: E402
 
 BINARY, ARTIFACTS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-os.makedirs(ARTIFACTS, exist_ok=True)
-ADMIN = "adm_browser-test-token-0123456789"
 HOSTILE = '<script>window.pwned=1</script>"><img src=x onerror="window.pwned=2">{{7*7}}'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-PORT = free_port()
-BASE = f"http://127.0.0.1:{PORT}"
-work = tempfile.mkdtemp(prefix="redress-browser-")
-env = dict(os.environ, REDRESS_ADMIN_TOKEN=ADMIN, LOG_LEVEL="warning")
-server = subprocess.Popen(
-    [BINARY, "serve", "--test-clock", "--port", str(PORT), "--database", f"sqlite:{work}/browser.sqlite",
-     "--mail-dir", f"{work}/mail", "--public-url", BASE],
-    cwd=work, env=env, stdout=open(f"{work}/server.log", "w"), stderr=subprocess.STDOUT)
-
-
-def api(method, path, body=None, token=ADMIN):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(BASE + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"{}")
-
-
-steps = []
-
-
-def shot(driver, name):
-    path = os.path.join(ARTIFACTS, f"{len(steps) + 1:02d}-{name}.png")
-    driver.save_screenshot(path)
-    steps.append(name)
-    print(f"  step {len(steps)}: {name} ({path})")
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def click_and_wait(driver, by, selector, accept_alert=False):
-    """Clicks a submit control and waits until the next page has replaced this one."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(by, selector).click()
-    if accept_alert:
-        WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
-        driver.switch_to.alert.accept()
-
-    def replaced(_):
-        # Any error about the old element (stale, or "does not belong to the document" mid-navigation) means it is gone.
-        try:
-            page.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(driver, 15).until(replaced)
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+server = Server(BINARY, "redress-browser-")
+BASE = server.base
+api = server.api
+steps = Steps(ARTIFACTS)
+shot = steps.shot
 
 
 def staff_sign_in(driver):
@@ -100,17 +33,7 @@ def staff_sign_in(driver):
     click_and_wait(driver, By.CSS_SELECTOR, "button[type=submit].primary")
 
 
-def no_script_ran(driver):
-    expect(driver.execute_script("return window.pwned === undefined"), "a hostile script ran on " + driver.current_url)
-
-
 try:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(BASE + "/ready")
-            break
-        except Exception:
-            time.sleep(0.2)
     shop = api("POST", "/api/v1/admin/shops", {"name": "Sklep <b>Test</b>", "slug": "browser-shop", "locale": "en",
                                                "timeZone": "Europe/Warsaw"})
     api("POST", f"/api/v1/admin/shops/{shop['id']}/staff", {"email": "agent@browser.test", "name": "Agent " + HOSTILE,
@@ -123,13 +46,7 @@ try:
     link = api("POST", "/api/v1/orders/WEB-1001/review-invitation", {}, token=shop["apiKey"])
     token = link["token"]
 
-    options = Options()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                     "--lang=en-US"]:
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(3)
+    driver = chromium()
     try:
         # 1. The customer writes a 2-star review.
         driver.get(f"{BASE}/r/{token}")
@@ -211,7 +128,7 @@ try:
                "the published review shows 4 stars and the label: " + review)
         average = driver.find_element(By.ID, "average").text
         expect(average.startswith("4"), f"the average counts the current version, not {average}: "
-               + json.dumps(api("GET", "/api/v1/public/shops/browser-shop/summary", token="")) + " " + work)
+               + str(api("GET", "/api/v1/public/shops/browser-shop/summary", token="")) + " " + server.work)
         no_script_ran(driver)
         shot(driver, "profile")
         driver.get(f"{BASE}/shops/browser-shop?lang=el")
@@ -224,10 +141,9 @@ try:
         shot(driver, "phone-case-page")
     finally:
         driver.quit()
-    print(f"browser flow: {len(steps)} steps passed, screenshots in {ARTIFACTS}")
+    print(f"browser flow: {len(steps.names)} steps passed, screenshots in {ARTIFACTS}")
 except Exception:
-    print(open(f"{work}/server.log").read()[-3000:])
+    print(server.log_tail())
     raise
 finally:
-    server.terminate()
-    server.wait(timeout=10)
+    server.stop()

@@ -181,8 +181,7 @@ extension ComplaintPages {
     private func formModel(_ request: Request, shop: ShopRecord, form: FormData?, order: OrderRecord?) async throws -> FormModel {
         let t = Localization.forVisitor(request, preferred: order?.locale, fallback: shop.locale)
         func options(_ values: [String], prefix: String, field: String, fallback: String?) -> [Option] {
-            let chosen = form?[field] ?? fallback
-            return values.map { Option(value: $0, label: t("\(prefix)_\($0)"), selected: $0 == chosen) }
+            Self.choices(values, prefix: prefix, t, chosen: form?[field] ?? fallback)
         }
         var items: [ItemChoice] = []
         if let order {

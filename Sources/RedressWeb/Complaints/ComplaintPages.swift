@@ -74,19 +74,23 @@ struct ComplaintPages {
         var hasErrors: Bool
     }
 
+    /// A select's options labelled `prefix_value` in the page's language, keeping what the form chose.
+    static func choices(_ values: [String], prefix: String, _ t: Localization, chosen: String?) -> [Option] {
+        values.map { Option(value: $0, label: t("\(prefix)_\($0)"), selected: $0 == chosen) }
+    }
+
     private func newForm(_ request: Request, _ session: StaffSession, form: FormData?, errors: [String] = [])
         async throws -> Response
     {
         let t = Localization.forPanel(request)
         func options(_ values: [String], prefix: String, field: String, fallback: String) -> [Option] {
-            let chosen = form?[field] ?? fallback
-            return values.map { Option(value: $0, label: prefix.isEmpty ? t("channel_\($0)") : t("\(prefix)_\($0)"), selected: $0 == chosen) }
+            Self.choices(values, prefix: prefix, t, chosen: form?[field] ?? fallback)
         }
         var values: [String: String] = [:]
         for key in ["order", "email", "name", "receivedAt", "description"] { values[key] = form?[key] ?? "" }
         let model = NewModel(
             chrome: try await panel.chrome(request, session, title: "cq_new"), values: values,
-            channels: options(["phone", "letter", "email", "in_store"], prefix: "", field: "channel", fallback: "phone"),
+            channels: options(["phone", "letter", "email", "in_store"], prefix: "channel", field: "channel", fallback: "phone"),
             claimTypes: options(ClaimType.allCases.map(\.rawValue), prefix: "claim", field: "claimType", fallback: "non_conformity"),
             categories: options(ComplaintCategory.allCases.map(\.rawValue), prefix: "cat", field: "category", fallback: "defective"),
             remedies: options(Remedy.allCases.map(\.rawValue), prefix: "remedy", field: "requestedRemedy", fallback: "repair"),
