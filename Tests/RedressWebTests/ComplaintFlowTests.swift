@@ -71,7 +71,12 @@ struct ComplaintFlowTests {
             #expect(reference == "RC-2026-000001")
             // Received Monday 2 November 2026, 10:00 in Warsaw; the 14th day is 16 November; due at its end.
             #expect(filed["answerDueAt"] as? String == "2026-11-16T23:00:00Z")
-            #expect((filed["statusUrl"] as? String)?.contains("/c/") == true)
+            // The link in the e-mails opens the complaint's status page.
+            let statusURL = try #require(filed["statusUrl"] as? String)
+            #expect(statusURL.hasSuffix("/complaint") && statusURL.contains("/c/"))
+            let statusPage = try await s.client.execute(uri: String(statusURL[statusURL.range(of: "/c/")!.lowerBound...]),
+                                                        method: .get)
+            #expect(statusPage.status == .ok && statusPage.text.contains(reference) && statusPage.text.contains(#"id="customer-reply""#))
             let second = try await s.fileComplaint("K-2")
             #expect(second["reference"] as? String == "RC-2026-000002")
             // No enumeration: a wrong e-mail and an unknown order get the same answer.

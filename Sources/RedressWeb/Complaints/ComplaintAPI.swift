@@ -386,7 +386,7 @@ struct ComplaintAPI {
     }
 
     func statusURL(_ token: String?) -> String {
-        token.map { "\(services.config.publicBaseURL)/c/\($0)" } ?? "\(services.config.publicBaseURL)/complaints/status"
+        token.map { complaints.complaintLink(token: $0) } ?? "\(services.config.publicBaseURL)/complaints/status"
     }
 
     static func letterResponse(_ decision: ComplaintDecisionRecord) -> Response {

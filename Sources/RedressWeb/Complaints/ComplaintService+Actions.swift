@@ -35,12 +35,15 @@ extension ComplaintService {
         }
     }
 
-    /// The customer's way back: the case page of the order, or the look-up page.
+    /// The complaint's status page through the order's signed link (C7).
+    func complaintLink(token: String) -> String { reviews.link("c", token: token) + "/complaint" }
+
+    /// The customer's way back: the complaint page of the order's link, or the look-up page.
     func customerLink(_ complaint: ComplaintRecord, shop: ShopRecord, now: Date, on tx: any SQLDatabase) async throws
         -> String
     {
         if let orderId = complaint.orderId, let order = try await orders.find(orderId, shop: shop.shopID, on: tx) {
-            return reviews.link("c", token: try await reviews.caseLink(order: order, shop: shop, now: now, on: tx))
+            return complaintLink(token: try await reviews.caseLink(order: order, shop: shop, now: now, on: tx))
         }
         return "\(services.config.publicBaseURL)/complaints/status"
     }

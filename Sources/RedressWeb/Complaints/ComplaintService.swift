@@ -134,7 +134,7 @@ struct ComplaintService: Sendable {
             try await notifier.send(.complaintReceived, to: [email], locale: complaint.locale, shop: shop,
                                     date: clock.lastDay(receivedAt: receivedAt, timeZone: zone)
                                         .addingTimeInterval(86_399),
-                                    link: token.map { reviews.link("c", token: $0) }
+                                    link: token.map { complaintLink(token: $0) }
                                         ?? "\(services.config.publicBaseURL)/complaints/status",
                                     reference: reference, now: now, on: tx)
             try await webhooks.emit(.complaintReceived, shop: shop.shopID,
