@@ -226,7 +226,7 @@ struct ComplaintPages {
                 customer: row.customerName.isEmpty ? row.email : row.customerName, category: t("cat_\(row.category)"),
                 due: t.date(row.answerDueAt.addingTimeInterval(-1), timeZone: zone),
                 daysLeft: overdue ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
-                legal: t("legal_\(row.legalState)"), status: t("cstatus_\(row.status)"), sla: t("sla_\(view.sla.resolution)"),
+                legal: t("legal_\(row.legalState)"), status: t("qstatus_\(row.status)"), sla: t("sla_\(view.sla.resolution)"),
                 assignee: row.assigneeId.flatMap { staff[$0] } ?? t("cq_unassigned"),
                 overdue: overdue && row.legal == .open, deemed: row.legal == .deemedAccepted, urgent: row.urgent))
         }
@@ -234,7 +234,7 @@ struct ComplaintPages {
         let satisfaction = survey.average.map { t("cq_satisfaction", ["avg": t.number($0), "n": String(survey.answers)]) }
         let selected = Set(filter.statuses)
         let statuses = [Option(value: "", label: t("cq_all"), selected: selected.isEmpty)]
-            + ComplaintStatus.allCases.map { Option(value: $0.rawValue, label: t("cstatus_\($0.rawValue)"), selected: selected == [$0.rawValue]) }
+            + ComplaintStatus.allCases.map { Option(value: $0.rawValue, label: t("qstatus_\($0.rawValue)"), selected: selected == [$0.rawValue]) }
         var next: String?
         if rows.count == filter.limit, let last = rows.last {
             var parts = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("cursor=") }.map(String.init)
@@ -258,7 +258,7 @@ struct ComplaintPages {
         let now = services.clock.now()
         let staff = try await services.staff.list(shop: session.shopID, on: sql).filter { $0.staffRole.canWrite }
         let moves = (ComplaintLifecycle.transitions[complaint.complaintStatus] ?? []).sorted { $0.rawValue < $1.rawValue }
-            .map { Option(value: $0.rawValue, label: t("cstatus_\($0.rawValue)"), selected: false) }
+            .map { Option(value: $0.rawValue, label: t("qstatus_\($0.rawValue)"), selected: false) }
         let canDecide = (try? ComplaintLifecycle().decide(.accepted, status: complaint.complaintStatus, legal: complaint.legal)) != nil
         let outcomes = DecisionOutcome.allCases
             .filter { complaint.legal != .deemedAccepted || $0 == .accepted }
@@ -285,7 +285,7 @@ struct ComplaintPages {
             received: t.date(complaint.receivedAt, timeZone: zone),
             due: t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone),
             daysLeft: complaint.answerDueAt <= now ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
-            legal: t("legal_\(complaint.legalState)"), status: t("cstatus_\(complaint.status)"),
+            legal: t("legal_\(complaint.legalState)"), status: t("qstatus_\(complaint.status)"),
             claimType: t("claim_\(complaint.claimType)"), category: t("cat_\(complaint.category)"),
             description: complaint.description, remedy: complaint.requestedRemedy.map { t("remedy_\($0)") },
             remedyTask: complaint.remedyTask.map { t("cq_remedy_task", ["task": Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0]) },

@@ -2,6 +2,8 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "qstatus_received": "received", "qstatus_in_progress": "in progress", "qstatus_waiting_for_customer": "waiting for the customer",
+            "qstatus_decided": "decided", "qstatus_remedy_in_progress": "remedy in progress", "qstatus_closed": "closed",
             "cq_new": "New complaint (phone, letter…)", "cq_channel": "Received by", "cq_received_at": "Received at (empty = now)",
             "cq_create": "Create the complaint", "channel_phone": "phone", "channel_letter": "letter", "channel_email": "e-mail",
             "channel_in_store": "in store", "channel_web": "web form", "channel_api": "integration",
@@ -48,6 +50,8 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "qstatus_received": "przyjęta", "qstatus_in_progress": "w toku", "qstatus_waiting_for_customer": "czeka na klienta",
+            "qstatus_decided": "rozpatrzona", "qstatus_remedy_in_progress": "realizacja", "qstatus_closed": "zamknięta",
             "cq_new": "Nowa reklamacja (telefon, list…)", "cq_channel": "Przyjęta przez", "cq_received_at": "Data przyjęcia (puste = teraz)",
             "cq_create": "Utwórz reklamację", "channel_phone": "telefon", "channel_letter": "list", "channel_email": "e-mail",
             "channel_in_store": "w sklepie", "channel_web": "formularz", "channel_api": "integracja",

@@ -3,7 +3,7 @@ import RedressCore
 import RedressPersistence
 
 /// Fills an empty installation with a demo shop so a newcomer sees a working panel at once: staff, orders, reviews
-/// in every state, open and closed dialogs. The story is played through the real services on a clock that starts
+/// in every state, open and closed dialogs, complaints in every state (one deemed accepted). The story is played through the real services on a clock that starts
 /// three weeks ago, so every date, counter and e-mail is what the product would have produced. Running it again
 /// changes nothing.
 public struct DemoSeeder: Sendable {
@@ -126,6 +126,42 @@ public struct DemoSeeder: Sendable {
         _ = try await reviews.shopReport(reviewId: abusive.id, reason: "Names and addresses an employee.", by: agent)
         _ = try await reviews.moderate(reviewId: abusive.id, decision: .remove,
                                        reason: "The review names a private person and their home address.")
+        // Complaints three weeks ago: one never answered (deemed accepted by now), one accepted, closed and rated.
+        let complaints = ComplaintService(services: story)
+        let shopRecord = try await reviews.shop(shopID, on: story.database.sql)
+        func intake(_ index: Int, _ category: String, _ remedy: String, _ text: String) -> ComplaintService.Intake {
+            var intake = ComplaintService.Intake()
+            intake.orderExternalId = "DEMO-\(1001 + index)"
+            intake.email = "customer\(index + 1)@example.com"
+            intake.claimType = category == "late_delivery" ? "late_delivery" : "non_conformity"
+            intake.category = category
+            intake.items = [(customers[index].2, 1)]
+            intake.description = text
+            intake.requestedRemedy = remedy
+            return intake
+        }
+        _ = try await complaints.createTemplate(
+            shop: shopID, name: "Acknowledge", language: "en",
+            body: "Dear {{customer.firstName}}, we have your complaint {{complaint.reference}} and will answer by {{complaint.answerDueAt}}.",
+            actor: .system)
+        try await complaints.setAvailability(staffId: staff[.agent]!.id, available: true, categories: [], shop: shopID,
+                                             actor: .system)
+        _ = try await complaints.file(intake(1, "late_delivery", "price_reduction", "The plates came a week late."),
+                                      shop: shopRecord, actor: .system, requireOrder: true)
+        later(hours: 4)
+        let lid = try await complaints.file(intake(3, "missing_item", "replacement", "The lid of the bowl was missing."),
+                                            shop: shopRecord, actor: .system, requireOrder: true).0
+        later(hours: 20)
+        _ = try await complaints.post(reference: lid.reference, body: "We are sending the lid today by express post.",
+                                      isInternal: false, by: agent)
+        _ = try await complaints.decide(reference: lid.reference, input: .init(outcome: "accepted", remedy: "replacement"),
+                                        by: agent)
+        try await story.runDueWork()
+        later(hours: 30)
+        _ = try await complaints.changeStatus(reference: lid.reference, to: "closed", by: agent)
+        try await story.runDueWork()
+        _ = try await complaints.answerSurvey(reference: lid.reference, email: "customer4@example.com", rating: 5,
+                                              comment: "Quick and friendly.")
         try await story.runDueWork()
 
         // Two days ago: held reviews still in standby, one with an open dialog waiting for the shop.
@@ -141,6 +177,21 @@ public struct DemoSeeder: Sendable {
         later(hours: 12)
         _ = try await reviews.customerMessage(token: tokens[9], body: "A replacement would be fine.")
         _ = try await review(10, 5, "Great", "Beautiful plates, fast delivery.")
+        // Open complaints: one waiting for the customer, one in progress with a note, one taken by phone yesterday.
+        let blunt = try await complaints.file(intake(8, "defective", "replacement", "The knife is blunt out of the box."),
+                                              shop: shopRecord, actor: .system, requireOrder: true).0
+        _ = try await complaints.post(reference: blunt.reference, body: "Could you send a photo of the edge?",
+                                      isInternal: false, by: agent)
+        _ = try await complaints.changeStatus(reference: blunt.reference, to: "waiting_for_customer", by: agent)
+        let chipped = try await complaints.file(intake(7, "damaged_in_transit", "refund", "The mug arrived chipped."),
+                                                shop: shopRecord, actor: .system, requireOrder: true).0
+        _ = try await complaints.post(reference: chipped.reference, body: "Same courier as last week; ask them for a claim.",
+                                      isInternal: true, by: agent)
+        later(hours: 20)
+        var phone = intake(10, "wrong_item", "replacement", "Called: got grey plates instead of white.")
+        phone.channel = "phone"
+        phone.receivedAt = clock.now().addingTimeInterval(-3 * 3600)
+        _ = try await complaints.file(phone, shop: shopRecord, actor: agent.actor, requireOrder: false)
         clock.set(now)
         try await story.runDueWork()
         return Login(email: Self.ownerEmail, password: Self.password, created: true)
