@@ -151,4 +151,45 @@ struct ComplaintPageTests {
                     == .forbidden)
         }
     }
+
+    @Test("the queue's filters and bulk assignment in the panel")
+    func queueFiltersAndBulkAssignment() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let a = try #require(try await s.fileComplaint("Q-1", body: ["category": "defective"])["reference"] as? String)
+            let b = try #require(try await s.fileComplaint("Q-2", body: ["category": "wrong_item"])["reference"] as? String)
+            try await s.advance("P3D")
+            let c = try #require(try await s.fileComplaint("Q-3", body: ["category": "defective"])["reference"] as? String)
+            #expect(try await s.api(.post, "/api/v1/complaints/\(c)/priority", ["priority": "high", "urgent": true]).status == .ok)
+            let agent = try await s.client.signIn("agent@sklep.test")
+            func queue(_ query: String) async throws -> String {
+                let page = try await s.client.execute(uri: "/panel/complaints\(query)", method: .get, headers: [.cookie: agent.cookie])
+                #expect(page.status == .ok, "\(query): \(page.status)")
+                return page.text
+            }
+            var page = try await queue("?category=defective")
+            #expect(page.contains(a) && page.contains(c) && !page.contains(b))
+            page = try await queue("?priority=high&urgent=true")
+            #expect(page.contains(c) && !page.contains(a))
+            page = try await queue("?dueBefore=2026-11-17")
+            #expect(page.contains(a) && page.contains(b) && !page.contains(c), "due 16 Nov vs 19 Nov")
+            page = try await queue("?status=&category=&assignee=&priority=&dueBefore=&q=")
+            #expect(page.contains(a) && page.contains(b) && page.contains(c), "empty filters mean all")
+            #expect(page.contains(#"name="ref""#))
+
+            let staff = try await StaffStore().list(shop: ShopID(s.shop.id), on: s.app.services.database.sql)
+            let owner = try #require(staff.first { $0.email == "owner@sklep.test" })
+            let assigned = try await s.client.execute(
+                uri: "/panel/complaints/assign", method: .post,
+                headers: [.cookie: agent.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&ref=\(a)&ref=\(c)&staffId=\(owner.id)&back=%2Fpanel%2Fcomplaints%3Fcategory%3Ddefective"))
+            #expect(assigned.status == .seeOther && assigned.headers[.location] == "/panel/complaints?category=defective")
+            #expect(try await s.complaint(a)["assigneeId"] as? String == owner.id)
+            #expect(try await s.complaint(c)["assigneeId"] as? String == owner.id)
+            page = try await queue("?assignee=\(owner.id)")
+            #expect(page.contains(a) && page.contains(c) && !page.contains(b))
+            let viewer = try await s.client.signIn("viewer@sklep.test")
+            let viewed = try await s.client.execute(uri: "/panel/complaints", method: .get, headers: [.cookie: viewer.cookie])
+            #expect(!viewed.text.contains(#"name="ref""#), "viewers get no bulk controls")
+        }
+    }
 }

@@ -402,20 +402,21 @@ struct ComplaintAPI {
         var filter = ComplaintStore.Filter()
         filter.now = now
         var errors = ValidationErrors()
-        if let status = query.get("status") {
+        if let status = query.get("status"), !status.isEmpty {
             filter.statuses = status.split(separator: ",").map(String.init)
             if filter.statuses.contains(where: { ComplaintStatus(rawValue: $0) == nil }) { errors.add("status", "unknown status") }
         }
-        if let due = query.get("dueBefore") {
-            filter.dueBefore = try? Date(due, strategy: .iso8601)
-            if filter.dueBefore == nil { errors.add("dueBefore", "must be an ISO 8601 time") }
+        if let due = query.get("dueBefore"), !due.isEmpty {
+            // A time, or a plain date meaning "before the end of that day" (the panel's date field).
+            filter.dueBefore = (try? Date(due, strategy: .iso8601)) ?? UTCDay.start(due).map { $0.addingTimeInterval(86_400) }
+            if filter.dueBefore == nil { errors.add("dueBefore", "must be an ISO 8601 time or a date") }
         }
-        filter.assignee = query.get("assignee")
-        if let category = query.get("category") {
+        filter.assignee = query.get("assignee").flatMap { $0.isEmpty ? nil : $0 }
+        if let category = query.get("category"), !category.isEmpty {
             filter.category = category
             if ComplaintCategory(rawValue: category) == nil { errors.add("category", "unknown category") }
         }
-        if let priority = query.get("priority") {
+        if let priority = query.get("priority"), !priority.isEmpty {
             filter.priority = priority
             if ComplaintPriority(rawValue: priority) == nil { errors.add("priority", "must be low, normal or high") }
         }

@@ -26,6 +26,14 @@ struct ComplaintPages {
         var rows: [QueueRow]
         var hasRows: Bool
         var statuses: [Option]
+        var categories: [Option]
+        var assignees: [Option]
+        var priorities: [Option]
+        var staff: [Option]
+        var urgent: Bool
+        var dueBefore: String
+        var canWrite: Bool
+        var back: String
         var satisfaction: String?
         var overdue: Bool
         var q: String
@@ -148,6 +156,19 @@ struct ComplaintPages {
                 return try await newForm(request, session, form: form, errors: fields.isEmpty ? [problem.detail] : fields)
             }
         }
+        router.post("/panel/complaints/assign") { request, context in
+            let session = try context.requireStaff()
+            let form = try await FormData.read(request)
+            try CSRF.check(form, expected: session.csrfToken)
+            let shop = try context.requireShopWriter()
+            let references = form.all("ref")
+            if !references.isEmpty {
+                _ = try await complaints.assignMany(references: references, staffId: form["staffId"].flatMap { $0.isEmpty ? nil : $0 },
+                                                    by: ShopActor(identity: context.identity!, shop: shop))
+            }
+            let back = form["back"].flatMap { $0.hasPrefix("/panel/complaints") ? $0 : nil } ?? "/panel/complaints"
+            return Response.seeOther(back)
+        }
         router.get("/panel/complaints") { request, context in
             guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
             return try await queue(request, session)
@@ -215,7 +236,9 @@ struct ComplaintPages {
         let now = services.clock.now()
         let filter = try ComplaintAPI.filter(request, now: now)
         let rows = try await complaints.store.list(shop: session.shopID, filter: filter, on: sql)
-        let staff = Dictionary(try await services.staff.list(shop: session.shopID, on: sql).map { ($0.id, $0.name) }) { a, _ in a }
+        let members = try await services.staff.list(shop: session.shopID, on: sql)
+        let staff = Dictionary(members.map { ($0.id, $0.name) }) { a, _ in a }
+        let staffOptions = members.filter { $0.staffRole.canWrite }.map { Option(value: $0.id, label: $0.name, selected: false) }
         var views: [QueueRow] = []
         let schedule = try await complaints.schedule(for: rows, shop: shop)
         for row in rows {
@@ -243,7 +266,17 @@ struct ComplaintPages {
         }
         return pages.page("panel_complaints", QueueModel(
             chrome: try await panel.chrome(request, session, title: "cq_heading"), rows: views, hasRows: !views.isEmpty,
-            statuses: statuses, satisfaction: satisfaction, overdue: filter.overdue, q: filter.query ?? "", next: next))
+            statuses: statuses,
+            categories: [Option(value: "", label: t("cq_all"), selected: filter.category == nil)]
+                + Self.choices(ComplaintCategory.allCases.map(\.rawValue), prefix: "cat", t, chosen: filter.category),
+            assignees: [Option(value: "", label: t("cq_all"), selected: filter.assignee == nil)]
+                + staffOptions.map { Option(value: $0.value, label: $0.label, selected: $0.value == filter.assignee) },
+            priorities: [Option(value: "", label: t("cq_all"), selected: filter.priority == nil)]
+                + Self.choices(ComplaintPriority.allCases.map(\.rawValue), prefix: "priority", t, chosen: filter.priority),
+            staff: [Option(value: "", label: t("cq_unassigned"), selected: false)] + staffOptions,
+            urgent: filter.urgent == true, dueBefore: request.uri.queryParameters.get("dueBefore") ?? "",
+            canWrite: session.staffRole.canWrite, back: request.uri.description,
+            satisfaction: satisfaction, overdue: filter.overdue, q: filter.query ?? "", next: next))
     }
 
     private func casePage(_ request: Request, _ session: StaffSession, reference: String, errors: [String] = [])

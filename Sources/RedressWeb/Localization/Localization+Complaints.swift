@@ -2,6 +2,8 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "cq_priority": "Priority", "cq_due_before": "Due before", "cq_only_urgent": "Only urgent", "cq_select": "Select",
+            "cq_assign_selected": "Assign the selected to", "priority_low": "low", "priority_normal": "normal", "priority_high": "high",
             "qstatus_received": "received", "qstatus_in_progress": "in progress", "qstatus_waiting_for_customer": "waiting for the customer",
             "qstatus_decided": "decided", "qstatus_remedy_in_progress": "remedy in progress", "qstatus_closed": "closed",
             "cq_new": "New complaint (phone, letter…)", "cq_channel": "Received by", "cq_received_at": "Received at (empty = now)",
@@ -50,6 +52,8 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "cq_priority": "Priorytet", "cq_due_before": "Termin przed", "cq_only_urgent": "Tylko pilne", "cq_select": "Zaznacz",
+            "cq_assign_selected": "Przypisz zaznaczone do", "priority_low": "niski", "priority_normal": "zwykły", "priority_high": "wysoki",
             "qstatus_received": "przyjęta", "qstatus_in_progress": "w toku", "qstatus_waiting_for_customer": "czeka na klienta",
             "qstatus_decided": "rozpatrzona", "qstatus_remedy_in_progress": "realizacja", "qstatus_closed": "zamknięta",
             "cq_new": "Nowa reklamacja (telefon, list…)", "cq_channel": "Przyjęta przez", "cq_received_at": "Data przyjęcia (puste = teraz)",
