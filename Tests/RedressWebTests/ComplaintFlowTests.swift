@@ -276,6 +276,8 @@ struct ComplaintFlowTests {
             let reference = try #require(filed["reference"] as? String)
             try await s.advance("P14DT23H")
             #expect(try await s.complaint(reference)["legalState"] as? String == "open", "not deemed at day 14 any more")
+            let warnings = try s.mailSubjects().filter { $0.hasPrefix("[\(reference)]") && $0.contains("czeka") }
+            #expect(warnings.count == 1 && warnings[0].contains("Reklamacja czeka na odpowiedź"), "day 15 of 30: \(warnings)")
         }
     }
 }

@@ -192,4 +192,28 @@ struct ComplaintPageTests {
             #expect(!viewed.text.contains(#"name="ref""#), "viewers get no bulk controls")
         }
     }
+
+    @Test("look-ups that find nothing are throttled per address: references and orders cannot be guessed in bulk")
+    func lookupThrottle() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let (cookie, csrf, _) = try await anonymousForm(s, "/complaints/status")
+            for number in 1...10 {
+                let miss = try await post(s, "/complaints/status", cookie: cookie,
+                                          [("_csrf", csrf), ("reference", String(format: "RC-2026-%06d", number)),
+                                           ("email", "guess@example.com")])
+                #expect(miss.status == .notFound)
+            }
+            let blocked = try await post(s, "/complaints/status", cookie: cookie,
+                                         [("_csrf", csrf), ("reference", "RC-2026-000011"), ("email", "guess@example.com")])
+            #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] != nil)
+            let api = try await s.client.execute(
+                uri: "/api/v1/public/shops/sklep/complaints", method: .post, headers: [.contentType: "application/json"],
+                body: jsonBody(["orderExternalId": "X", "email": "guess@example.com"]))
+            #expect(api.status == .tooManyRequests, "the same budget covers the form and the API")
+            try await s.advance("PT16M")
+            let again = try await post(s, "/complaints/status", cookie: cookie,
+                                       [("_csrf", csrf), ("reference", "RC-2026-000012"), ("email", "guess@example.com")])
+            #expect(again.status == .notFound, "the window passed")
+        }
+    }
 }

@@ -63,14 +63,23 @@ struct ComplaintAPI {
                    summary: "The customer's complaint form (C1); order + e-mail must match", tag: "complaints",
                    security: .none, request: .ref("NewComplaint"),
                    responses: [201: ("Filed", .ref("ComplaintFiled")), 404: ("No such order with this e-mail", .ref("Problem")),
-                               422: ("Invalid", .ref("Problem"))]) { request, context in
+                               422: ("Invalid", .ref("Problem")), 429: ("Too many look-ups that found nothing", .ref("Problem"))]) { request, context in
             let slug = try context.parameters.require("slug")
             let body = try await request.decode(as: IntakeBody.self, context: context)
+            try await complaints.checkLookup(address: context.clientAddress)
             guard let shop = try await services.shops.find(slug: slug, on: services.database.sql) else {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
                 throw Problem.notFound("order with this e-mail address")
             }
-            let (complaint, token) = try await complaints.file(try body.intake(channel: "web", staff: false), shop: shop,
-                                                               actor: .system, requireOrder: true)
+            let filed: (ComplaintRecord, String?)
+            do {
+                filed = try await complaints.file(try body.intake(channel: "web", staff: false), shop: shop,
+                                                  actor: .system, requireOrder: true)
+            } catch let problem as Problem where problem.status == .notFound {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
+                throw problem
+            }
+            let (complaint, token) = filed
             return try Response.json(Filed(reference: complaint.reference, answerDueAt: complaint.answerDueAt,
                                            statusUrl: statusURL(token)), status: .created)
         }

@@ -68,11 +68,13 @@ extension ComplaintPages {
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
             let shop = try await publicShop(try context.parameters.require("slug"))
             let sql = services.database.sql
+            try await complaints.checkLookup(address: context.clientAddress)
             let external = (form["order"] ?? "").trimmingCharacters(in: .whitespaces)
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             let order = external.isEmpty ? nil : try await OrderStore().find(externalId: external, shop: shop.shopID, on: sql)
             // The same answer whether the order is unknown or the e-mail does not match it.
             guard let order, order.emailNormalized == email else {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
                 var model = try await formModel(request, shop: shop, form: form, order: nil)
                 model.notFound = form["step"] == "lookup" || form["step"] == "file"
                 return pages.page("complaint_form", model, status: model.notFound ? .notFound : .ok)
@@ -161,9 +163,10 @@ extension ComplaintPages {
                 return pages.page("complaint_status", emptyStatus(request, t, failed: false, reference: "", email: ""))
             }
         }
-        router.post("/complaints/status") { request, _ in
+        router.post("/complaints/status") { request, context in
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            try await complaints.checkLookup(address: context.clientAddress)
             let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             let sql = services.database.sql
@@ -173,6 +176,7 @@ extension ComplaintPages {
             guard let complaint = found,
                   let shop = try await services.shops.find(ShopID(complaint.shopId), on: sql)
             else {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
                 return pages.page("complaint_status", emptyStatus(request, t, failed: true, reference: reference, email: email),
                                   status: .notFound)
             }

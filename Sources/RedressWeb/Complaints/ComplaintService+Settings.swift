@@ -98,3 +98,26 @@ struct ComplaintSettingsView: Encodable {
         extraHolidays = record.extraDays.sorted()
     }
 }
+
+/// Look-ups by order number or reference and e-mail from the public pages and API: at most 10 misses per address
+/// in 15 minutes, then 429 with Retry-After, so references and orders cannot be guessed in bulk.
+extension ComplaintService {
+    static let lookupThrottle = LoginThrottle(maxFailures: 10, window: 15 * 60)
+
+    func checkLookup(address: String) async throws {
+        let now = services.clock.now()
+        let failures = try await services.throttle.failures(
+            key: "complaint-lookup:" + address, since: Self.lookupThrottle.windowStart(now: now), on: services.database.sql)
+        if case .throttled(let retryAfter) = Self.lookupThrottle.decide(failures: failures, now: now) {
+            var problem = Problem(status: .tooManyRequests, title: "Too Many Requests",
+                                  detail: "Too many look-ups that found nothing. Try again in \(retryAfter / 60 + 1) minutes.")
+            problem.headers[.retryAfter] = String(retryAfter)
+            throw problem
+        }
+    }
+
+    func recordLookupMiss(address: String) async throws {
+        try await services.throttle.recordFailure(keys: ["complaint-lookup:" + address], at: services.clock.now(),
+                                                  on: services.database.sql)
+    }
+}

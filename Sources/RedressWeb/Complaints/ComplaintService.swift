@@ -171,10 +171,10 @@ struct ComplaintService: Sendable {
               complaint.legal == .open, complaint.decisionId == nil
         else { return .done }
         let shop = try await reviews.shop(ShopID(complaint.shopId), on: tx)
-        // The texts name the days of the Polish 14-day term; other terms get the nearest by position.
-        let days = Set(LegalClock.warningDays(forTerm: 14))
-        let event: Notifier.Event = days.contains(day) && day == 12 || !days.contains(day) && day > 12
-            ? .complaintWarningDay12 : day >= 10 ? .complaintWarningDay10 : .complaintWarningDay7
+        // The day-7/10/12 texts name the days of the 14-day term; other terms get the text that quotes the date only.
+        let term = try await settings(shop, on: tx).termDays
+        let event: Notifier.Event = term != 14 ? .complaintWarning
+            : day >= 12 ? .complaintWarningDay12 : day >= 10 ? .complaintWarningDay10 : .complaintWarningDay7
         try await notifier.send(event, to: try await notifier.shopRecipients(shop, on: tx), locale: shop.locale,
                                 shop: shop, date: complaint.answerDueAt.addingTimeInterval(-1),
                                 link: "\(services.config.publicBaseURL)/panel/complaints/\(complaint.reference)",

@@ -16,7 +16,7 @@ struct Notifier: Sendable {
         // Complaints (C*): texts ready for the complaints flow.
         case complaintReceived, complaintMessageToCustomer, complaintDecision
         case complaintWarningDay7, complaintWarningDay10, complaintWarningDay12, complaintDeemedAccepted
-        case complaintSurvey
+        case complaintSurvey, complaintWarning
     }
 
     /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
@@ -108,6 +108,12 @@ struct Notifier: Sendable {
             "en": ("Decision on your complaint – {shop}", "{shop} decided on your complaint. The decision and next steps are behind the link; keep this message."),
             "es": ("Decisión sobre tu reclamación – {shop}", "{shop} ha resuelto tu reclamación. La decisión y los siguientes pasos están en el enlace; guarda este mensaje."),
             "el": ("Απόφαση για την καταγγελία σας – {shop}", "Το {shop} αποφάσισε για την καταγγελία σας. Η απόφαση και τα επόμενα βήματα είναι στον σύνδεσμο· κρατήστε αυτό το μήνυμα."),
+        ],
+        .complaintWarning: [
+            "pl": ("Reklamacja czeka na odpowiedź – {shop}", "Na reklamację trzeba odpowiedzieć do {date}; potem zostanie uznana z mocy prawa."),
+            "en": ("A complaint awaits its answer – {shop}", "The complaint must be answered by {date}; after that it is accepted by law."),
+            "es": ("Una reclamación espera respuesta – {shop}", "Hay que responder a la reclamación antes del {date}; después se considera aceptada por ley."),
+            "el": ("Μια καταγγελία περιμένει απάντηση – {shop}", "Η καταγγελία πρέπει να απαντηθεί έως {date}· μετά θεωρείται αποδεκτή εκ του νόμου."),
         ],
         .complaintSurvey: [
             "pl": ("Jak oceniasz obsługę reklamacji? – {shop}", "Reklamacja jest zamknięta. Oceń, proszę, jak ją załatwiliśmy (1–5) – jedno pytanie, raz."),
