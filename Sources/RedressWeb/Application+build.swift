@@ -65,6 +65,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         let complaintPages = ComplaintPages(services: services, pages: pages, panel: panel)
         complaintPages.register(on: router)
         complaintPages.registerPublic(on: router)
+        ComplaintSettingsPage(services: services, pages: pages, panel: panel).register(on: router)
         MediationPages(services: services, pages: pages, api: reviewAPI).register(on: router)
         CustomerPages(services: services, pages: pages, api: reviewAPI).register(on: router)
         ProfilePage(services: services, pages: pages, api: reviewAPI).register(on: router)

@@ -216,4 +216,40 @@ struct ComplaintPageTests {
             #expect(again.status == .notFound, "the window passed")
         }
     }
+
+    @Test("the owner's complaint settings page: calendar, templates and round-robin; agents may not")
+    func settingsPage() async throws {
+        try await TestApp.scenario(.sqlite) { s in
+            let owner = try await s.client.signIn("owner@sklep.test")
+            let page = try await s.client.execute(uri: "/panel/settings/complaints", method: .get, headers: [.cookie: owner.cookie])
+            #expect(page.status == .ok && page.text.contains(#"value="14""#) && page.text.contains("{{customer.firstName}}"))
+            let form: HTTPFields = [.cookie: owner.cookie, .contentType: "application/x-www-form-urlencoded"]
+            func post(_ part: String, _ body: String) async throws -> TestResponse {
+                try await s.client.execute(uri: "/panel/settings/complaints/\(part)", method: .post, headers: form,
+                                           body: ByteBuffer(string: "_csrf=\(owner.csrf)&" + body))
+            }
+            let bad = try await post("calendar", "termDays=0&weekday=2&opensAt=17%3A00&closesAt=09%3A00&nationalHolidays=pl")
+            #expect(bad.status == .unprocessableContent && bad.text.contains("termDays") && bad.text.contains("closesAt"))
+            let saved = try await post("calendar", "termDays=21&weekday=2&weekday=3&weekday=4&weekday=5&weekday=6&weekday=7"
+                                       + "&opensAt=08%3A00&closesAt=16%3A00&nationalHolidays=none&extraHolidays=2026-12-31")
+            #expect(saved.status == .ok && saved.text.contains(#"value="21""#))
+            let settings = try await s.api(.get, "/api/v1/shop/complaint-settings")
+            #expect(settings.json["termDays"] as? Int == 21 && settings.json["opensAt"] as? String == "08:00")
+            #expect(settings.json["extraHolidays"] as? [String] == ["2026-12-31"])
+            let unknown = try await post("templates", "name=X&language=pl&body=%7B%7Bcustomer.pesel%7D%7D")
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("customer.pesel"))
+            let template = try await post("templates", "name=Hello&language=en&body=Hi+%7B%7Bcustomer.firstName%7D%7D")
+            #expect(template.status == .ok && template.text.contains("Hi {{customer.firstName}}"))
+            let staff = try await StaffStore().list(shop: ShopID(s.shop.id), on: s.app.services.database.sql)
+            let agentId = try #require(staff.first { $0.email == "agent@sklep.test" }?.id)
+            let available = try await post("availability", "staffId=\(agentId)&available=true&category=defective")
+            #expect(available.status == .ok)
+            let filed = try await s.fileComplaint("S-1", body: ["category": "defective"])
+            #expect(try await s.complaint(try #require(filed["reference"] as? String))["assigneeId"] as? String == agentId)
+            #expect(filed["answerDueAt"] as? String == "2026-11-23T23:00:00Z", "21 days from 2 November")
+            let agent = try await s.client.signIn("agent@sklep.test")
+            #expect(try await s.client.execute(uri: "/panel/settings/complaints", method: .get, headers: [.cookie: agent.cookie]).status
+                    == .forbidden)
+        }
+    }
 }

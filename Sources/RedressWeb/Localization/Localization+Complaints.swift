@@ -2,6 +2,15 @@ extension Localization {
     /// Words of the complaint pages: the customer's form and status page in pl/en/es/el, the panel in pl/en.
     static let complaintCatalog: [String: [String: String]] = [
         "en": [
+            "cs_heading": "Complaint settings", "cs_calendar": "Answer term and working calendar", "cs_term": "Days to answer (14 in Poland)",
+            "cs_weekdays": "Working days", "cs_opens": "Opens", "cs_closes": "Closes", "cs_holidays": "Public holidays",
+            "cs_holidays_pl": "Polish", "cs_holidays_none": "none", "cs_extra": "Other days off (one date per line)",
+            "cs_save": "Save", "cs_saved": "Saved.", "cs_templates": "Reply templates", "cs_no_templates": "No templates yet.",
+            "cs_template_name": "Name", "cs_template_body": "Text (placeholders below)", "cs_add_template": "Add the template",
+            "cs_delete": "Delete", "cs_delete_confirm": "Delete this template?", "cs_agents": "Round-robin: who takes new complaints",
+            "cs_available": "available", "nav_complaint_settings": "Complaint settings",
+            "weekday_1": "Sunday", "weekday_2": "Monday", "weekday_3": "Tuesday", "weekday_4": "Wednesday", "weekday_5": "Thursday",
+            "weekday_6": "Friday", "weekday_7": "Saturday",
             "cq_priority": "Priority", "cq_due_before": "Due before", "cq_only_urgent": "Only urgent", "cq_select": "Select",
             "cq_assign_selected": "Assign the selected to", "priority_low": "low", "priority_normal": "normal", "priority_high": "high",
             "qstatus_received": "received", "qstatus_in_progress": "in progress", "qstatus_waiting_for_customer": "waiting for the customer",
@@ -52,6 +61,15 @@ extension Localization {
             "sla_ok": "on track", "sla_near_breach": "near breach", "sla_breached": "breached", "sla_met": "met", "sla_paused": "paused",
         ],
         "pl": [
+            "cs_heading": "Ustawienia reklamacji", "cs_calendar": "Termin odpowiedzi i kalendarz pracy", "cs_term": "Dni na odpowiedź (w Polsce 14)",
+            "cs_weekdays": "Dni robocze", "cs_opens": "Od", "cs_closes": "Do", "cs_holidays": "Święta",
+            "cs_holidays_pl": "polskie", "cs_holidays_none": "brak", "cs_extra": "Inne dni wolne (jedna data w wierszu)",
+            "cs_save": "Zapisz", "cs_saved": "Zapisano.", "cs_templates": "Szablony odpowiedzi", "cs_no_templates": "Brak szablonów.",
+            "cs_template_name": "Nazwa", "cs_template_body": "Treść (znaczniki poniżej)", "cs_add_template": "Dodaj szablon",
+            "cs_delete": "Usuń", "cs_delete_confirm": "Usunąć ten szablon?", "cs_agents": "Przydział po kolei: kto przyjmuje nowe reklamacje",
+            "cs_available": "dostępny", "nav_complaint_settings": "Ustawienia reklamacji",
+            "weekday_1": "niedziela", "weekday_2": "poniedziałek", "weekday_3": "wtorek", "weekday_4": "środa", "weekday_5": "czwartek",
+            "weekday_6": "piątek", "weekday_7": "sobota",
             "cq_priority": "Priorytet", "cq_due_before": "Termin przed", "cq_only_urgent": "Tylko pilne", "cq_select": "Zaznacz",
             "cq_assign_selected": "Przypisz zaznaczone do", "priority_low": "niski", "priority_normal": "zwykły", "priority_high": "wysoki",
             "qstatus_received": "przyjęta", "qstatus_in_progress": "w toku", "qstatus_waiting_for_customer": "czeka na klienta",
