@@ -143,7 +143,7 @@ struct ComplaintAPI {
             let body = try await request.decode(as: Body.self, context: context)
             let saved = try await complaints.assign(reference: try context.parameters.require("reference"),
                                                     staffId: body.staffId, by: ShopActor(identity: context.identity!, shop: shopID))
-            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+            return try Response.json(try await shopJSONView(saved, shopID, detail: false))
         }
         router.api(.post, "/api/v1/complaints/{reference}/status", catalog: catalog,
                    summary: "Move the complaint along its lifecycle (C4); an illegal transition → 409", tag: "complaints",
@@ -154,7 +154,7 @@ struct ComplaintAPI {
             let body = try await request.decode(as: [String: String].self, context: context)
             let saved = try await complaints.changeStatus(reference: try context.parameters.require("reference"),
                                                           to: body["status"] ?? "", by: ShopActor(identity: context.identity!, shop: shopID))
-            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+            return try Response.json(try await shopJSONView(saved, shopID, detail: false))
         }
         router.api(.post, "/api/v1/complaints/{reference}/decision", catalog: catalog,
                    summary: "Decide (C5): the letter is rendered, stored with its SHA-256 and e-mailed", tag: "complaints",
@@ -194,7 +194,7 @@ struct ComplaintAPI {
             let body = try await request.decode(as: [String: String].self, context: context)
             let saved = try await complaints.merge(duplicate: try context.parameters.require("reference"),
                                                    into: body["into"] ?? "", by: ShopActor(identity: context.identity!, shop: shopID))
-            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: true))
+            return try Response.json(try await shopJSONView(saved, shopID, detail: true))
         }
     }
 
@@ -366,7 +366,7 @@ struct ComplaintAPI {
             let saved = try await complaints.setPriority(reference: try context.parameters.require("reference"),
                                                          priority: body.priority, urgent: body.urgent,
                                                          by: ShopActor(identity: context.identity!, shop: shopID))
-            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+            return try Response.json(try await shopJSONView(saved, shopID, detail: false))
         }
         router.api(.post, "/api/v1/complaints/{reference}/refunded", catalog: catalog,
                    summary: "The decided refund was paid (C6)", tag: "complaints", security: .shop,
@@ -374,7 +374,7 @@ struct ComplaintAPI {
             let shopID = try context.requireShopWriter()
             let saved = try await complaints.markRefunded(reference: try context.parameters.require("reference"),
                                                           by: ShopActor(identity: context.identity!, shop: shopID))
-            return try Response.json(try await complaints.shopView(saved, shop: try await complaints.reviews.shop(shopID, on: services.database.sql), detail: false))
+            return try Response.json(try await shopJSONView(saved, shopID, detail: false))
         }
     }
 
@@ -392,6 +392,12 @@ struct ComplaintAPI {
         let buffer = try await request.body.collect(upTo: AttachmentKind.maxBytes + 1)
         let name = request.headers[.init("X-Filename")!] ?? "attachment"
         return .init(name: name, data: Array(buffer: buffer))
+    }
+
+    /// The shop's view of a complaint an action just changed.
+    func shopJSONView(_ complaint: ComplaintRecord, _ shopID: ShopID, detail: Bool) async throws -> ComplaintDTO.ShopComplaint {
+        try await complaints.shopView(complaint, shop: try await complaints.reviews.shop(shopID, on: services.database.sql),
+                                      detail: detail)
     }
 
     func statusURL(_ token: String?) -> String {

@@ -99,7 +99,7 @@ extension ComplaintPages {
                                                                             justFiled: true))
             } catch let errors as ValidationErrors {
                 var model = try await formModel(request, shop: shop, form: form, order: order)
-                model.errors = errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                model.errors = errors.lines
                 model.hasErrors = true
                 return pages.page("complaint_form", model, status: .unprocessableContent)
             } catch let problem as Problem where problem.status == .unprocessableContent {

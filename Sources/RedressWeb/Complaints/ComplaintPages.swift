@@ -150,10 +150,9 @@ struct ComplaintPages {
                 return Response.seeOther("/panel/complaints/\(complaint.reference)")
             } catch let errors as ValidationErrors {
                 return try await newForm(request, session, form: form,
-                                         errors: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+                                         errors: errors.lines)
             } catch let problem as Problem where problem.status == .unprocessableContent {
-                let fields = (problem.errors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-                return try await newForm(request, session, form: form, errors: fields.isEmpty ? [problem.detail] : fields)
+                return try await newForm(request, session, form: form, errors: problem.lines)
             }
         }
         router.post("/panel/complaints/assign") { request, context in
@@ -215,7 +214,7 @@ struct ComplaintPages {
                 }
             } catch let errors as ValidationErrors {
                 var response = try await casePage(request, session, reference: reference,
-                                                  errors: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+                                                  errors: errors.lines)
                 response.status = .unprocessableContent
                 return response
             } catch let problem as Problem where problem.status == .conflict || problem.status == .unprocessableContent {

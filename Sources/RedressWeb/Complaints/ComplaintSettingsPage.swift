@@ -77,10 +77,9 @@ struct ComplaintSettingsPage {
                     throw Problem.notFound("setting")
                 }
             } catch let errors as ValidationErrors {
-                return try await page(request, session, errors: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+                return try await page(request, session, errors: errors.lines)
             } catch let problem as Problem where problem.status == .unprocessableContent {
-                let fields = (problem.errors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-                return try await page(request, session, errors: fields.isEmpty ? [problem.detail] : fields)
+                return try await page(request, session, errors: problem.lines)
             }
             return try await page(request, session, notice: t("cs_saved"))
         }

@@ -91,7 +91,7 @@ struct NotificationPages {
             } catch let errors as ValidationErrors {
                 state.events.remove("*")
                 var response = try await webhooksPage(request, session, form: state,
-                                                      errors: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+                                                      errors: errors.lines)
                 response.status = .unprocessableContent
                 return response
             }

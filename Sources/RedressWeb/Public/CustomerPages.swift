@@ -305,7 +305,7 @@ struct CustomerPages {
             }
         } catch let errors as ValidationErrors {
             throw Problem(status: .unprocessableContent, title: t("errors_heading"),
-                          detail: errors.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                          detail: errors.lines
                               .joined(separator: "; "))
         }
         return Response.seeOther(casePath(token, request, flash: action))

@@ -1,4 +1,5 @@
 import Foundation
+import RedressCore
 import Hummingbird
 
 /// An error that becomes an RFC 9457 problem document on the API and a friendly page in the browser.
@@ -56,5 +57,18 @@ public struct Problem: Error, Sendable {
     func body(instance: String?) -> Body {
         Body(type: "about:blank", title: title, status: Int(status.code), detail: detail, instance: instance,
              errors: errors)
+    }
+}
+
+extension ValidationErrors {
+    /// "field: message" lines, sorted, for the error box of a form page.
+    var lines: [String] { fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" } }
+}
+
+extension Problem {
+    /// The field errors as lines for a form page, or the detail when there are none.
+    var lines: [String] {
+        let fields = (errors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        return fields.isEmpty ? [detail] : fields
     }
 }
