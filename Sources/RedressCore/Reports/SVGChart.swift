@@ -36,15 +36,17 @@ public enum SVGChart {
     }
 
     /// Horizontal bars, one per label, with the value written at the end of each bar.
-    public static func bars(title: String, description: String, bars: [Bar], width: Int = 560) -> String {
+    public static func bars(id: String = "chart", title: String, description: String, bars: [Bar], width: Int = 560)
+        -> String
+    {
         let rowHeight = 28, labelWidth = 180, top = 36
         let height = top + max(1, bars.count) * rowHeight + 12
         let maximum = max(bars.map(\.value).max() ?? 0, 1)
         let plot = Double(width - labelWidth - 60)
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="t d" width="\(width)" height="\(height)" \
+            <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="\(escape(id))-t \(escape(id))-d" width="\(width)" height="\(height)" \
             viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="13">
-            <title id="t">\(escape(title))</title><desc id="d">\(escape(description))</desc>
+            <title id="\(escape(id))-t">\(escape(title))</title><desc id="\(escape(id))-d">\(escape(description))</desc>
             <text x="0" y="18" font-weight="bold">\(escape(title))</text>
 
             """
@@ -63,8 +65,8 @@ public enum SVGChart {
     }
 
     /// Lines over labelled periods, one per series, with a legend; values at the points for reading in grayscale.
-    public static func lines(title: String, description: String, labels: [String], series: [Series],
-                             width: Int = 560, height: Int = 260) -> String {
+    public static func lines(id: String = "chart", title: String, description: String, labels: [String],
+                             series: [Series], width: Int = 560, height: Int = 260) -> String {
         let left = 48, right = 40, top = 36, bottom = 56
         let plotWidth = Double(width - left - right), plotHeight = Double(height - top - bottom)
         let maximum = max(series.flatMap(\.points).max() ?? 0, 1)
@@ -72,9 +74,9 @@ public enum SVGChart {
         func x(_ index: Int) -> Int { left + Int((Double(index) * step).rounded()) }
         func y(_ value: Double) -> Int { top + Int((plotHeight - value / maximum * plotHeight).rounded()) }
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="t d" width="\(width)" height="\(height)" \
+            <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="\(escape(id))-t \(escape(id))-d" width="\(width)" height="\(height)" \
             viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="12">
-            <title id="t">\(escape(title))</title><desc id="d">\(escape(description))</desc>
+            <title id="\(escape(id))-t">\(escape(title))</title><desc id="\(escape(id))-d">\(escape(description))</desc>
             <text x="0" y="18" font-weight="bold">\(escape(title))</text>
             <line x1="\(left)" y1="\(top + Int(plotHeight))" x2="\(width - right)" y2="\(top + Int(plotHeight))" stroke="#000"/>
             <text x="\(left - 6)" y="\(top + 4)" text-anchor="end">\(number(maximum))</text>

@@ -9,6 +9,7 @@ enum RedressMigrations {
         AddSubmissionKeys(),
         AddWebhooks(),
         CreateComplaints(),
+        AddReportFacts(),
     ]
 }
 

@@ -40,6 +40,8 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
     public var surveySentAt: Date?
     public var surveyRating: Int?
     public var surveyComment: String?
+    /// Times the complaint was reopened after closing (reports' reopen rate).
+    public var reopenedCount: Int
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
@@ -72,6 +74,7 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
         priority = ComplaintPriority.normal.rawValue
         urgent = false
         slaPausedSeconds = 0
+        reopenedCount = 0
         version = 1
         createdAt = now
         updatedAt = now

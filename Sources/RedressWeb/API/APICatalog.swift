@@ -13,6 +13,8 @@ struct APIOperation: Sendable {
     var security: Security
     var request: JSON?
     var requestContentType: String = "application/json"
+    /// Query parameters: name → schema (all optional).
+    var query: [(String, JSON)] = []
     /// Status code → (description, schema or nil).
     var responses: [Int: (String, JSON?)]
 }
@@ -83,12 +85,12 @@ extension Router where Context == AppContext {
     func api(
         _ method: HTTPRequest.Method, _ path: String, catalog: APICatalog, summary: String, tag: String,
         security: APIOperation.Security, request: JSON? = nil, requestContentType: String = "application/json",
-        responses: [Int: (String, JSON?)],
+        query: [(String, JSON)] = [], responses: [Int: (String, JSON?)],
         use handler: @Sendable @escaping (Request, AppContext) async throws -> Response
     ) {
         catalog.add(APIOperation(
             method: method, path: path, summary: summary, tag: tag, security: security, request: request,
-            requestContentType: requestContentType, responses: responses))
+            requestContentType: requestContentType, query: query, responses: responses))
         on(RouterPath(path), method: method, use: handler)
     }
 }

@@ -12,6 +12,8 @@ enum OpenAPIDocument {
             ]
             let parameters = pathParameters(operation.path).map { name -> [String: Any] in
                 ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+            } + operation.query.map { name, schema -> [String: Any] in
+                ["name": name, "in": "query", "required": false, "schema": schema.foundation]
             }
             if !parameters.isEmpty { entry["parameters"] = parameters }
             switch operation.security {
@@ -131,7 +133,7 @@ enum APISchemas {
         ("TestClockChange", .object(required: [], [("advanceBy", .string), ("set", .dateTime)])),
         ("TestClockNow", .object(required: ["now"], [("now", .dateTime)])),
         ("Health", .object(required: ["status"], [("status", .string)])),
-    ] + reviewSchemas + WebhookAPI.schemas + ComplaintAPI.schemas
+    ] + reviewSchemas + WebhookAPI.schemas + ComplaintAPI.schemas + ReportAPI.schemas
 
     static let version = JSON.object(required: ["number", "rating", "body", "createdAt", "afterDialog"], [
         ("number", .integer), ("rating", .integer), ("title", .string), ("body", .string), ("createdAt", .dateTime),

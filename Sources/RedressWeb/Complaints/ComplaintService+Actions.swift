@@ -94,7 +94,10 @@ extension ComplaintService {
             if target == .waitingForCustomer { complaint.slaPausedSince = now }
             complaint.status = target.rawValue
             if target == .closed { complaint.closedAt = now }
-            if from == .closed { complaint.closedAt = nil }
+            if from == .closed {
+                complaint.closedAt = nil
+                complaint.reopenedCount += 1
+            }
             // C9: one satisfaction survey, the first time the complaint closes.
             let sendSurvey = target == .closed && complaint.surveySentAt == nil
             if sendSurvey { complaint.surveySentAt = now }

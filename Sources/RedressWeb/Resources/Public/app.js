@@ -21,3 +21,10 @@ document.querySelectorAll("tr[data-href]").forEach(function (row) {
     window.location.href = row.getAttribute("data-href");
   });
 });
+// Reports: typing a date means custom dates (the preset select would otherwise win); works without it too.
+document.querySelectorAll("input[data-custom-period]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var preset = document.getElementById("report-preset");
+    if (preset) { preset.value = "custom"; }
+  });
+});

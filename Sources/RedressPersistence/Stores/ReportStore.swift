@@ -1,0 +1,182 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+/// The report queries (issue 8): a period's facts, read with plain SQL that both engines run the same way, always
+/// for one shop. The rules that turn facts into figures live in `RedressCore/Reports`.
+public struct ReportStore: Sendable {
+    public init() {}
+
+    /// The complaints received in `[start, end)`, merged duplicates left out, with their current decision, replies
+    /// to the customer and claimed products.
+    public func complaintFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> [ComplaintFact]
+    {
+        let rows = try await sql.raw("""
+            SELECT c.id, c.received_at, c.category, c.claim_type, c.requested_remedy, c.first_response_at, c.closed_at,
+                   c.decision_sent_at, d.outcome, d.remedy, c.legal_state, c.refund_due_at, c.refunded_at,
+                   c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count,
+                   (SELECT COUNT(*) FROM complaint_messages m WHERE m.complaint_id = c.id AND m.author = 'shop'
+                      AND m.is_internal = \(bind: false)) AS replies
+            FROM complaints c LEFT JOIN complaint_decisions d ON d.id = c.decision_id
+            WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
+              AND c.received_at < \(bind: end) AND c.merged_into IS NULL
+            """).all()
+        var facts: [ComplaintFact] = []
+        facts.reserveCapacity(rows.count)
+        var index: [String: Int] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            index[id] = facts.count
+            facts.append(ComplaintFact(
+                id: id, receivedAt: try row.decode(column: "received_at", as: Date.self),
+                category: try row.decode(column: "category", as: String.self),
+                claimType: try row.decode(column: "claim_type", as: String.self),
+                requestedRemedy: try row.decode(column: "requested_remedy", as: String?.self),
+                firstResponseAt: try row.decode(column: "first_response_at", as: Date?.self),
+                closedAt: try row.decode(column: "closed_at", as: Date?.self),
+                decisionSentAt: try row.decode(column: "decision_sent_at", as: Date?.self),
+                outcome: try row.decode(column: "outcome", as: String?.self),
+                grantedRemedy: try row.decode(column: "remedy", as: String?.self),
+                legalState: try row.decode(column: "legal_state", as: String.self),
+                refundDueAt: try row.decode(column: "refund_due_at", as: Date?.self),
+                refundedAt: try row.decode(column: "refunded_at", as: Date?.self),
+                surveySentAt: try row.decode(column: "survey_sent_at", as: Date?.self),
+                surveyRating: try row.decode(column: "survey_rating", as: Int?.self),
+                assigneeId: try row.decode(column: "assignee_id", as: String?.self),
+                shopReplies: try row.decode(column: "replies", as: Int.self),
+                reopened: try row.decode(column: "reopened_count", as: Int.self)))
+        }
+        guard !facts.isEmpty else { return facts }
+        let items = try await sql.raw("""
+            SELECT i.complaint_id, i.product_id, i.name FROM complaint_items i
+            JOIN complaints c ON c.id = i.complaint_id
+            WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
+              AND c.received_at < \(bind: end) AND c.merged_into IS NULL
+            """).all()
+        for item in items {
+            guard let position = index[try item.decode(column: "complaint_id", as: String.self)] else { continue }
+            facts[position].products.append(ComplaintFact.Product(
+                id: try item.decode(column: "product_id", as: String.self),
+                name: try item.decode(column: "name", as: String.self)))
+        }
+        return facts
+    }
+
+    /// Customers with two or more complaints, and order lines claimed twice or more, among those received in
+    /// `[start, end)`.
+    public func repeatComplaints(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> RepeatComplaints
+    {
+        let customers = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (
+              SELECT email_normalized FROM complaints
+              WHERE shop_id = \(bind: shop.rawValue) AND received_at >= \(bind: start) AND received_at < \(bind: end)
+                AND merged_into IS NULL
+              GROUP BY email_normalized HAVING COUNT(*) >= 2) repeaters
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let lines = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (
+              SELECT c.order_id, i.product_id FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
+              WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
+                AND c.received_at < \(bind: end) AND c.merged_into IS NULL AND c.order_id IS NOT NULL
+              GROUP BY c.order_id, i.product_id HAVING COUNT(DISTINCT c.id) >= 2) twice
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        return RepeatComplaints(customers: customers, orderLines: lines)
+    }
+
+    /// The reviews submitted in `[start, end)`, counted by current rating, hold, status and publication route.
+    public func reviewCounts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> [ReviewCount]
+    {
+        try await sql.raw("""
+            SELECT rating, held, status, published_via, COUNT(*) AS n FROM reviews
+            WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
+            GROUP BY rating, held, status, published_via
+            """).all().map { row in
+            ReviewCount(rating: try row.decode(column: "rating", as: Int.self),
+                        held: try row.decode(column: "held", as: Bool.self),
+                        publishedVia: try row.decode(column: "published_via", as: String?.self),
+                        status: try row.decode(column: "status", as: String.self),
+                        count: try row.decode(column: "n", as: Int.self))
+        }
+    }
+
+    /// Reviews and held reviews per slot of `slotSeconds` (epoch-aligned) in `[start, end)`: the caller folds the
+    /// slots into the shop's local days, weeks or months (a slot never straddles a local midnight when its length
+    /// divides the zone's offset).
+    public func reviewSlots(shop: ShopID, start: Date, end: Date, slotSeconds: Int, on sql: any SQLDatabase)
+        async throws -> [(slot: Int, reviews: Int, held: Int)]
+    {
+        // SQLite keeps dates as seconds since 1970 (REAL) and truncates toward zero, which is the floor after 1970.
+        let slot: SQLQueryString = sql.dialect.name == "sqlite"
+            ? "CAST(submitted_at / \(literal: slotSeconds) AS INTEGER)"
+            : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at) / \(literal: slotSeconds)) AS BIGINT)"
+        return try await sql.raw("""
+            SELECT \(slot) AS slot, COUNT(*) AS n,
+                   SUM(CASE WHEN held THEN 1 ELSE 0 END) AS held_n
+            FROM reviews
+            WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
+            GROUP BY 1
+            """).all().map { row in
+            (try row.decode(column: "slot", as: Int.self), try row.decode(column: "n", as: Int.self),
+             try row.decode(column: "held_n", as: Int.self))
+        }
+    }
+
+    /// The dialogs of reviews submitted in `[start, end)` (only held reviews have one), with the first rating.
+    public func dialogFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws -> [DialogFact] {
+        try await sql.raw("""
+            SELECT r.submitted_at, r.rating, r.status, d.first_shop_reply_at, d.outcome, d.opened_by,
+                   (SELECT v.rating FROM review_versions v WHERE v.review_id = r.id AND v.number = 1) AS first_rating
+            FROM reviews r JOIN dialogs d ON d.review_id = r.id
+            WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true) AND r.submitted_at >= \(bind: start)
+              AND r.submitted_at < \(bind: end)
+            """).all().map { row in
+            let rating = try row.decode(column: "rating", as: Int.self)
+            return DialogFact(
+                reviewSubmittedAt: try row.decode(column: "submitted_at", as: Date.self),
+                firstShopReplyAt: try row.decode(column: "first_shop_reply_at", as: Date?.self),
+                outcome: try row.decode(column: "outcome", as: String?.self),
+                firstRating: try row.decode(column: "first_rating", as: Int?.self) ?? rating, currentRating: rating,
+                reviewStatus: try row.decode(column: "status", as: String.self),
+                openedBy: try row.decode(column: "opened_by", as: String?.self))
+        }
+    }
+
+    /// The public profile's counters (changed after dialog, withdrawn, withdrawn after compensation) summed over
+    /// the days `from`…`to` (`yyyy-MM-dd`, inclusive), exactly as the profile sums them.
+    public func profileCounts(shop: ShopID, fromDay: String, toDay: String, on sql: any SQLDatabase) async throws
+        -> ProfileCounts
+    {
+        let rows = try await sql.raw("""
+            SELECT metric, CAST(SUM(count) AS BIGINT) AS total FROM review_daily_counts
+            WHERE shop_id = \(bind: shop.rawValue) AND day >= \(bind: fromDay) AND day <= \(bind: toDay)
+              AND metric IN (\(bind: ReviewStatsStore.Metric.changedAfterDialog), \(bind: ReviewStatsStore.Metric.withdrawn),
+                             \(bind: ReviewStatsStore.Metric.withdrawnCompensated))
+            GROUP BY metric
+            """).all()
+        var totals: [String: Int] = [:]
+        for row in rows {
+            totals[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "total", as: Int.self)
+        }
+        return ProfileCounts(changedAfterDialog: totals[ReviewStatsStore.Metric.changedAfterDialog] ?? 0,
+                             withdrawn: totals[ReviewStatsStore.Metric.withdrawn] ?? 0,
+                             withdrawnAfterCompensation: totals[ReviewStatsStore.Metric.withdrawnCompensated] ?? 0)
+    }
+
+    /// Reviews per product among those submitted in `[start, end)`: count and mean current rating.
+    public func reviewsByProduct(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> [(productId: String, name: String, reviews: Int, average: Double)]
+    {
+        try await sql.raw("""
+            SELECT i.product_id, MIN(i.name) AS name, COUNT(*) AS n, AVG(CAST(r.rating AS DOUBLE PRECISION)) AS average
+            FROM reviews r JOIN order_items i ON i.order_id = r.order_id
+            WHERE r.shop_id = \(bind: shop.rawValue) AND r.submitted_at >= \(bind: start) AND r.submitted_at < \(bind: end)
+            GROUP BY i.product_id ORDER BY n DESC, i.product_id LIMIT 200
+            """).all().map { row in
+            (try row.decode(column: "product_id", as: String.self), try row.decode(column: "name", as: String.self),
+             try row.decode(column: "n", as: Int.self), Spread.round(try row.decode(column: "average", as: Double.self)))
+        }
+    }
+}

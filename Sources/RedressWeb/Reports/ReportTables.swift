@@ -1,0 +1,221 @@
+import Foundation
+import RedressCore
+
+/// A table of a report as the panel shows it and as its CSV download holds it: the same header and cells, so the
+/// page, the screen-reader table beside each chart and the spreadsheet never disagree.
+struct ReportTable {
+    var id: String
+    var section: String
+    var title: String
+    var header: [String]
+    var rows: [[String]]
+    /// A server-rendered SVG chart of the same figures, when the table has one.
+    var chart: String?
+
+    var csv: String { CSVWriter.document(header: header, rows: rows) }
+}
+
+/// Builds every report table of a period from the complaint and mediation reports, in the panel's language.
+struct ReportTables {
+    let t: Localization
+    let complaints: ReportService.Complaints
+    let mediation: ReportService.Mediation
+    let mediationTrend: [MediationReport.GroupRow]
+    let staffNames: [String: String]
+
+    static let dash = "—"
+
+    /// The trend's unit: days for a month, weeks up to four months, months beyond.
+    static func trendGrouping(_ period: ReportPeriod) -> ReportPeriod.Grouping {
+        period.days <= 31 ? .day : period.days <= 124 ? .week : .month
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return dash }
+        return String(format: "%.1f", value)
+    }
+
+    static func percent(_ share: Share) -> String { number(share.percent) }
+
+    var all: [ReportTable] {
+        [complaintSummary, answeredDay, monthly, trend, breakdown("categories", "rp_by_category", "rp_category",
+                                                                  complaints.report.byCategory, prefix: "cat_"),
+         breakdown("claim-types", "rp_by_claim_type", "rp_claim_type", complaints.report.byClaimType, prefix: "claim_"),
+         breakdown("products", "rp_by_product", "rp_product", complaints.report.byProduct, prefix: nil),
+         remedies, mediationSummary, stars, publication, mediationTrendTable, teamComplaints, teamDialogs]
+    }
+
+    private func translated(_ key: String, prefix: String?) -> String {
+        guard let prefix else { return key }
+        let text = t(prefix + key)
+        return text == prefix + key ? key : text
+    }
+
+    private var complaintSummary: ReportTable {
+        let now = complaints.report, before = complaints.previous
+        func row(_ key: String, _ value: (ComplaintReport) -> String) -> [String] { [t(key), value(now), value(before)] }
+        return ReportTable(id: "complaints-summary", section: "complaints", title: t("rp_complaints"),
+                           header: [t("rp_metric"), t("rp_this"), t("rp_previous")], rows: [
+            row("rp_received") { String($0.received) },
+            row("rp_fr_median") { Self.number($0.firstResponse.calendarHours.median) },
+            row("rp_fr_p90") { Self.number($0.firstResponse.calendarHours.p90) },
+            row("rp_fr_median_b") { Self.number($0.firstResponse.businessHours.median) },
+            row("rp_fr_p90_b") { Self.number($0.firstResponse.businessHours.p90) },
+            row("rp_res_median") { Self.number($0.resolution.calendarHours.median) },
+            row("rp_res_p90") { Self.number($0.resolution.calendarHours.p90) },
+            row("rp_res_median_b") { Self.number($0.resolution.businessHours.median) },
+            row("rp_res_p90_b") { Self.number($0.resolution.businessHours.p90) },
+            row("rp_accepted") { Self.percent($0.outcomes.accepted) },
+            row("rp_partial") { Self.percent($0.outcomes.partiallyAccepted) },
+            row("rp_rejected") { Self.percent($0.outcomes.rejected) },
+            row("rp_deemed") { String($0.answering.deemedAccepted) },
+            row("rp_fcr") { Self.percent($0.firstContactResolution) },
+            row("rp_reopen") { Self.percent($0.reopened) },
+            row("rp_repeat_customers") { String($0.repeats.customers) },
+            row("rp_repeat_lines") { String($0.repeats.orderLines) },
+            row("rp_refunds") { String($0.refunds.decided) },
+            row("rp_refunds_overdue") { String($0.refunds.overdue) },
+            row("rp_survey_avg") { Self.number($0.survey.average) },
+            row("rp_survey_rate") { Self.percent($0.survey.responses) },
+        ])
+    }
+
+    private var answeredDay: ReportTable {
+        let answering = complaints.report.answering
+        var rows = answering.days.map { [t("rp_day_n", ["n": String($0.day)]), String($0.count)] }
+        rows.append([t("rp_late"), String(answering.late)])
+        rows.append([t("rp_deemed"), String(answering.deemedAccepted)])
+        let title = t("rp_answer_day")
+        return ReportTable(
+            id: "answered-day", section: "complaints", title: title, header: [t("rp_day"), t("rp_answers")], rows: rows,
+            chart: SVGChart.bars(id: "chart-answered-day", title: title, description: t("rp_answer_day_desc", [
+                "term": String(answering.term), "deemed": String(answering.deemedAccepted),
+            ]), bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+    }
+
+    private var monthly: ReportTable {
+        let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(.month)).map { row in
+            [row.key, Self.number(row.averageFirstResponseHours), Self.percent(row.firstContactResolution),
+             Self.percent(row.satisfied), String(row.received), String(row.deemedAccepted)]
+        }
+        return ReportTable(id: "monthly", section: "complaints", title: t("rp_monthly"), header: [
+            t("rp_month"), t("rp_avg_response"), t("rp_fcr_pct"), t("rp_satisfaction_pct"), t("rp_count"), t("rp_deemed"),
+        ], rows: rows)
+    }
+
+    private var trend: ReportTable {
+        let grouping = Self.trendGrouping(complaints.period)
+        let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(grouping))
+        let title = t("rp_trend")
+        return ReportTable(
+            id: "complaints-trend", section: "complaints", title: title,
+            header: [t("rp_when"), t("rp_count"), t("rp_deemed")],
+            rows: rows.map { [$0.key, String($0.received), String($0.deemedAccepted)] },
+            chart: SVGChart.lines(
+                id: "chart-complaints-trend", title: title, description: t("rp_trend_desc", ["unit": t("rp_unit_" + grouping.rawValue)]),
+                labels: Self.sparseLabels(rows.map(\.key)),
+                series: [SVGChart.Series(name: t("rp_count"), points: rows.map { Double($0.received) }),
+                         SVGChart.Series(name: t("rp_deemed"), points: rows.map { Double($0.deemedAccepted) })]))
+    }
+
+    /// At most about eight axis labels, the others left blank so they do not overlap (the table has them all).
+    static func sparseLabels(_ labels: [String]) -> [String] {
+        let step = max(1, Int((Double(labels.count) / 8).rounded(.up)))
+        return labels.enumerated().map { $0.offset % step == 0 ? $0.element : "" }
+    }
+
+    private func breakdown(_ id: String, _ title: String, _ column: String, _ rows: [BreakdownRow], prefix: String?)
+        -> ReportTable
+    {
+        let cells = rows.map { [translated($0.label, prefix: prefix), String($0.count)] }
+        let heading = t(title)
+        return ReportTable(
+            id: id, section: "complaints", title: heading, header: [t(column), t("rp_count")], rows: cells,
+            chart: cells.isEmpty ? nil : SVGChart.bars(
+                id: "chart-" + id, title: heading, description: heading,
+                bars: cells.prefix(15).map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+    }
+
+    private var remedies: ReportTable {
+        ReportTable(id: "remedies", section: "complaints", title: t("rp_remedies"),
+                    header: [t("rp_remedy"), t("rp_requested"), t("rp_granted")],
+                    rows: complaints.report.remedies.map {
+                        [translated($0.remedy, prefix: "remedy_"), String($0.requested), String($0.granted)]
+                    })
+    }
+
+    private var mediationSummary: ReportTable {
+        let now = mediation.report, before = mediation.previous
+        func row(_ key: String, _ value: (MediationReport) -> String) -> [String] { [t(key), value(now), value(before)] }
+        return ReportTable(id: "mediation-summary", section: "mediation", title: t("rp_mediation"),
+                           header: [t("rp_metric"), t("rp_this"), t("rp_previous")], rows: [
+            row("rp_reviews") { String($0.reviews) },
+            row("rp_held") { Self.percent($0.held) },
+            row("rp_dialogs") { "\($0.dialogs.count) (\(Self.percent($0.dialogs)))" },
+            row("rp_reply_median") { Self.number($0.firstShopReplyHours.median) },
+            row("rp_resolved_customer") { Self.percent($0.resolvedByCustomer) },
+            row("rp_rating_before") { Self.number($0.ratingBefore) },
+            row("rp_rating_after") { Self.number($0.ratingAfter) },
+            row("rp_changed") { String($0.profile.changedAfterDialog) },
+            row("rp_withdrawn") { String($0.profile.withdrawn) },
+            row("rp_withdrawn_comp") { String($0.profile.withdrawnAfterCompensation) },
+        ])
+    }
+
+    private var stars: ReportTable {
+        let rows = mediation.report.byStars.map { ["\($0.stars)★", String($0.count)] }
+        let title = t("rp_stars")
+        return ReportTable(
+            id: "stars", section: "mediation", title: title, header: [t("rp_stars_col"), t("rp_reviews_col")],
+            rows: rows, chart: SVGChart.bars(id: "chart-stars", title: title, description: title,
+                                             bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+    }
+
+    private var publication: ReportTable {
+        let routes = mediation.report.publication
+        let rows = [("rp_route_day7", routes.day7), ("rp_route_day14", routes.day14),
+                    ("rp_route_publish_now", routes.publishNow), ("rp_route_still", routes.stillHeld),
+                    ("rp_route_not", routes.notPublished)].map { [t($0.0), String($0.1)] }
+        let title = t("rp_publication")
+        return ReportTable(
+            id: "publication", section: "mediation", title: title, header: [t("rp_route"), t("rp_reviews_col")],
+            rows: rows, chart: SVGChart.bars(id: "chart-publication", title: title, description: title,
+                                             bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+    }
+
+    private var mediationTrendTable: ReportTable {
+        let grouping = Self.trendGrouping(mediation.period)
+        let title = t("rp_media_trend")
+        return ReportTable(
+            id: "mediation-trend", section: "mediation", title: title,
+            header: [t("rp_when"), t("rp_reviews_col"), t("rp_held_col"), t("rp_dialogs_col")],
+            rows: mediationTrend.map { [$0.key, String($0.reviews ?? 0), String($0.held ?? 0), String($0.dialogs)] },
+            chart: SVGChart.lines(
+                id: "chart-mediation-trend", title: title, description: t("rp_media_trend_desc", ["unit": t("rp_unit_" + grouping.rawValue)]),
+                labels: Self.sparseLabels(mediationTrend.map(\.key)),
+                series: [SVGChart.Series(name: t("rp_reviews_col"), points: mediationTrend.map { Double($0.reviews ?? 0) }),
+                         SVGChart.Series(name: t("rp_held_col"), points: mediationTrend.map { Double($0.held ?? 0) }),
+                         SVGChart.Series(name: t("rp_dialogs_col"), points: mediationTrend.map { Double($0.dialogs) })]))
+    }
+
+    private func agentName(_ id: String) -> String {
+        id.isEmpty ? t("rp_unassigned") : staffNames[id] ?? id
+    }
+
+    private var teamComplaints: ReportTable {
+        ReportTable(id: "team-complaints", section: "team", title: t("rp_team_complaints"), header: [
+            t("rp_agent"), t("rp_handled"), t("rp_fr_median_short"), t("rp_decisions"), t("rp_satisfaction"),
+        ], rows: ComplaintReport.agents(complaints.facts).map {
+            [agentName($0.agentId), String($0.handled), Self.number($0.firstResponseMedianHours), String($0.decisions),
+             Self.number($0.satisfaction)]
+        })
+    }
+
+    private var teamDialogs: ReportTable {
+        ReportTable(id: "team-dialogs", section: "team", title: t("rp_team_dialogs"), header: [
+            t("rp_agent"), t("rp_dialogs_col"), t("rp_resolved_col"), t("rp_reply_col"),
+        ], rows: MediationReport.agents(mediation.dialogs).map {
+            [agentName($0.key), String($0.dialogs), String($0.resolvedByCustomer), Self.number($0.firstShopReplyMedianHours)]
+        })
+    }
+}
