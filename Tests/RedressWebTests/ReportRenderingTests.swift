@@ -7,7 +7,7 @@ import Testing
 @Suite("Report rendering: SVG charts and CSV")
 struct ReportRenderingTests {
     /// Runs a Python snippet with `input` on standard input and returns what it printed.
-    func python(_ code: String, input: String) throws -> String {
+    static func python(_ code: String, input: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", code]
@@ -34,9 +34,10 @@ struct ReportRenderingTests {
             series: [.init(name: "calendar hours", points: [20, 14.5, 9]), .init(name: "business hours", points: [6, 5, 3])])
         Snapshot.check(lines, "chart-lines")
         for svg in [bars, lines] {
-            #expect(svg.contains("<title id=\"t\">") && svg.contains("<desc id=\"d\">") && svg.contains("role=\"img\""))
+            #expect(svg.contains("<title id=\"chart-t\">") && svg.contains("<desc id=\"chart-d\">") && svg.contains("role=\"img\""))
+            #expect(svg.contains("aria-labelledby=\"chart-t chart-d\""))
             #expect(!svg.contains("<script>"))
-            let parsed = try python("import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); "
+            let parsed = try Self.python("import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); "
                                     + "print(d.documentElement.tagName, len(d.getElementsByTagName('title')))", input: svg)
             #expect(parsed.trimmingCharacters(in: .whitespacesAndNewlines) == "svg 1", "well-formed XML: \(parsed)")
         }
@@ -51,7 +52,7 @@ struct ReportRenderingTests {
         ]
         let document = CSVWriter.document(header: ["month", "text", "count", "note"], rows: rows)
         #expect(document.hasPrefix("\u{FEFF}month,"), "UTF-8 with a byte-order mark for spreadsheets")
-        let json = try python("""
+        let json = try Self.python("""
             import sys, csv, io, json
             text = sys.stdin.buffer.read().decode('utf-8-sig')
             print(json.dumps(list(csv.reader(io.StringIO(text, newline='')))))

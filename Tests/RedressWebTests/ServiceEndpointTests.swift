@@ -100,7 +100,8 @@ struct ServiceEndpointTests {
                     let id = try #require(operation["operationId"] as? String)
                     #expect(operationIDs.insert(id).inserted, "duplicate operationId \(id)")
                     #expect((operation["responses"] as? [String: Any])?.isEmpty == false, "\(method) \(path)")
-                    let declared = (operation["parameters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                    let declared = (operation["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }
+                        .compactMap { $0["name"] as? String }
                     let inPath = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
                     #expect(Set(declared) == Set(inPath), "\(method) \(path) declares its path parameters")
                 }

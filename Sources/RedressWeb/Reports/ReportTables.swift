@@ -205,17 +205,25 @@ struct ReportTables {
     private var teamComplaints: ReportTable {
         ReportTable(id: "team-complaints", section: "team", title: t("rp_team_complaints"), header: [
             t("rp_agent"), t("rp_handled"), t("rp_fr_median_short"), t("rp_decisions"), t("rp_satisfaction"),
-        ], rows: ComplaintReport.agents(complaints.facts).map {
+        ], rows: Self.byCountThenName(ComplaintReport.agents(complaints.facts).map {
             [agentName($0.agentId), String($0.handled), Self.number($0.firstResponseMedianHours), String($0.decisions),
              Self.number($0.satisfaction)]
-        })
+        }))
     }
 
     private var teamDialogs: ReportTable {
         ReportTable(id: "team-dialogs", section: "team", title: t("rp_team_dialogs"), header: [
             t("rp_agent"), t("rp_dialogs_col"), t("rp_resolved_col"), t("rp_reply_col"),
-        ], rows: MediationReport.agents(mediation.dialogs).map {
+        ], rows: Self.byCountThenName(MediationReport.agents(mediation.dialogs).map {
             [agentName($0.key), String($0.dialogs), String($0.resolvedByCustomer), Self.number($0.firstShopReplyMedianHours)]
-        })
+        }))
+    }
+
+    /// People sorted by their count (second cell), then by name, so equal counts always list the same way.
+    static func byCountThenName(_ rows: [[String]]) -> [[String]] {
+        rows.sorted { first, second in
+            let (a, b) = (Int(first[1]) ?? 0, Int(second[1]) ?? 0)
+            return a != b ? a > b : first[0] < second[0]
+        }
     }
 }
