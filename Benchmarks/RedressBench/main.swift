@@ -16,6 +16,8 @@ import SQLKit
 //   redress-bench complaints DATABASE_URL COUNT DUE           one shop with COUNT complaints, DUE of them past their
 //                                                             answer date with the deadline due; prints slug, key, login
 //   redress-bench deadline-pass DATABASE_URL                  same as publish-pass (any due timed work)
+//   redress-bench reports DATABASE_URL REVIEWS COMPLAINTS      one shop with both, with the facts reports read;
+//                                                             prints slug, key, login
 //   BENCH_SMTP_URL=smtp://… redress-bench mail DATABASE_URL COUNT
 //                                                             queues COUNT e-mails in the outbox, then runs the
 //                                                             dispatcher until all are delivered; prints mails/s
@@ -42,6 +44,10 @@ case "generate":
     try await generate(reviews: reviews, dialogs: dialogs, due: due)
 case "complaints":
     try await generateComplaints(count: Int(arguments[3]) ?? 50_000, due: Int(arguments[4]) ?? 10_000)
+case "reports":
+    // One shop with REVIEWS reviews over 400 days (a tenth of them with a dialog) and COMPLAINTS over 365 days.
+    let shop = try await generate(reviews: Int(arguments[3]) ?? 1_000_000, dialogs: (Int(arguments[3]) ?? 1_000_000) / 10, due: 0)
+    try await generateComplaints(count: Int(arguments[4]) ?? 100_000, due: 0, spreadDays: 365, into: shop)
 case "publish-pass", "deadline-pass":
     let start = ContinuousClock.now
     var total = 0
@@ -86,7 +92,8 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
+@discardableResult
+func generate(reviews total: Int, dialogs: Int, due: Int) async throws -> ShopAdministration.CreatedShop {
     let sql = services.database.sql
     let created = try await ShopAdministration(services: services).createShop(
         .init(name: "Bench Shop", slug: "bench-\(Int.random(in: 1000...9999))", locale: "pl", timeZone: "Europe/Warsaw"),
@@ -162,10 +169,12 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
     try await services.database.transaction { tx in
         for chunk in stride(from: max(0, firstDialog), to: total - due, by: batch) {
             var insert = tx.insert(into: "dialogs").columns(
-                "id", "shop_id", "review_id", "opened_at", "state", "awaiting", "last_message_at", "version")
+                "id", "shop_id", "review_id", "opened_at", "state", "awaiting", "last_message_at", "first_shop_reply_at",
+                "version")
             for i in chunk..<min(chunk + batch, total - due) {
+                let reply: Date? = i % 4 == 0 ? nil : now.addingTimeInterval(Double(i % 72) * 3600)
                 insert = insert.values([SQLBind("dlg_b\(i)"), SQLBind(shop), SQLBind("rev_b\(i)"), SQLBind(now),
-                                        SQLBind("open"), SQLBind("shop"), SQLBind(now), SQLBind(1)])
+                                        SQLBind("open"), SQLBind("shop"), SQLBind(now), SQLBind(reply), SQLBind(1)])
             }
             try await insert.run()
         }
@@ -192,41 +201,105 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws {
     say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
     say("apiKey=\(created.apiKey)")
+    return created
 }
 
-func generateComplaints(count: Int, due: Int) async throws {
+/// COUNT complaints (DUE of them past their answer date, undecided) received over the last SPREAD days, with what
+/// reports read: first responses, decisions sent, closes, surveys, assignees, claimed products and replies.
+func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, into existing: ShopAdministration.CreatedShop? = nil)
+    async throws
+{
     let sql = services.database.sql
     let administration = ShopAdministration(services: services)
-    let created = try await administration.createShop(
-        .init(name: "Complaint Bench", slug: "cbench-\(Int.random(in: 1000...9999))", locale: "pl", timeZone: "Europe/Warsaw"),
-        actor: .system)
+    let created: ShopAdministration.CreatedShop
+    if let existing {
+        created = existing
+    } else {
+        created = try await administration.createShop(
+            .init(name: "Complaint Bench", slug: "cbench-\(Int.random(in: 1000...9999))", locale: "pl",
+                  timeZone: "Europe/Warsaw"), actor: .system)
+    }
     let password = "bench-password-2026"
     _ = try await administration.createStaff(.init(email: "owner@\(created.slug).bench", name: "Owner", role: "owner",
                                                    password: password), shop: ShopID(created.id), actor: .system)
+    var agents: [String] = []
+    for number in 1...4 {
+        agents.append(try await administration.createStaff(
+            .init(email: "agent\(number)@\(created.slug).bench", name: "Agent \(number)", role: "agent", password: password),
+            shop: ShopID(created.id), actor: .system).id)
+    }
     let now = Date()
     let start = ContinuousClock.now
     let categories = ComplaintCategory.allCases.map(\.rawValue)
+    let outcomes = DecisionOutcome.allCases.map(\.rawValue)
+    let remedies = Remedy.allCases.map(\.rawValue)
+    let zone = TimeZone(identifier: "Europe/Warsaw")!
     var deadlines: [(subjectId: String, dueAt: Date)] = []
     for chunk in stride(from: 0, to: count, by: 400) {
         var insert = sql.insert(into: "complaints")
+        var decisions = sql.insert(into: "complaint_decisions")
+        var items = sql.insert(into: "complaint_items")
+        var messages = sql.insert(into: "complaint_messages")
+        var anyDecision = false, anyMessage = false
         for i in chunk..<min(chunk + 400, count) {
             let isDue = i >= count - due
             let received = isDue ? now.addingTimeInterval(-16 * 86_400 - Double(i % 3600))
-                : now.addingTimeInterval(-Double(i % 13) * 86_400 - Double(i % 86_400))
-            let record = ComplaintRecord(
+                : now.addingTimeInterval(-Double(i % spreadDays) * 86_400 - Double(i % 86_400))
+            var record = ComplaintRecord(
                 id: "cmp_b\(i)", shopId: created.id, reference: ComplaintReference.make(year: 2026, number: i + 1),
-                orderId: nil, orderExternalId: "B-\(i)", email: "c\(i)@example.com", customerName: "Customer \(i)",
-                locale: "pl", claimType: "non_conformity", category: categories[i % categories.count],
-                description: "Complaint \(i): the product broke after a week.", requestedRemedy: "refund",
+                orderId: "ord_c\(i / 2)", orderExternalId: "B-\(i)", email: "c\(i % (count / 2 + 1))@example.com",
+                customerName: "Customer \(i)", locale: "pl", claimType: ClaimType.allCases[i % ClaimType.allCases.count].rawValue,
+                category: categories[i % categories.count],
+                description: "Complaint \(i): the product broke after a week.", requestedRemedy: remedies[i % remedies.count],
                 partyType: "consumer", channel: "web", receivedAt: received,
-                answerDueAt: LegalClock().answerDue(receivedAt: received, timeZone: TimeZone(identifier: "Europe/Warsaw")!),
-                now: received)
+                answerDueAt: LegalClock().answerDue(receivedAt: received, timeZone: zone), now: received)
+            record.assigneeId = agents[i % agents.count]
+            items = items.values([SQLBind("itm_c\(i)"), SQLBind(record.id), SQLBind("P\(i % 50)"),
+                                  SQLBind("Produkt \(i % 50) żółty"), SQLBind(1)])
+            if !isDue && i % 10 < 7 && received < now.addingTimeInterval(-3 * 86_400) {
+                let sent = received.addingTimeInterval(Double(i % 13) * 86_400 + Double(i % 7) * 3600)
+                record.firstResponseAt = received.addingTimeInterval(Double(i % 48) * 3600)
+                record.decisionId = "dec_c\(i)"
+                record.decidedAt = sent
+                record.decisionSentAt = sent
+                record.legalState = LegalState.answered.rawValue
+                record.status = i % 3 == 0 ? ComplaintStatus.decided.rawValue : ComplaintStatus.closed.rawValue
+                if i % 3 != 0 {
+                    record.closedAt = sent.addingTimeInterval(86_400)
+                    record.surveySentAt = record.closedAt
+                    if i % 2 == 0 { record.surveyRating = 1 + i % 5 }
+                    record.reopenedCount = i % 17 == 0 ? 1 : 0
+                }
+                decisions = decisions.values([
+                    SQLBind(record.decisionId!), SQLBind(record.id), SQLBind(created.id), SQLBind(outcomes[i % outcomes.count]),
+                    SQLBind(remedies[(i / 3) % remedies.count]), SQLBind("Decyzja"), SQLBind("…"), SQLBind("0"),
+                    SQLBind("none"), SQLBind(sent), SQLBind(sent),
+                ])
+                anyDecision = true
+                if i % 2 == 0 {
+                    messages = messages.values([
+                        SQLBind("cms_c\(i)"), SQLBind(record.id), SQLBind(created.id), SQLBind("shop"),
+                        SQLBind("Dzień dobry, prosimy o zdjęcie."), SQLBind(false), SQLBind(record.firstResponseAt!),
+                    ])
+                    anyMessage = true
+                }
+            }
             insert = try insert.model(record, keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
             if isDue { deadlines.append(("cmp_b\(i)", record.answerDueAt)) }
         }
         try await insert.run()
+        try await items.columns("id", "complaint_id", "product_id", "name", "quantity").run()
+        if anyDecision {
+            try await decisions.columns("id", "complaint_id", "shop_id", "outcome", "remedy", "letter_subject", "letter_text",
+                                        "letter_sha256", "outbox_id", "created_at", "sent_at").run()
+        }
+        if anyMessage {
+            try await messages.columns("id", "complaint_id", "shop_id", "author", "body", "is_internal", "created_at").run()
+        }
+        if (chunk + 400) % 20_000 == 0 { say("  \(chunk + 400) complaints (\(ContinuousClock.now - start))") }
     }
     try await DeadlineStore().scheduleMany(kind: "complaint.deadline", items: deadlines, shop: ShopID(created.id), now: now, on: sql)
+    if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
     say("generated \(count) complaints (\(due) due) in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
     say("apiKey=\(created.apiKey)")

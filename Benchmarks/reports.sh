@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Report benchmarks (issue 8): one shop with REVIEWS reviews (default 1,000,000 over 400 days, a tenth with a dialog)
+# and COMPLAINTS complaints (default 100,000 over 365 days, with decisions, replies, surveys, products) in SQLite.
+# Prints p50/p99 and requests/s of every report page and API call (default period and 12 months) under wrk, with
+# one connection and with four, and the server's peak memory. Asserts nothing; loopback only, bounded in time.
+#   Benchmarks/reports.sh [REVIEWS] [COMPLAINTS] [SECONDS]
+# BENCH_DIR keeps the generated database for another run; SCRATCH picks the build directory (default .build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reviews=${1:-1000000}
+complaints=${2:-100000}
+seconds=${3:-10}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
+scratch=${SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product redress >/dev/null
+swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/null
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+work=${BENCH_DIR:-$(mktemp -d /tmp/redress-rbench.XXXXXX)}
+mkdir -p "$work"
+server=
+trap 'kill $server 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"' EXIT
+db="sqlite:$work/bench.sqlite"
+if [ ! -f "$work/generate.log" ]; then
+  echo "== generating $reviews reviews and $complaints complaints in one shop"
+  "$bin/RedressBench" reports "$db" "$reviews" "$complaints" | tee "$work/generate.log.part"
+  mv "$work/generate.log.part" "$work/generate.log"
+else
+  echo "== reusing $work"
+fi
+key=$(sed -n 's/^apiKey=//p' "$work/generate.log" | tail -n1)
+login=$(sed -n 's/^login=//p' "$work/generate.log")
+password=$(sed -n 's/^password=//p' "$work/generate.log")
+ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+jar="$work/cookies"
+csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$login" \
+  --data-urlencode "password=$password" "http://127.0.0.1:$port/login"
+session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+
+run() {
+  local title=$1; shift
+  echo "== $title"
+  curl -fsS -o /dev/null -w "  one request: %{http_code} in %{time_total}s, %{size_download} bytes\n" "$@"
+  wrk -t1 -c1 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  one connection: /' || true
+  wrk -t2 -c4 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  four connections: /' || true
+}
+base="http://127.0.0.1:$port"
+page=(-H "Cookie: redress_session=$session")
+api=(-H "Authorization: Bearer $key")
+run "GET /panel/reports (last 30 days vs the 30 before: every table and chart)" "${page[@]}" "$base/panel/reports"
+run "GET /panel/reports?preset=12m" "${page[@]}" "$base/panel/reports?preset=12m"
+run "GET /panel/reports/export/monthly?preset=12m (CSV)" "${page[@]}" "$base/panel/reports/export/monthly?preset=12m"
+run "GET /api/v1/reports/complaints (30 days, groupBy=month)" "${api[@]}" "$base/api/v1/reports/complaints"
+run "GET /api/v1/reports/complaints?preset=12m&groupBy=week" "${api[@]}" "$base/api/v1/reports/complaints?preset=12m&groupBy=week"
+run "GET /api/v1/reports/mediation (30 days, groupBy=month)" "${api[@]}" "$base/api/v1/reports/mediation"
+run "GET /api/v1/reports/mediation?preset=12m&groupBy=day" "${api[@]}" "$base/api/v1/reports/mediation?preset=12m&groupBy=day"
+run "GET /api/v1/reports/mediation?groupBy=product" "${api[@]}" "$base/api/v1/reports/mediation?groupBy=product"
+echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
