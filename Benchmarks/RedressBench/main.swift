@@ -197,6 +197,8 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws -> ShopAd
         try await stats.add(dialogs, metric: ReviewStatsStore.Metric.openDialogs, day: ReviewStatsStore.Metric.allDays,
                             shop: ShopID(shop), on: tx)
     }
+    // The reports' per-hour counters, counted from the rows just written (the service keeps them on every change).
+    try await ReviewStatsStore.fillHourlyCounters(shop: ShopID(shop), on: sql)
     if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
     say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
@@ -247,15 +249,18 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, into existin
                 : now.addingTimeInterval(-Double(i % spreadDays) * 86_400 - Double(i % 86_400))
             var record = ComplaintRecord(
                 id: "cmp_b\(i)", shopId: created.id, reference: ComplaintReference.make(year: 2026, number: i + 1),
-                orderId: "ord_c\(i / 2)", orderExternalId: "B-\(i)", email: "c\(i % (count / 2 + 1))@example.com",
+                // One complaint in ten from a customer who complained before; one in twenty about the same order line.
+                orderId: "ord_c\(i % 20 == 1 ? i - 1 : i)", orderExternalId: "B-\(i)",
+                email: "c\(i % 10 == 3 ? i - 2 : i)@example.com",
                 customerName: "Customer \(i)", locale: "pl", claimType: ClaimType.allCases[i % ClaimType.allCases.count].rawValue,
                 category: categories[i % categories.count],
                 description: "Complaint \(i): the product broke after a week.", requestedRemedy: remedies[i % remedies.count],
                 partyType: "consumer", channel: "web", receivedAt: received,
                 answerDueAt: LegalClock().answerDue(receivedAt: received, timeZone: zone), now: received)
             record.assigneeId = agents[i % agents.count]
-            items = items.values([SQLBind("itm_c\(i)"), SQLBind(record.id), SQLBind("P\(i % 50)"),
-                                  SQLBind("Produkt \(i % 50) żółty"), SQLBind(1)])
+            let product = (i % 20 == 1 ? i - 1 : i) % 50
+            items = items.values([SQLBind("itm_c\(i)"), SQLBind(record.id), SQLBind("P\(product)"),
+                                  SQLBind("Produkt \(product) żółty"), SQLBind(1)])
             if !isDue && i % 10 < 7 && received < now.addingTimeInterval(-3 * 86_400) {
                 let sent = received.addingTimeInterval(Double(i % 13) * 86_400 + Double(i % 7) * 3600)
                 record.firstResponseAt = received.addingTimeInterval(Double(i % 48) * 3600)

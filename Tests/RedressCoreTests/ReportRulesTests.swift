@@ -3,14 +3,7 @@ import Testing
 
 @testable import RedressCore
 
-
-private func local(_ text: String, _ zone: TimeZone = warsaw) -> Date {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.date(from: text)!
-}
+private func local(_ text: String, _ zone: TimeZone = warsaw) -> Date { LegalClockTests().local(text, zone) }
 
 @Suite("Reports: periods and buckets")
 struct ReportPeriodTests {

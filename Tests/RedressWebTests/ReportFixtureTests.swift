@@ -321,6 +321,7 @@ struct ReportFixtureTests {
             let products = try #require(try await s.api(.get, "/api/v1/reports/mediation?from=2026-11-01&to=2026-11-30&groupBy=product")
                 .json["groups"] as? [[String: Any]])
             #expect(products.first?["reviews"] as? Int == 6 && products.first?["averageRating"] as? Double == 2.83)
+            try await s.expectCountersMatchRecount()
             let category = try await s.api(.get, "/api/v1/reports/mediation?groupBy=category")
             #expect(category.status == .unprocessableContent)
             #expect((category.json["errors"] as? [String: String])?["groupBy"]?.contains("no category") == true)

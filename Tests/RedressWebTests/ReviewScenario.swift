@@ -5,6 +5,7 @@ import RedressCore
 import RedressPersistence
 import RedressTestSupport
 import RedressWeb
+import SQLKit
 import Testing
 
 /// Drives the reviews API like an integration, a customer and a shop would, on one test app.
@@ -92,6 +93,11 @@ struct ReviewScenario: Sendable {
         let counters = try await ReviewStatsStore().summary(shop: shopID, sinceDay: day, on: sql)
         let recount = try await ReviewStatsStore().recount(shop: shopID, sinceDay: day, since: start, on: sql)
         #expect(counters == recount)
+        // The reports' per-hour counters (issue 8) equal a recount from the rows too.
+        let hourly = try await ReviewStatsStore().hourlyCounters(shop: shopID, recount: false, on: sql)
+        #expect(hourly == (try await ReviewStatsStore().hourlyCounters(shop: shopID, recount: true, on: sql)))
+        #expect(hourly.values.reduce(0, +) == (try await sql.raw(
+            "SELECT COUNT(*) AS n FROM reviews WHERE shop_id = \(bind: shopID.rawValue)").first()?.decode(column: "n", as: Int.self)))
     }
 }
 

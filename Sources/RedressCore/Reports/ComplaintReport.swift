@@ -137,7 +137,8 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
     public var answering: Answering
     public var firstContactResolution: Share
     public var reopened: Share
-    public var repeats: RepeatComplaints
+    /// Nil for a comparison period (the figure looks back 12 months anyway).
+    public var repeats: RepeatComplaints?
     public var byCategory: [BreakdownRow]
     public var byClaimType: [BreakdownRow]
     public var byProduct: [BreakdownRow]
@@ -165,7 +166,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
     }
 
     /// Everything about the facts given; business hours from `calendar`, the term's days from `term`.
-    public static func build(facts: [ComplaintFact], term: Int, calendar: BusinessCalendar, repeats: RepeatComplaints,
+    public static func build(facts: [ComplaintFact], term: Int, calendar: BusinessCalendar, repeats: RepeatComplaints?,
                              now: Date) -> ComplaintReport {
         let schedule = schedule(for: facts, calendar: calendar, now: now)
         func durations(_ end: (ComplaintFact) -> Date?) -> Durations {

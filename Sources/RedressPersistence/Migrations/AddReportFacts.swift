@@ -1,28 +1,40 @@
 import FluentKit
 import SQLKit
 
-/// Reports (issue 8): how often a complaint was reopened, and indexes that let the report queries read a period's
-/// complaints and reviews straight from an index.
+/// Reports (issue 8): how often a complaint was reopened; the reviews counted per submission hour (kept with every
+/// review change, filled here from the rows a database already has); indexes for the report queries.
 struct AddReportFacts: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("complaints")
             .field("reopened_count", .int, .required, .sql(.default(0)))
             .update()
+        try await database.schema("review_hourly_counts")
+            .field("shop_id", .string, .required)
+            .field("hour", .int64, .required)
+            .field("metric", .string, .required)
+            .field("count", .int, .required)
+            .unique(on: "shop_id", "hour", "metric")
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
+        try await ReviewStatsStore.fillHourlyCounters(on: sql)
         try await sql.create(index: "complaints_shop_received").on("complaints").column("shop_id").column("received_at")
             .run()
-        // Covers the report's count of a period's reviews by rating, hold and publication route (no table reads).
-        try await sql.create(index: "reviews_shop_report").on("reviews").column("shop_id").column("submitted_at")
-            .column("rating").column("held").column("status").column("published_via").run()
+        // Repeat customers and order lines claimed twice, grouped in index order.
+        try await sql.create(index: "complaints_shop_email_received").on("complaints").column("shop_id")
+            .column("email_normalized").column("received_at").run()
+        try await sql.create(index: "complaints_shop_order").on("complaints").column("shop_id").column("order_id")
+            .column("received_at").run()
         try await sql.create(index: "reviews_shop_held").on("reviews").column("shop_id").column("held")
             .column("submitted_at").run()
     }
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        for index in ["complaints_shop_received", "reviews_shop_report", "reviews_shop_held"] {
+        for index in ["complaints_shop_received", "complaints_shop_email_received", "complaints_shop_order",
+                      "reviews_shop_held"] {
             try await sql.drop(index: index).run()
         }
+        try await database.schema("review_hourly_counts").delete()
         try await database.schema("complaints").deleteField("reopened_count").update()
     }
 }

@@ -75,52 +75,61 @@ public struct ReportStore: Sendable {
                 AND merged_into IS NULL
               GROUP BY email_normalized HAVING COUNT(*) >= 2) repeaters
             """).first()?.decode(column: "n", as: Int.self) ?? 0
+        // Only orders with two complaints can have a line claimed twice: find those first, from the index.
         let lines = try await sql.raw("""
             SELECT COUNT(*) AS n FROM (
-              SELECT c.order_id, i.product_id FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
+              SELECT c.order_id, i.product_id FROM complaints c JOIN complaint_items i ON i.complaint_id = c.id
               WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
-                AND c.received_at < \(bind: end) AND c.merged_into IS NULL AND c.order_id IS NOT NULL
+                AND c.received_at < \(bind: end) AND c.merged_into IS NULL AND c.order_id IN (
+                  SELECT order_id FROM complaints
+                  WHERE shop_id = \(bind: shop.rawValue) AND received_at >= \(bind: start) AND received_at < \(bind: end)
+                    AND merged_into IS NULL AND order_id IS NOT NULL
+                  GROUP BY order_id HAVING COUNT(*) >= 2)
               GROUP BY c.order_id, i.product_id HAVING COUNT(DISTINCT c.id) >= 2) twice
             """).first()?.decode(column: "n", as: Int.self) ?? 0
         return RepeatComplaints(customers: customers, orderLines: lines)
     }
 
-    /// The reviews submitted in `[start, end)`, counted by current rating, hold, status and publication route.
-    public func reviewCounts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
-        -> [ReviewCount]
+    /// Reviews submitted per UTC hour in `[start, end)` (whole hours), by current rating, hold, status and route,
+    /// from the counters kept with every review change: a few thousand rows for a month of a million reviews.
+    public func reviewHours(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> [(hour: Int, count: ReviewCount)]
     {
-        try await sql.raw("""
-            SELECT rating, held, status, published_via, COUNT(*) AS n FROM reviews
-            WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
-            GROUP BY rating, held, status, published_via
-            """).all().map { row in
-            ReviewCount(rating: try row.decode(column: "rating", as: Int.self),
-                        held: try row.decode(column: "held", as: Bool.self),
-                        publishedVia: try row.decode(column: "published_via", as: String?.self),
-                        status: try row.decode(column: "status", as: String.self),
-                        count: try row.decode(column: "n", as: Int.self))
+        let first = Int((start.timeIntervalSince1970 / 3600).rounded(.down))
+        let last = Int((end.timeIntervalSince1970 / 3600).rounded(.up))
+        return try await sql.raw("""
+            SELECT hour, metric, count FROM review_hourly_counts
+            WHERE shop_id = \(bind: shop.rawValue) AND hour >= \(bind: first) AND hour < \(bind: last) AND count <> 0
+            """).all().compactMap { row in
+            guard let parts = ReviewStatsStore.reportParts(try row.decode(column: "metric", as: String.self)) else {
+                return nil
+            }
+            return (try row.decode(column: "hour", as: Int.self),
+                    ReviewCount(rating: parts.rating, held: parts.held, publishedVia: parts.route, status: parts.status,
+                                count: try row.decode(column: "count", as: Int.self)))
         }
     }
 
-    /// Reviews and held reviews per slot of `slotSeconds` (epoch-aligned) in `[start, end)`: the caller folds the
-    /// slots into the shop's local days, weeks or months (a slot never straddles a local midnight when its length
-    /// divides the zone's offset).
+    /// The same from the review rows, per slot of `slotSeconds` (epoch-aligned), for periods that do not start on a
+    /// whole UTC hour (zones a quarter or half hour off).
     public func reviewSlots(shop: ShopID, start: Date, end: Date, slotSeconds: Int, on sql: any SQLDatabase)
-        async throws -> [(slot: Int, reviews: Int, held: Int)]
+        async throws -> [(slot: Int, count: ReviewCount)]
     {
         // SQLite keeps dates as seconds since 1970 (REAL) and truncates toward zero, which is the floor after 1970.
         let slot: SQLQueryString = sql.dialect.name == "sqlite"
             ? "CAST(submitted_at / \(literal: slotSeconds) AS INTEGER)"
             : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at) / \(literal: slotSeconds)) AS BIGINT)"
         return try await sql.raw("""
-            SELECT \(slot) AS slot, COUNT(*) AS n,
-                   SUM(CASE WHEN held THEN 1 ELSE 0 END) AS held_n
-            FROM reviews
+            SELECT \(slot) AS slot, rating, held, status, published_via, COUNT(*) AS n FROM reviews
             WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
-            GROUP BY 1
+            GROUP BY 1, rating, held, status, published_via
             """).all().map { row in
-            (try row.decode(column: "slot", as: Int.self), try row.decode(column: "n", as: Int.self),
-             try row.decode(column: "held_n", as: Int.self))
+            (try row.decode(column: "slot", as: Int.self),
+             ReviewCount(rating: try row.decode(column: "rating", as: Int.self),
+                         held: try row.decode(column: "held", as: Bool.self),
+                         publishedVia: try row.decode(column: "published_via", as: String?.self),
+                         status: try row.decode(column: "status", as: String.self),
+                         count: try row.decode(column: "n", as: Int.self)))
         }
     }
 

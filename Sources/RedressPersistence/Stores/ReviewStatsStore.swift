@@ -19,45 +19,72 @@ public struct ReviewStatsStore: Sendable {
         public static let allDays = "all"
     }
 
-    /// One change of one counter.
+    /// One change of one counter: a day's public counter, or (`hour` set) a report counter of the reviews
+    /// submitted in one UTC hour.
     public struct Delta: Sendable, Equatable {
         public var shop: String
         public var day: String
         public var metric: String
         public var count: Int
+        public var hour: Int?
 
-        public init(shop: String, day: String, metric: String, count: Int) {
+        public init(shop: String, day: String, metric: String, count: Int, hour: Int? = nil) {
             self.shop = shop
             self.day = day
             self.metric = metric
             self.count = count
+            self.hour = hour
         }
+    }
+
+    /// The report counter a review is counted in (issue 8): its submission hour (seconds since 1970 / 3600) and
+    /// `rating|held|status|route`, so reports count a period's reviews from a few thousand rows.
+    public static func reportKey(_ review: ReviewRecord) -> (hour: Int, metric: String) {
+        (Int((review.submittedAt.timeIntervalSince1970 / 3600).rounded(.down)),
+         "\(review.rating)|\(review.held ? 1 : 0)|\(review.status)|\(review.publishedVia ?? "")")
+    }
+
+    /// A report counter's metric split back into its parts.
+    public static func reportParts(_ metric: String) -> (rating: Int, held: Bool, status: String, route: String?)? {
+        let parts = metric.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, let rating = Int(parts[0]) else { return nil }
+        return (rating, parts[1] == "1", String(parts[2]), parts[3].isEmpty ? nil : String(parts[3]))
     }
 
     public func add(_ delta: Int, metric: String, day: String, shop: ShopID, on sql: any SQLDatabase) async throws {
         try await apply([Delta(shop: shop.rawValue, day: day, metric: metric, count: delta)], on: sql)
     }
 
-    /// Adds the deltas (summed per counter first) in one statement.
+    /// Adds the deltas (summed per counter first), one statement per table.
     public func apply(_ deltas: [Delta], on sql: any SQLDatabase) async throws {
         var summed: [String: Delta] = [:]
         var order: [String] = []
         for delta in deltas {
-            let key = "\(delta.shop)|\(delta.day)|\(delta.metric)"
+            let key = "\(delta.shop)|\(delta.hour.map(String.init) ?? delta.day)|\(delta.metric)"
             if summed[key] == nil { order.append(key) }
-            summed[key, default: Delta(shop: delta.shop, day: delta.day, metric: delta.metric, count: 0)].count += delta.count
+            summed[key, default: Delta(shop: delta.shop, day: delta.day, metric: delta.metric, count: 0,
+                                       hour: delta.hour)].count += delta.count
         }
         let rows = order.compactMap { summed[$0] }.filter { $0.count != 0 }
-        guard !rows.isEmpty else { return }
-        var insert = sql.insert(into: "review_daily_counts").columns("shop_id", "day", "metric", "count")
-        for row in rows {
-            insert = insert.values(SQLBind(row.shop), SQLBind(row.day), SQLBind(row.metric), SQLBind(row.count))
-        }
-        try await insert
-            .onConflict(with: ["shop_id", "day", "metric"]) {
-                $0.set("count", to: SQLRaw("review_daily_counts.count + excluded.count"))
+        let daily = rows.filter { $0.hour == nil }, hourly = rows.filter { $0.hour != nil }
+        if !daily.isEmpty {
+            var insert = sql.insert(into: "review_daily_counts").columns("shop_id", "day", "metric", "count")
+            for row in daily {
+                insert = insert.values(SQLBind(row.shop), SQLBind(row.day), SQLBind(row.metric), SQLBind(row.count))
             }
-            .run()
+            try await insert.onConflict(with: ["shop_id", "day", "metric"]) {
+                $0.set("count", to: SQLRaw("review_daily_counts.count + excluded.count"))
+            }.run()
+        }
+        if !hourly.isEmpty {
+            var insert = sql.insert(into: "review_hourly_counts").columns("shop_id", "hour", "metric", "count")
+            for row in hourly {
+                insert = insert.values(SQLBind(row.shop), SQLBind(row.hour!), SQLBind(row.metric), SQLBind(row.count))
+            }
+            try await insert.onConflict(with: ["shop_id", "hour", "metric"]) {
+                $0.set("count", to: SQLRaw("review_hourly_counts.count + excluded.count"))
+            }.run()
+        }
     }
 
     /// How the counters move when a review goes from `before` (nil: it did not exist) to `after`. A review counts
@@ -86,6 +113,16 @@ public struct ReviewStatsStore: Sendable {
         if before?.changedAfterDialogAt == nil, let changed = after.changedAfterDialogAt {
             deltas.append(Delta(shop: shop, day: ReviewRecord.statsDay(changed), metric: Metric.changedAfterDialog,
                                 count: 1))
+        }
+        let reportAfter = reportKey(after)
+        if let before {
+            let reportBefore = reportKey(before)
+            if reportBefore != reportAfter {
+                deltas.append(Delta(shop: shop, day: "", metric: reportBefore.metric, count: -1, hour: reportBefore.hour))
+                deltas.append(Delta(shop: shop, day: "", metric: reportAfter.metric, count: 1, hour: reportAfter.hour))
+            }
+        } else {
+            deltas.append(Delta(shop: shop, day: "", metric: reportAfter.metric, count: 1, hour: reportAfter.hour))
         }
         if before?.withdrawnAt == nil, let withdrawn = after.withdrawnAt {
             let day = ReviewRecord.statsDay(withdrawn)
@@ -175,4 +212,39 @@ public struct ReviewStatsStore: Sendable {
     }
 
     private func startOfDay(_ day: String) -> Date? { UTCDay.start(day) }
+
+    /// The report counters counted from the review rows: `shop_id, hour, metric, count`. The migration fills
+    /// `review_hourly_counts` with it; checks compare the two.
+    static func hourlyRecountQuery(shop: ShopID?, dialect: String) -> SQLQueryString {
+        let hour: SQLQueryString = dialect == "sqlite"
+            ? "CAST(submitted_at / 3600 AS INTEGER)" : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at) / 3600) AS BIGINT)"
+        let held: SQLQueryString = dialect == "sqlite" ? "CAST(held AS TEXT)" : "CASE WHEN held THEN '1' ELSE '0' END"
+        let only: SQLQueryString = shop.map { "WHERE shop_id = \(bind: $0.rawValue)" } ?? ""
+        return """
+            SELECT shop_id, \(hour) AS hour,
+                   CAST(rating AS TEXT) || '|' || \(held) || '|' || status || '|' || COALESCE(published_via, '') AS metric,
+                   COUNT(*) AS count
+            FROM reviews \(only)
+            GROUP BY shop_id, \(hour), CAST(rating AS TEXT) || '|' || \(held) || '|' || status || '|' || COALESCE(published_via, '')
+            """
+    }
+
+    /// Fills the report counters from the review rows (for a database that has reviews from before them).
+    public static func fillHourlyCounters(shop: ShopID? = nil, on sql: any SQLDatabase) async throws {
+        try await sql.raw("INSERT INTO review_hourly_counts (shop_id, hour, metric, count) "
+                          + hourlyRecountQuery(shop: shop, dialect: sql.dialect.name)).run()
+    }
+
+    /// One shop's report counters, as kept (`recount: false`) or counted again from the rows, as `hour|metric` → n.
+    public func hourlyCounters(shop: ShopID, recount: Bool, on sql: any SQLDatabase) async throws -> [String: Int] {
+        let query: SQLQueryString = recount
+            ? Self.hourlyRecountQuery(shop: shop, dialect: sql.dialect.name)
+            : "SELECT hour, metric, count FROM review_hourly_counts WHERE shop_id = \(bind: shop.rawValue) AND count <> 0"
+        var counters: [String: Int] = [:]
+        for row in try await sql.raw(query).all() {
+            counters["\(try row.decode(column: "hour", as: Int.self))|\(try row.decode(column: "metric", as: String.self))"]
+                = try row.decode(column: "count", as: Int.self)
+        }
+        return counters
+    }
 }

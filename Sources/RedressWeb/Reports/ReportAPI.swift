@@ -107,7 +107,7 @@ struct ReportAPI {
         let groups = JSON.array(of: .object(required: ["key", "label"], [("key", .string), ("label", .string)]))
         let complaintReport = JSON.object(required: [
             "received", "firstResponse", "resolution", "outcomes", "answering", "firstContactResolution", "reopened",
-            "repeats", "byCategory", "byClaimType", "byProduct", "remedies", "refunds", "survey",
+            "byCategory", "byClaimType", "byProduct", "remedies", "refunds", "survey",
         ], [
             ("received", .integer), ("firstResponse", durations), ("resolution", durations),
             ("outcomes", .object(required: ["decided", "accepted", "partiallyAccepted", "rejected"], [
@@ -118,7 +118,8 @@ struct ReportAPI {
                 ("days", .array(of: .object(required: ["day", "count"], [("day", .integer), ("count", .integer)]))),
             ])),
             ("firstContactResolution", share), ("reopened", share),
-            ("repeats", .object(required: ["customers", "orderLines"], [("customers", .integer), ("orderLines", .integer)])),
+            ("repeats", .object([("type", .array([.string("object"), .string("null")])),
+                                 ("properties", .object([("customers", .integer), ("orderLines", .integer)]))])),
             ("byCategory", breakdown), ("byClaimType", breakdown), ("byProduct", breakdown),
             ("remedies", .array(of: .object(required: ["remedy", "requested", "granted"], [
                 ("remedy", .string), ("requested", .integer), ("granted", .integer),

@@ -86,8 +86,8 @@ extension ReportService {
     func mediationGroups(shop: ShopRecord, data: Mediation, by grouping: Grouping) async throws -> [ReportGroup] {
         switch grouping {
         case .day, .week, .month:
-            let rows = try await mediationRows(shop: shop, mediation: data, grouping: grouping.timeGrouping!)
-            return ReportGroup.mediation(rows, names: [:], unassigned: "")
+            return ReportGroup.mediation(mediationRows(mediation: data, grouping: grouping.timeGrouping!), names: [:],
+                                         unassigned: "")
         case .agent:
             return ReportGroup.mediation(MediationReport.agents(data.dialogs),
                                          names: try await staffNames(shop: shop.shopID), unassigned: "unassigned")

@@ -77,8 +77,7 @@ struct ReportPages {
     private func tables(_ request: Request, shop: ShopRecord, period: ReportPeriod) async throws -> [ReportTable] {
         let complaints = try await reports.complaints(shop: shop, period: period)
         let mediation = try await reports.mediation(shop: shop, period: period)
-        let trend = try await reports.mediationRows(shop: shop, mediation: mediation,
-                                                     grouping: ReportTables.trendGrouping(period))
+        let trend = reports.mediationRows(mediation: mediation, grouping: ReportTables.trendGrouping(period))
         return ReportTables(t: Localization.forPanel(request), complaints: complaints, mediation: mediation,
                             mediationTrend: trend, staffNames: try await reports.staffNames(shop: shop.shopID)).all
     }

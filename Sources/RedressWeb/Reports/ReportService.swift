@@ -49,17 +49,17 @@ struct ReportService {
         let settings = try await service.settings(shop, on: sql)
         let calendar = service.calendar(shop, settings: settings)
         let now = services.clock.now()
-        func build(_ period: ReportPeriod) async throws -> (ComplaintReport, [ComplaintFact]) {
+        func build(_ period: ReportPeriod, repeats: RepeatComplaints?) async throws -> (ComplaintReport, [ComplaintFact]) {
             let facts = try await store.complaintFacts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
-            // Repeat complaints look back 12 months from the period's end.
-            let yearBack = Calendar(identifier: .gregorian).date(byAdding: .month, value: -12, to: period.end)!
-            let repeats = try await store.repeatComplaints(shop: shop.shopID, start: min(yearBack, period.start),
-                                                           end: period.end, on: sql)
             return (ComplaintReport.build(facts: facts, term: settings.termDays, calendar: calendar, repeats: repeats,
                                           now: now), facts)
         }
-        let (report, facts) = try await build(period)
-        let (previous, _) = try await build(period.previous)
+        // Repeat complaints look back 12 months from the period's end (for the period itself only).
+        let yearBack = Calendar(identifier: .gregorian).date(byAdding: .month, value: -12, to: period.end)!
+        let repeats = try await store.repeatComplaints(shop: shop.shopID, start: min(yearBack, period.start),
+                                                       end: period.end, on: sql)
+        let (report, facts) = try await build(period, repeats: repeats)
+        let (previous, _) = try await build(period.previous, repeats: nil)
         return Complaints(period: period, report: report, previous: previous, facts: facts, term: settings.termDays)
     }
 
@@ -68,37 +68,61 @@ struct ReportService {
         var report: MediationReport
         var previous: MediationReport
         var dialogs: [DialogFact]
+        /// The period's reviews per slot of `slotSeconds`, for trends.
+        var slots: [(slot: Int, count: ReviewCount)]
+        var slotSeconds: Int
     }
 
     func mediation(shop: ShopRecord, period: ReportPeriod) async throws -> Mediation {
         let sql = services.database.sql
-        func build(_ period: ReportPeriod) async throws -> (MediationReport, [DialogFact]) {
-            let counts = try await store.reviewCounts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
+        func build(_ period: ReportPeriod) async throws -> (MediationReport, [DialogFact], Slots) {
+            let slots = try await reviewSlots(shop: shop, period: period)
+            var counts: [String: ReviewCount] = [:]
+            for (_, count) in slots.rows {
+                let key = "\(count.rating)|\(count.held)|\(count.status)|\(count.publishedVia ?? "")"
+                if var known = counts[key] {
+                    known.count += count.count
+                    counts[key] = known
+                } else {
+                    counts[key] = count
+                }
+            }
             let dialogs = try await store.dialogFacts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
             let profile = try await store.profileCounts(shop: shop.shopID, fromDay: period.from, toDay: period.to, on: sql)
-            return (MediationReport.build(counts: counts, dialogs: dialogs, profile: profile), dialogs)
+            return (MediationReport.build(counts: Array(counts.values), dialogs: dialogs, profile: profile), dialogs, slots)
         }
-        let (report, dialogs) = try await build(period)
-        let (previous, _) = try await build(period.previous)
-        return Mediation(period: period, report: report, previous: previous, dialogs: dialogs)
+        let (report, dialogs, slots) = try await build(period)
+        let (previous, _, _) = try await build(period.previous)
+        return Mediation(period: period, report: report, previous: previous, dialogs: dialogs, slots: slots.rows,
+                         slotSeconds: slots.seconds)
+    }
+
+    typealias Slots = (seconds: Int, rows: [(slot: Int, count: ReviewCount)])
+
+    /// The period's reviews per UTC hour from the kept counters; in zones a quarter or half hour off, whose local
+    /// midnights fall inside an hour, per quarter hour counted from the rows.
+    func reviewSlots(shop: ShopRecord, period: ReportPeriod) async throws -> Slots {
+        let sql = services.database.sql
+        let wholeHours = [period.start, period.end].allSatisfy { $0.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0 }
+            && period.timeZone.secondsFromGMT(for: period.start) % 3600 == 0
+            && period.timeZone.secondsFromGMT(for: period.end) % 3600 == 0
+        if wholeHours {
+            return (3600, try await store.reviewHours(shop: shop.shopID, start: period.start, end: period.end, on: sql)
+                .map { (slot: $0.hour, count: $0.count) })
+        }
+        return (900, try await store.reviewSlots(shop: shop.shopID, start: period.start, end: period.end, slotSeconds: 900,
+                                                 on: sql))
     }
 
     /// Reviews, held reviews and dialogs per local day, week or month.
-    func mediationRows(shop: ShopRecord, mediation: Mediation, grouping: ReportPeriod.Grouping) async throws
-        -> [MediationReport.GroupRow]
-    {
-        let period = mediation.period
-        let buckets = period.buckets(grouping)
-        // An hour never straddles a local midnight unless the zone is off by a quarter or half hour.
-        let whole = [period.start, period.end].allSatisfy { period.timeZone.secondsFromGMT(for: $0) % 3600 == 0 }
-        let slotSeconds = whole ? 3600 : 900
+    func mediationRows(mediation: Mediation, grouping: ReportPeriod.Grouping) -> [MediationReport.GroupRow] {
+        let buckets = mediation.period.buckets(grouping)
         var reviews = [Int](repeating: 0, count: buckets.count), held = reviews
-        for slot in try await store.reviewSlots(shop: shop.shopID, start: period.start, end: period.end,
-                                                 slotSeconds: slotSeconds, on: services.database.sql) {
-            let at = Date(timeIntervalSince1970: TimeInterval(slot.slot * slotSeconds))
+        for (slot, count) in mediation.slots {
+            let at = Date(timeIntervalSince1970: TimeInterval(slot * mediation.slotSeconds))
             guard let index = ReportPeriod.bucketIndex(of: at, in: buckets) else { continue }
-            reviews[index] += slot.reviews
-            held[index] += slot.held
+            reviews[index] += count.count
+            if count.held { held[index] += count.count }
         }
         return MediationReport.rows(buckets: buckets, reviews: reviews, held: held, dialogs: mediation.dialogs)
     }

@@ -71,8 +71,8 @@ struct ReportTables {
             row("rp_deemed") { String($0.answering.deemedAccepted) },
             row("rp_fcr") { Self.percent($0.firstContactResolution) },
             row("rp_reopen") { Self.percent($0.reopened) },
-            row("rp_repeat_customers") { String($0.repeats.customers) },
-            row("rp_repeat_lines") { String($0.repeats.orderLines) },
+            row("rp_repeat_customers") { $0.repeats.map { String($0.customers) } ?? Self.dash },
+            row("rp_repeat_lines") { $0.repeats.map { String($0.orderLines) } ?? Self.dash },
             row("rp_refunds") { String($0.refunds.decided) },
             row("rp_refunds_overdue") { String($0.refunds.overdue) },
             row("rp_survey_avg") { Self.number($0.survey.average) },
@@ -85,12 +85,10 @@ struct ReportTables {
         var rows = answering.days.map { [t("rp_day_n", ["n": String($0.day)]), String($0.count)] }
         rows.append([t("rp_late"), String(answering.late)])
         rows.append([t("rp_deemed"), String(answering.deemedAccepted)])
-        let title = t("rp_answer_day")
-        return ReportTable(
-            id: "answered-day", section: "complaints", title: title, header: [t("rp_day"), t("rp_answers")], rows: rows,
-            chart: SVGChart.bars(id: "chart-answered-day", title: title, description: t("rp_answer_day_desc", [
-                "term": String(answering.term), "deemed": String(answering.deemedAccepted),
-            ]), bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+        return barTable("answered-day", section: "complaints", title: t("rp_answer_day"),
+                        description: t("rp_answer_day_desc", ["term": String(answering.term),
+                                                              "deemed": String(answering.deemedAccepted)]),
+                        header: [t("rp_day"), t("rp_answers")], rows: rows)
     }
 
     private var monthly: ReportTable {
@@ -127,13 +125,17 @@ struct ReportTables {
     private func breakdown(_ id: String, _ title: String, _ column: String, _ rows: [BreakdownRow], prefix: String?)
         -> ReportTable
     {
-        let cells = rows.map { [translated($0.label, prefix: prefix), String($0.count)] }
-        let heading = t(title)
-        return ReportTable(
-            id: id, section: "complaints", title: heading, header: [t(column), t("rp_count")], rows: cells,
-            chart: cells.isEmpty ? nil : SVGChart.bars(
-                id: "chart-" + id, title: heading, description: heading,
-                bars: cells.prefix(15).map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+        barTable(id, section: "complaints", title: t(title), header: [t(column), t("rp_count")],
+                 rows: rows.map { [translated($0.label, prefix: prefix), String($0.count)] })
+    }
+
+    /// A two-column table (label, count) with a bar chart of its first rows beside it.
+    private func barTable(_ id: String, section: String, title: String, description: String? = nil, header: [String],
+                          rows: [[String]]) -> ReportTable {
+        ReportTable(id: id, section: section, title: title, header: header, rows: rows,
+                    chart: rows.isEmpty ? nil : SVGChart.bars(
+                        id: "chart-" + id, title: title, description: description ?? title,
+                        bars: rows.prefix(20).map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
     }
 
     private var remedies: ReportTable {
@@ -163,12 +165,8 @@ struct ReportTables {
     }
 
     private var stars: ReportTable {
-        let rows = mediation.report.byStars.map { ["\($0.stars)★", String($0.count)] }
-        let title = t("rp_stars")
-        return ReportTable(
-            id: "stars", section: "mediation", title: title, header: [t("rp_stars_col"), t("rp_reviews_col")],
-            rows: rows, chart: SVGChart.bars(id: "chart-stars", title: title, description: title,
-                                             bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+        barTable("stars", section: "mediation", title: t("rp_stars"), header: [t("rp_stars_col"), t("rp_reviews_col")],
+                 rows: mediation.report.byStars.map { ["\($0.stars)★", String($0.count)] })
     }
 
     private var publication: ReportTable {
@@ -176,11 +174,8 @@ struct ReportTables {
         let rows = [("rp_route_day7", routes.day7), ("rp_route_day14", routes.day14),
                     ("rp_route_publish_now", routes.publishNow), ("rp_route_still", routes.stillHeld),
                     ("rp_route_not", routes.notPublished)].map { [t($0.0), String($0.1)] }
-        let title = t("rp_publication")
-        return ReportTable(
-            id: "publication", section: "mediation", title: title, header: [t("rp_route"), t("rp_reviews_col")],
-            rows: rows, chart: SVGChart.bars(id: "chart-publication", title: title, description: title,
-                                             bars: rows.map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
+        return barTable("publication", section: "mediation", title: t("rp_publication"),
+                        header: [t("rp_route"), t("rp_reviews_col")], rows: rows)
     }
 
     private var mediationTrendTable: ReportTable {

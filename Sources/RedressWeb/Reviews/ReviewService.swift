@@ -154,6 +154,7 @@ struct ReviewService: Sendable {
         for review in published {
             var before = review
             before.status = ReviewStatus.standby.rawValue
+            before.publishedVia = nil
             before.statsRating = nil
             before.version -= 1
             deltas += ReviewStatsStore.deltas(before: before, after: review)
