@@ -143,6 +143,9 @@ public final class DatabaseService: @unchecked Sendable {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=5000").run()
+            // Up to 64 MiB of pages kept in memory (the default is 2 MiB): reports read a month of a large shop
+            // several times per request, and re-reading pages through the kernel was a fifth of their time.
+            try await sql.raw("PRAGMA cache_size=-65536").run()
         }
         if migrate { try await self.migrate() }
     }

@@ -17,11 +17,9 @@ struct AddReportFacts: AsyncMigration {
             .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await ReviewStatsStore.fillHourlyCounters(on: sql)
-        try await sql.create(index: "complaints_shop_received").on("complaints").column("shop_id").column("received_at")
-            .run()
-        // Repeat customers and order lines claimed twice, grouped in index order.
-        try await sql.create(index: "complaints_shop_email_received").on("complaints").column("shop_id")
-            .column("email_normalized").column("received_at").run()
+        // A period's complaints by receipt; covers the repeat-customer and repeat-order counts (no table reads).
+        try await sql.create(index: "complaints_shop_report").on("complaints").column("shop_id").column("received_at")
+            .column("email_normalized").column("order_id").column("merged_into").run()
         try await sql.create(index: "complaints_shop_order").on("complaints").column("shop_id").column("order_id")
             .column("received_at").run()
         try await sql.create(index: "reviews_shop_held").on("reviews").column("shop_id").column("held")
@@ -30,8 +28,7 @@ struct AddReportFacts: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        for index in ["complaints_shop_received", "complaints_shop_email_received", "complaints_shop_order",
-                      "reviews_shop_held"] {
+        for index in ["complaints_shop_report", "complaints_shop_order", "reviews_shop_held"] {
             try await sql.drop(index: index).run()
         }
         try await database.schema("review_hourly_counts").delete()
