@@ -282,6 +282,7 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, into existin
                 ])
                 anyDecision = true
                 if i % 2 == 0 {
+                    record.replyCount = 1
                     messages = messages.values([
                         SQLBind("cms_c\(i)"), SQLBind(record.id), SQLBind(created.id), SQLBind("shop"),
                         SQLBind("Dzień dobry, prosimy o zdjęcie."), SQLBind(false), SQLBind(record.firstResponseAt!),

@@ -143,8 +143,9 @@ public final class DatabaseService: @unchecked Sendable {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=5000").run()
-            // Up to 64 MiB of pages kept in memory (the default is 2 MiB): reports read a month of a large shop
-            // several times per request, and re-reading pages through the kernel was a fifth of their time.
+            // Reads map the file instead of copying pages through the kernel (re-reading pages was a fifth of a
+            // report's time on a 1 GB database), and up to 64 MiB of pages stay in SQLite's own cache.
+            try await sql.raw("PRAGMA mmap_size=1073741824").run()
             try await sql.raw("PRAGMA cache_size=-65536").run()
         }
         if migrate { try await self.migrate() }

@@ -21,6 +21,7 @@ public final class AppServices: Sendable {
     let outbox = OutboxStore()
     let audit = AuditLog()
     public let loginThrottle = LoginThrottle()
+    public let reportCache = ReportCache()
     public let deadlineWorker: DeadlineWorker
     public let dispatcher: OutboxDispatcher
 

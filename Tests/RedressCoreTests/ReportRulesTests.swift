@@ -108,26 +108,22 @@ struct ReportBuildTests {
                           requestedRemedy: "refund", firstResponseAt: local("2026-10-01 14:00"),
                           closedAt: local("2026-10-05 10:00"), decisionSentAt: local("2026-10-02 12:00"), outcome: "accepted",
                           grantedRemedy: "refund", legalState: "answered", refundDueAt: local("2026-10-16 12:00"),
-                          surveySentAt: local("2026-10-05 10:00"), surveyRating: 5, assigneeId: "a", shopReplies: 1,
-                          products: [.init(id: "P-1", name: "Kubek")]),
+                          surveySentAt: local("2026-10-05 10:00"), surveyRating: 5, assigneeId: "a", shopReplies: 1),
             // Fri 16:00 → Mon 10:00 (66 h; 1 + 1 = 2 business h); decided day 3 (rejected); closed Tue 09:00 (89 h; 9 business h).
             ComplaintFact(id: "c2", receivedAt: local("2026-10-02 16:00"), category: "damaged_in_transit",
                           claimType: "non_conformity", requestedRemedy: "replacement", firstResponseAt: local("2026-10-05 10:00"),
                           closedAt: local("2026-10-06 09:00"), decisionSentAt: local("2026-10-05 10:00"), outcome: "rejected",
-                          legalState: "answered", surveySentAt: local("2026-10-06 09:00"), surveyRating: 2, assigneeId: "a",
-                          products: [.init(id: "P-2", name: "Talerz")]),
+                          legalState: "answered", surveySentAt: local("2026-10-06 09:00"), surveyRating: 2, assigneeId: "a"),
             // No answer: deemed accepted.
             ComplaintFact(id: "c3", receivedAt: local("2026-10-14 09:00"), category: "defective", claimType: "guarantee",
-                          requestedRemedy: "repair", legalState: "deemed_accepted", assigneeId: "b",
-                          products: [.init(id: "P-1", name: "Kubek")]),
+                          requestedRemedy: "repair", legalState: "deemed_accepted", assigneeId: "b"),
             // Mon (winter time) 08:00 → 10:30 (2.5 h; 1.5 business h); partial on day 1; reopened once, closed Tue 13:00
             // (29 h; 8 + 4 = 12 business h); one reply and the letter: not first-contact.
             ComplaintFact(id: "c4", receivedAt: local("2026-10-26 08:00"), category: "wrong_item", claimType: "non_conformity",
                           requestedRemedy: "refund", firstResponseAt: local("2026-10-26 10:30"),
                           closedAt: local("2026-10-27 13:00"), decisionSentAt: local("2026-10-27 12:00"),
                           outcome: "partially_accepted", grantedRemedy: "price_reduction", legalState: "answered",
-                          refundDueAt: nil, surveySentAt: local("2026-10-27 13:00"), shopReplies: 1, reopened: 1,
-                          products: [.init(id: "P-3", name: "Φλιτζάνι")]),
+                          refundDueAt: nil, surveySentAt: local("2026-10-27 13:00"), shopReplies: 1, reopened: 1),
             ComplaintFact(id: "c5", receivedAt: local("2026-10-31 12:00"), category: "defective", claimType: "other",
                           assigneeId: "b"),
         ]
@@ -154,7 +150,6 @@ struct ReportBuildTests {
         #expect(report.reopened == Share(1, of: 3))
         #expect(report.byCategory.map { "\($0.key)=\($0.count)" } == ["defective=3", "damaged_in_transit=1", "wrong_item=1"])
         #expect(report.byClaimType.map { "\($0.key)=\($0.count)" } == ["non_conformity=3", "guarantee=1", "other=1"])
-        #expect(report.byProduct.map { "\($0.label)=\($0.count)" } == ["Kubek=2", "Talerz=1", "Φλιτζάνι=1"])
         #expect(report.remedies.map { "\($0.remedy) \($0.requested)/\($0.granted)" }
                 == ["repair 1/0", "replacement 1/0", "price_reduction 0/1", "refund 2/1"])
         #expect(report.refunds == ComplaintReport.Refunds(decided: 1, overdue: 1))

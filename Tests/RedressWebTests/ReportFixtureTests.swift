@@ -108,6 +108,7 @@ struct ReportFixtureTests {
             record.surveyRating = fixture.surveyRating
             record.assigneeId = fixture.assignee
             record.reopenedCount = fixture.reopened
+            record.replyCount = fixture.replies
             record.mergedInto = fixture.mergedInto.map { "\(shop)-\($0)" }
             if let decision = fixture.decision {
                 let id = "\(record.id)-d"

@@ -5,6 +5,7 @@ import RedressCore
 import RedressPersistence
 import RedressTestSupport
 import RedressWeb
+import SQLKit
 import Testing
 
 /// Issue 8: the Reports page, its CSV downloads, and the figures of a complaint worked through the real API.
@@ -18,6 +19,10 @@ struct ReportPageTests {
             try await s.advance("PT3H")
             #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/messages", ["body": "Prosimy o zdjęcie."])
                 .status == .created)
+            #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/notes", ["body": "Notatka"]).status == .created)
+            let stored = try await s.app.services.database.sql.raw(
+                "SELECT reply_count FROM complaints WHERE reference = \(bind: reference)").first()
+            #expect(try stored?.decode(column: "reply_count", as: Int.self) == 1, "a reply counts, a note does not")
             let decided = try await s.api(.post, "/api/v1/complaints/\(reference)/decision",
                                           ["outcome": "accepted", "remedy": "refund"])
             #expect(decided.status == .created, "\(decided.text)")

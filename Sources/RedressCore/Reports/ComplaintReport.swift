@@ -2,16 +2,6 @@ import Foundation
 
 /// What a report needs to know of one complaint (merged duplicates are left out by the query).
 public struct ComplaintFact: Sendable, Equatable {
-    public struct Product: Sendable, Equatable {
-        public var id: String
-        public var name: String
-
-        public init(id: String, name: String) {
-            self.id = id
-            self.name = name
-        }
-    }
-
     public var id: String
     public var receivedAt: Date
     public var category: String
@@ -34,13 +24,12 @@ public struct ComplaintFact: Sendable, Equatable {
     public var shopReplies: Int
     /// How many times it was reopened after closing.
     public var reopened: Int
-    public var products: [Product]
 
     public init(id: String, receivedAt: Date, category: String, claimType: String, requestedRemedy: String? = nil,
                 firstResponseAt: Date? = nil, closedAt: Date? = nil, decisionSentAt: Date? = nil,
                 outcome: String? = nil, grantedRemedy: String? = nil, legalState: String = LegalState.open.rawValue,
                 refundDueAt: Date? = nil, refundedAt: Date? = nil, surveySentAt: Date? = nil, surveyRating: Int? = nil,
-                assigneeId: String? = nil, shopReplies: Int = 0, reopened: Int = 0, products: [Product] = []) {
+                assigneeId: String? = nil, shopReplies: Int = 0, reopened: Int = 0) {
         self.id = id
         self.receivedAt = receivedAt
         self.category = category
@@ -59,7 +48,6 @@ public struct ComplaintFact: Sendable, Equatable {
         self.assigneeId = assigneeId
         self.shopReplies = shopReplies
         self.reopened = reopened
-        self.products = products
     }
 
     /// Contacts with the customer: every reply and the decision letter.
@@ -168,7 +156,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
     /// Everything about the facts given; business hours from `calendar`, the term's days from `term`. One pass over
     /// the facts, counting in place (a period can hold 100,000 complaints).
     public static func build(facts: [ComplaintFact], term: Int, calendar: BusinessCalendar, repeats: RepeatComplaints?,
-                             now: Date) -> ComplaintReport {
+                             byProduct: [BreakdownRow] = [], now: Date) -> ComplaintReport {
         let schedule = schedule(for: facts, calendar: calendar, now: now)
         let zone = calendar.timeZone
         var responseHours: [Double] = [], responseBusiness: [Double] = []
@@ -177,8 +165,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
         var byDay = [Int](repeating: 0, count: term + 1)
         var closed = 0, firstContact = 0, closedEver = 0, reopened = 0, refunds = 0, overdue = 0
         var sent = 0, ratings: [Int] = []
-        var categories: [String: Int] = [:], claimTypes: [String: Int] = [:], products: [String: Int] = [:]
-        var productNames: [String: String] = [:]
+        var categories: [String: Int] = [:], claimTypes: [String: Int] = [:]
         var requested: [String: Int] = [:], granted: [String: Int] = [:]
         for fact in facts {
             let received = fact.receivedAt
@@ -222,11 +209,6 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
             categories[fact.category, default: 0] += 1
             claimTypes[fact.claimType, default: 0] += 1
             if let remedy = fact.requestedRemedy { requested[remedy, default: 0] += 1 }
-            for (index, product) in fact.products.enumerated()
-                where !fact.products[..<index].contains(where: { $0.id == product.id }) {
-                products[product.id, default: 0] += 1
-                if productNames[product.id] == nil { productNames[product.id] = product.name }
-            }
         }
         return ComplaintReport(
             received: facts.count,
@@ -241,7 +223,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
             repeats: repeats,
             byCategory: BreakdownRow.rows(categories),
             byClaimType: BreakdownRow.rows(claimTypes),
-            byProduct: BreakdownRow.rows(products) { productNames[$0] ?? $0 },
+            byProduct: byProduct,
             remedies: Remedy.allCases.map {
                 RemedyRow(remedy: $0.rawValue, requested: requested[$0.rawValue] ?? 0, granted: granted[$0.rawValue] ?? 0)
             },

@@ -1,12 +1,16 @@
 import FluentKit
 import SQLKit
 
-/// Reports (issue 8): how often a complaint was reopened; the reviews counted per submission hour (kept with every
+/// Reports (issue 8): how often a complaint was reopened and how many replies it got; the reviews counted per submission hour (kept with every
 /// review change, filled here from the rows a database already has); indexes for the report queries.
 struct AddReportFacts: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("complaints")
             .field("reopened_count", .int, .required, .sql(.default(0)))
+            .update()
+        // SQLite adds one column per ALTER TABLE.
+        try await database.schema("complaints")
+            .field("reply_count", .int, .required, .sql(.default(0)))
             .update()
         try await database.schema("review_hourly_counts")
             .field("shop_id", .string, .required)
@@ -17,6 +21,10 @@ struct AddReportFacts: AsyncMigration {
             .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await ReviewStatsStore.fillHourlyCounters(on: sql)
+        try await sql.raw("""
+            UPDATE complaints SET reply_count = (SELECT COUNT(*) FROM complaint_messages m
+              WHERE m.complaint_id = complaints.id AND m.author = 'shop' AND m.is_internal = \(bind: false))
+            """).run()
         // A period's complaints by receipt; covers the repeat-customer and repeat-order counts (no table reads).
         try await sql.create(index: "complaints_shop_report").on("complaints").column("shop_id").column("received_at")
             .column("email_normalized").column("order_id").column("merged_into").run()
@@ -32,6 +40,7 @@ struct AddReportFacts: AsyncMigration {
             try await sql.drop(index: index).run()
         }
         try await database.schema("review_hourly_counts").delete()
+        try await database.schema("complaints").deleteField("reply_count").update()
         try await database.schema("complaints").deleteField("reopened_count").update()
     }
 }

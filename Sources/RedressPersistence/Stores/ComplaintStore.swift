@@ -42,6 +42,8 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
     public var surveyComment: String?
     /// Times the complaint was reopened after closing (reports' reopen rate).
     public var reopenedCount: Int
+    /// Replies written to the customer (not notes), for first-contact resolution.
+    public var replyCount: Int
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
@@ -75,6 +77,7 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
         urgent = false
         slaPausedSeconds = 0
         reopenedCount = 0
+        replyCount = 0
         version = 1
         createdAt = now
         updatedAt = now

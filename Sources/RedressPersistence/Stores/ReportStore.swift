@@ -7,27 +7,23 @@ import SQLKit
 public struct ReportStore: Sendable {
     public init() {}
 
-    /// The complaints received in `[start, end)`, merged duplicates left out, with their current decision, replies
-    /// to the customer and claimed products.
+    /// The complaints received in `[start, end)`, merged duplicates left out, with their current decision and the
+    /// number of replies to the customer.
     public func complaintFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
         -> [ComplaintFact]
     {
         let rows = try await sql.raw("""
             SELECT c.id, c.received_at, c.category, c.claim_type, c.requested_remedy, c.first_response_at, c.closed_at,
                    c.decision_sent_at, d.outcome, d.remedy, c.legal_state, c.refund_due_at, c.refunded_at,
-                   c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count,
-                   (SELECT COUNT(*) FROM complaint_messages m WHERE m.complaint_id = c.id AND m.author = 'shop'
-                      AND m.is_internal = \(bind: false)) AS replies
+                   c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count, c.reply_count
             FROM complaints c LEFT JOIN complaint_decisions d ON d.id = c.decision_id
             WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
               AND c.received_at < \(bind: end) AND c.merged_into IS NULL
             """).all()
         var facts: [ComplaintFact] = []
         facts.reserveCapacity(rows.count)
-        var index: [String: Int] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
-            index[id] = facts.count
             facts.append(ComplaintFact(
                 id: id, receivedAt: try row.decode(column: "received_at", as: Date.self),
                 category: try row.decode(column: "category", as: String.self),
@@ -44,23 +40,27 @@ public struct ReportStore: Sendable {
                 surveySentAt: try row.decode(column: "survey_sent_at", as: Date?.self),
                 surveyRating: try row.decode(column: "survey_rating", as: Int?.self),
                 assigneeId: try row.decode(column: "assignee_id", as: String?.self),
-                shopReplies: try row.decode(column: "replies", as: Int.self),
+                shopReplies: try row.decode(column: "reply_count", as: Int.self),
                 reopened: try row.decode(column: "reopened_count", as: Int.self)))
         }
-        guard !facts.isEmpty else { return facts }
-        let items = try await sql.raw("""
-            SELECT i.complaint_id, i.product_id, i.name FROM complaint_items i
-            JOIN complaints c ON c.id = i.complaint_id
+        return facts
+    }
+
+    /// Complaints per claimed product among those received in `[start, end)` (a complaint counts once per product).
+    public func complaintsByProduct(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+        -> [BreakdownRow]
+    {
+        try await sql.raw("""
+            SELECT i.product_id, MIN(i.name) AS name, COUNT(DISTINCT c.id) AS n
+            FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
             WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
               AND c.received_at < \(bind: end) AND c.merged_into IS NULL
-            """).all()
-        for item in items {
-            guard let position = index[try item.decode(column: "complaint_id", as: String.self)] else { continue }
-            facts[position].products.append(ComplaintFact.Product(
-                id: try item.decode(column: "product_id", as: String.self),
-                name: try item.decode(column: "name", as: String.self)))
+            GROUP BY i.product_id
+            """).all().map { row in
+            BreakdownRow(key: try row.decode(column: "product_id", as: String.self),
+                         label: try row.decode(column: "name", as: String.self), count: try row.decode(column: "n", as: Int.self))
         }
-        return facts
+        .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
     }
 
     /// Customers with two or more complaints, and order lines claimed twice or more, among those received in

@@ -21,6 +21,7 @@ extension ComplaintService {
             try await store.addMessage(message, on: tx)
             if !isInternal {
                 if complaint.firstResponseAt == nil { complaint.firstResponseAt = now }
+                complaint.replyCount += 1
                 if complaint.complaintStatus == .received { complaint.status = ComplaintStatus.inProgress.rawValue }
                 try await store.save(complaint, now: now, on: tx)
                 let shop = try await reviews.shop(actor.shop, on: tx)
@@ -249,6 +250,7 @@ extension ComplaintService {
                                                       dueAt: into.answerDueAt, now: now, on: tx)
             }
             into.urgent = into.urgent || from.urgent
+            into.replyCount += from.replyCount
             let saved = try await store.save(into, now: now, on: tx)
             from.mergedInto = into.id
             from.status = ComplaintStatus.closed.rawValue

@@ -51,15 +51,23 @@ struct ReportService {
         let now = services.clock.now()
         func build(_ period: ReportPeriod, repeats: RepeatComplaints?) async throws -> (ComplaintReport, [ComplaintFact]) {
             let facts = try await store.complaintFacts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
+            let products = try await store.complaintsByProduct(shop: shop.shopID, start: period.start, end: period.end,
+                                                               on: sql)
             return (ComplaintReport.build(facts: facts, term: settings.termDays, calendar: calendar, repeats: repeats,
-                                          now: now), facts)
+                                          byProduct: products, now: now), facts)
         }
-        // Repeat complaints look back 12 months from the period's end (for the period itself only).
+        // Repeat complaints look back 12 months from the period's end (for the period itself only); they scan a
+        // year of complaints, so an instance keeps them for a few minutes.
         let yearBack = Calendar(identifier: .gregorian).date(byAdding: .month, value: -12, to: period.end)!
-        let repeats = try await store.repeatComplaints(shop: shop.shopID, start: min(yearBack, period.start),
-                                                       end: period.end, on: sql)
-        let (report, facts) = try await build(period, repeats: repeats)
-        let (previous, _) = try await build(period.previous, repeats: nil)
+        let window = (start: min(yearBack, period.start), end: period.end)
+        let repeats = try await services.reportCache.repeats(shop: shop.shopID, start: window.start, end: window.end,
+                                                             now: now) {
+            try await store.repeatComplaints(shop: shop.shopID, start: window.start, end: window.end, on: sql)
+        }
+        async let current = build(period, repeats: repeats)
+        async let before = build(period.previous, repeats: nil)
+        let (report, facts) = try await current
+        let (previous, _) = try await before
         return Complaints(period: period, report: report, previous: previous, facts: facts, term: settings.termDays)
     }
 
@@ -91,8 +99,10 @@ struct ReportService {
             let profile = try await store.profileCounts(shop: shop.shopID, fromDay: period.from, toDay: period.to, on: sql)
             return (MediationReport.build(counts: Array(counts.values), dialogs: dialogs, profile: profile), dialogs, slots)
         }
-        let (report, dialogs, slots) = try await build(period)
-        let (previous, _, _) = try await build(period.previous)
+        async let current = build(period)
+        async let before = build(period.previous)
+        let (report, dialogs, slots) = try await current
+        let (previous, _, _) = try await before
         return Mediation(period: period, report: report, previous: previous, dialogs: dialogs, slots: slots.rows,
                          slotSeconds: slots.seconds)
     }
