@@ -63,7 +63,7 @@ measure "GET /panel/dialogs (staff page)" -H "Cookie: redress_session=$session" 
 measure "GET /api/v1/complaints" -H "$auth" "$base/api/v1/complaints"
 measure "GET /api/v1/reports/complaints" -H "$auth" "$base/api/v1/reports/complaints"
 export LOAD_AUTH="Bearer $key" LOAD_RUN="r$RANDOM"
-LOAD_PATH=/api/v1/orders LOAD_BODY='{"externalId":"{id}","placedAt":"2026-11-20T10:00:00Z","customer":{"email":"c{id}@example.com","name":"Klient","locale":"pl"},"items":[{"productId":"P-1","name":"Kubek","quantity":1,"unitPrice":"19.99","currency":"PLN"}]}' \
+LOAD_PATH=/api/v1/orders LOAD_BODY='{"externalId":"{id}","placedAt":"2026-11-20T10:00:00Z","customer":{"email":"c{id}@example.com","name":"Klient","locale":"pl"},"items":[{"productId":"P-1","name":"Kubek","quantity":1,"unitPrice":19.99,"currency":"PLN"}]}' \
   measure "POST /api/v1/orders" -s "$root/Benchmarks/load/post.lua" "$base"
 LOAD_PATH=/api/v1/complaints LOAD_BODY='{"email":"c{id}@example.com","customerName":"Klient {id}","claimType":"non_conformity","category":"defective","description":"Ucho kubka odpadło ({id}).","requestedRemedy":"refund","partyType":"consumer","channel":"phone"}' \
   measure "POST /api/v1/complaints (entered by staff)" -s "$root/Benchmarks/load/post.lua" "$base"

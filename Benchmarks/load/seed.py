@@ -17,7 +17,7 @@ for i in range(count):
     call("POST", "/api/v1/orders", {
         "externalId": external, "placedAt": "2026-11-01T10:00:00Z", "deliveredAt": "2026-11-03T10:00:00Z",
         "customer": {"email": f"seed{i}@example.com", "name": f"Klient {i}", "locale": "pl"},
-        "items": [{"productId": f"P-{i % 7}", "name": "Kubek żółty", "quantity": 1, "unitPrice": "19.99", "currency": "PLN"}],
+        "items": [{"productId": f"P-{i % 7}", "name": "Kubek żółty", "quantity": 1, "unitPrice": 19.99, "currency": "PLN"}],
     })
     token = call("POST", f"/api/v1/orders/{external}/review-invitation")["token"]
     rating = 2 if i % 3 == 0 else 5
