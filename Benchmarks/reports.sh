@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Report benchmarks (issue 8): one shop with REVIEWS reviews (default 1,000,000 over 400 days, a tenth with a dialog)
-# and COMPLAINTS complaints (default 100,000 over 365 days, with decisions, replies, surveys, products) in SQLite.
+# and COMPLAINTS complaints (default 100,000 over 365 days, with decisions, replies, surveys, products) in SQLite,
+# written in the order they arrive as in a real shop.
 # Prints p50/p99 and requests/s of every report page and API call (default period and 12 months) under wrk, with
 # one connection and with four, and the server's peak memory. Asserts nothing; loopback only, bounded in time.
 #   Benchmarks/reports.sh [REVIEWS] [COMPLAINTS] [SECONDS]
@@ -48,6 +49,7 @@ run() {
   curl -fsS -o /dev/null -w "  one request: %{http_code} in %{time_total}s, %{size_download} bytes\n" "$@"
   wrk -t1 -c1 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  one connection: /' || true
   wrk -t2 -c4 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx" | sed 's/^/  four connections: /' || true
+  sleep 3  # requests wrk left in flight finish before the next measurement starts
 }
 base="http://127.0.0.1:$port"
 page=(-H "Cookie: redress_session=$session")

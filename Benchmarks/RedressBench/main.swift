@@ -46,8 +46,10 @@ case "complaints":
     try await generateComplaints(count: Int(arguments[3]) ?? 50_000, due: Int(arguments[4]) ?? 10_000)
 case "reports":
     // One shop with REVIEWS reviews over 400 days (a tenth of them with a dialog) and COMPLAINTS over 365 days.
-    let shop = try await generate(reviews: Int(arguments[3]) ?? 1_000_000, dialogs: (Int(arguments[3]) ?? 1_000_000) / 10, due: 0)
-    try await generateComplaints(count: Int(arguments[4]) ?? 100_000, due: 0, spreadDays: 365, into: shop)
+    let shop = try await generate(reviews: Int(arguments[3]) ?? 1_000_000, dialogs: (Int(arguments[3]) ?? 1_000_000) / 10,
+                                  due: 0, chronological: true)
+    try await generateComplaints(count: Int(arguments[4]) ?? 100_000, due: 0, spreadDays: 365, chronological: true,
+                                 into: shop)
 case "publish-pass", "deadline-pass":
     let start = ContinuousClock.now
     var total = 0
@@ -93,7 +95,9 @@ extension Duration {
 }
 
 @discardableResult
-func generate(reviews total: Int, dialogs: Int, due: Int) async throws -> ShopAdministration.CreatedShop {
+func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = false) async throws
+    -> ShopAdministration.CreatedShop
+{
     let sql = services.database.sql
     let created = try await ShopAdministration(services: services).createShop(
         .init(name: "Bench Shop", slug: "bench-\(Int.random(in: 1000...9999))", locale: "pl", timeZone: "Europe/Warsaw"),
@@ -111,7 +115,10 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws -> ShopAd
             // Spread over 400 days; the last `due` reviews are held and overdue; dialogs on the held ones before them.
             let isDue = i >= total - due
             let hasDialog = !isDue && i >= total - due - dialogs
+            // Chronological: rows are written in the order they arrive, as in a real shop (a month is then stored
+            // together); otherwise each row lands on a day picked by `i % 400`.
             let submitted = isDue ? now.addingTimeInterval(-8 * 86_400 - Double(i % 1000))
+                : chronological ? now.addingTimeInterval(-Double(total - i) * 400 * 86_400 / Double(total))
                 : now.addingTimeInterval(-Double(i % 400) * 86_400 - Double(i % 86_400))
             let rating = hasDialog || isDue ? 1 + i % 3 : 1 + i % 5
             let held = isDue || hasDialog
@@ -208,8 +215,8 @@ func generate(reviews total: Int, dialogs: Int, due: Int) async throws -> ShopAd
 
 /// COUNT complaints (DUE of them past their answer date, undecided) received over the last SPREAD days, with what
 /// reports read: first responses, decisions sent, closes, surveys, assignees, claimed products and replies.
-func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, into existing: ShopAdministration.CreatedShop? = nil)
-    async throws
+func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronological: Bool = false,
+                        into existing: ShopAdministration.CreatedShop? = nil) async throws
 {
     let sql = services.database.sql
     let administration = ShopAdministration(services: services)
@@ -246,6 +253,7 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, into existin
         for i in chunk..<min(chunk + 400, count) {
             let isDue = i >= count - due
             let received = isDue ? now.addingTimeInterval(-16 * 86_400 - Double(i % 3600))
+                : chronological ? now.addingTimeInterval(-Double(count - i) * Double(spreadDays) * 86_400 / Double(count))
                 : now.addingTimeInterval(-Double(i % spreadDays) * 86_400 - Double(i % 86_400))
             var record = ComplaintRecord(
                 id: "cmp_b\(i)", shopId: created.id, reference: ComplaintReference.make(year: 2026, number: i + 1),
