@@ -3,16 +3,21 @@
 # requests/s, p50, p99 and non-2xx answers, then the server's peak memory. A fresh shop is seeded through the API
 # (orders, reviews, a dialog on each held one). Loopback only; every run is bounded by SECONDS. Asserts nothing.
 #   Benchmarks/load.sh [SECONDS] [CONNECTIONS] [DATABASE_URL]     (default 10 s, 16 connections, a new SQLite file)
-# SCRATCH picks the build directory (default .build); a release build is made there.
+# SCRATCH picks the build directory (default .build); a release build is made there, unless REDRESS_BIN names a
+# binary to use as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 seconds=${1:-10}
 connections=${2:-16}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product redress >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/redress
+if [ -n "${REDRESS_BIN:-}" ]; then
+  bin=$(realpath "$REDRESS_BIN")   # the test command's quick run uses the debug build it already has
+else
+  scratch=${SCRATCH:-.build}
+  swift build -c release --scratch-path "$scratch" --product redress >/dev/null
+  bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/redress
+fi
 work=$(mktemp -d /tmp/redress-load.XXXXXX)
 server=
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

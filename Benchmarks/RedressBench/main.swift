@@ -114,7 +114,9 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
         let rows = (index..<upper).map { i -> (order: [any Encodable & Sendable], review: [any Encodable & Sendable], day: String, rating: Int, held: Bool) in
             // Spread over 400 days; the last `due` reviews are held and overdue; dialogs on the held ones before them.
             let isDue = i >= total - due
-            let hasDialog = !isDue && i >= total - due - dialogs
+            // Dialogs on the newest reviews, or (chronological) on every n-th review over the whole stretch.
+            let hasDialog = !isDue && (chronological ? i % max(1, (total - due) / max(dialogs, 1)) == 0
+                                                     : i >= total - due - dialogs)
             // Chronological: rows are written in the order they arrive, as in a real shop (a month is then stored
             // together); otherwise each row lands on a day picked by `i % 400`.
             let submitted = isDue ? now.addingTimeInterval(-8 * 86_400 - Double(i % 1000))
@@ -171,24 +173,28 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
     }
     // Dialogs for the held, not yet due reviews; deadlines for every held review.
     let firstDialog = total - due - dialogs
+    let dialogIndices = chronological
+        ? Array(stride(from: 0, to: total - due, by: max(1, (total - due) / max(dialogs, 1))))
+        : Array(max(0, firstDialog)..<(total - due))
     let finalCounts = counts
     let finalStandby = standby
     try await services.database.transaction { tx in
-        for chunk in stride(from: max(0, firstDialog), to: total - due, by: batch) {
+        for chunk in stride(from: 0, to: dialogIndices.count, by: batch) {
             var insert = tx.insert(into: "dialogs").columns(
                 "id", "shop_id", "review_id", "opened_at", "state", "awaiting", "last_message_at", "first_shop_reply_at",
                 "version")
-            for i in chunk..<min(chunk + batch, total - due) {
+            for i in dialogIndices[chunk..<min(chunk + batch, dialogIndices.count)] {
                 let reply: Date? = i % 4 == 0 ? nil : now.addingTimeInterval(Double(i % 72) * 3600)
                 insert = insert.values([SQLBind("dlg_b\(i)"), SQLBind(shop), SQLBind("rev_b\(i)"), SQLBind(now),
                                         SQLBind("open"), SQLBind("shop"), SQLBind(now), SQLBind(reply), SQLBind(1)])
             }
             try await insert.run()
         }
-        for chunk in stride(from: max(0, firstDialog), to: total, by: batch) {
+        let heldIndices = dialogIndices + Array((total - due)..<total)
+        for chunk in stride(from: 0, to: heldIndices.count, by: batch) {
             var insert = tx.insert(into: "deadlines").columns(
                 "id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
-            for i in chunk..<min(chunk + batch, total) {
+            for i in heldIndices[chunk..<min(chunk + batch, heldIndices.count)] {
                 let dueAt = i >= total - due ? now.addingTimeInterval(-60) : now.addingTimeInterval(6 * 86_400)
                 insert = insert.values([SQLBind("dl_b\(i)"), SQLBind(shop), SQLBind("review.publish"),
                                         SQLBind("rev_b\(i)"), SQLBind(dueAt), SQLBind(0), SQLBind(now)])

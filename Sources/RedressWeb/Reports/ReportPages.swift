@@ -75,8 +75,10 @@ struct ReportPages {
     }
 
     private func tables(_ request: Request, shop: ShopRecord, period: ReportPeriod) async throws -> [ReportTable] {
-        let complaints = try await reports.complaints(shop: shop, period: period)
-        let mediation = try await reports.mediation(shop: shop, period: period)
+        // Both halves at once: one decodes rows while the database answers the other.
+        async let complaintData = reports.complaints(shop: shop, period: period)
+        async let mediationData = reports.mediation(shop: shop, period: period)
+        let (complaints, mediation) = try await (complaintData, mediationData)
         let trend = reports.mediationRows(mediation: mediation, grouping: ReportTables.trendGrouping(period))
         return ReportTables(t: Localization.forPanel(request), complaints: complaints, mediation: mediation,
                             mediationTrend: trend, staffNames: try await reports.staffNames(shop: shop.shopID)).all
