@@ -63,8 +63,18 @@ indirect enum JSON: Sendable {
         if !additional { pairs.append(("additionalProperties", .bool(false))) }
         return .object(pairs)
     }
+    /// A page of a list; `nextCursor` is absent (or null) on the last page.
     static func page(of item: JSON) -> JSON {
-        object(required: ["items", "nextCursor"], [("items", array(of: item)), ("nextCursor", nullable("string"))])
+        object(required: ["items"], [("items", array(of: item)), ("nextCursor", nullable("string"))])
+    }
+
+    /// Whether this schema is the problem document (answered as `application/problem+json`).
+    var isProblem: Bool {
+        if case .object(let pairs) = self, pairs.count == 1, pairs[0].0 == "$ref",
+           case .string(let target) = pairs[0].1 {
+            return target == "#/components/schemas/Problem"
+        }
+        return false
     }
 }
 

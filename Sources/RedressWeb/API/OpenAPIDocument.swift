@@ -30,7 +30,10 @@ enum OpenAPIDocument {
             var responses: [String: Any] = [:]
             for (status, (description, schema)) in operation.responses {
                 var response: [String: Any] = ["description": description]
-                if let schema { response["content"] = ["application/json": ["schema": schema.foundation]] }
+                if let schema {
+                    response["content"] = [schema.isProblem ? "application/problem+json" : "application/json":
+                                            ["schema": schema.foundation]]
+                }
                 responses[String(status)] = response
             }
             for status in errorStatuses(operation) where responses[String(status)] == nil {
@@ -80,8 +83,15 @@ enum OpenAPIDocument {
     private static func errorStatuses(_ operation: APIOperation) -> [Int] {
         var statuses = [400]
         if operation.security == .admin || operation.security == .shop { statuses += [401, 403] }
-        if !pathParameters(operation.path).isEmpty || operation.security == .customerToken { statuses.append(404) }
+        // A shop's call can name something that does not exist (in the path or the body): 404.
+        if !pathParameters(operation.path).isEmpty || operation.security == .customerToken || operation.security == .shop {
+            statuses.append(404)
+        }
         if operation.request != nil { statuses += [413, 422] }
+        // A change can meet a state that refuses it, or a newer version (optimistic locking): 409.
+        if operation.method != .get && (operation.security == .shop || operation.security == .customerToken) {
+            statuses.append(409)
+        }
         return statuses
     }
 }
