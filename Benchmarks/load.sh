@@ -23,7 +23,7 @@ server=
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 db=${3:-sqlite:$work/load.sqlite}
 slug="load-$RANDOM"
-"$bin" migrate --database "$db" >/dev/null
+"$bin" migrate --database "$db" >/dev/null 2>&1
 key=$("$bin" shop create --database "$db" --name "Load Shop" --slug "$slug" | sed -n 's/^API key (shown once): //p')
 password="load-password-2026"
 REDRESS_STAFF_PASSWORD=$password "$bin" staff create --database "$db" --shop "$slug" --email "owner@$slug.test" \

@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/redress-fuzz.XXXXXX)
 server=
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 db="sqlite:$work/fuzz.sqlite"
-"$bin" migrate --database "$db" >/dev/null
+"$bin" migrate --database "$db" >/dev/null 2>&1
 key=$("$bin" shop create --database "$db" --name "Fuzz Shop" --slug fuzz | sed -n 's/^API key (shown once): //p')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (cd "$work" && exec "$bin" serve --no-migrate --database "$db" --port "$port" >"$work/server.log" 2>&1) &
