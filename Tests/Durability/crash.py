@@ -230,6 +230,12 @@ check(standby == standby_rows, f"standby counter {standby} != {standby_rows} row
 hourly = int(sql(f"SELECT COALESCE(SUM(count), 0) FROM review_hourly_counts WHERE shop_id = '{shop_id}'")[0][0])
 check(hourly == len(reviews), f"hourly report counters {hourly} != {len(reviews)} reviews")
 
+# Logs carry ids, never keys, customer tokens, e-mail addresses or SQL.
+log_text = open(os.path.join(work, "server.log"), encoding="utf-8", errors="replace").read()
+for secret, what in [(key, "the API key"), ("@example.com", "an e-mail address"), ("SELECT ", "SQL"),
+                     ("INSERT INTO", "SQL"), ("Recenzja op-", "review text")]:
+    check(secret not in log_text, f"the server log contains {what}")
+
 print(f"crash durability on {engine}: {kills} SIGKILLs; "
       f"acknowledged: {len(acknowledged['orders'])} orders, {len(acknowledged['reviews'])} reviews, "
       f"{len(acknowledged['messages'])} messages, {len(acknowledged['complaints'])} complaints — all found once; "
