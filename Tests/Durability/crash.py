@@ -175,7 +175,7 @@ threads = [threading.Thread(target=worker) for _ in range(args.workers)]
 for thread in threads: thread.start()
 kills = 0
 while any(thread.is_alive() for thread in threads) and kills < args.kills:
-    time.sleep(random.uniform(0.3, 1.5))
+    time.sleep(random.uniform(0.15, 0.8))
     if not any(thread.is_alive() for thread in threads):
         break
     server.send_signal(signal.SIGKILL)
