@@ -5,6 +5,7 @@
 #   Benchmarks/complaints.sh [COUNT] [DUE] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 count=${1:-50000}
 due=${2:-10000}
 seconds=${3:-10}
@@ -23,16 +24,11 @@ key=$(sed -n 's/^apiKey=//p' "$work/generate.log")
 login=$(sed -n 's/^login=//p' "$work/generate.log")
 password=$(sed -n 's/^password=//p' "$work/generate.log")
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
 server=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-# Sign in like a browser: the CSRF cookie from the form, then the session cookie.
-jar="$work/cookies"
-csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
-curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$login" \
-  --data-urlencode "password=$password" "http://127.0.0.1:$port/login"
-session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+wait_ready "http://127.0.0.1:$port"
+session=$(sign_in "http://127.0.0.1:$port" "$login" "$password" "$work/cookies")
 
 run() {
   echo "== $1 (wrk -t2 -c16 and -t1 -c1, ${seconds}s each)"

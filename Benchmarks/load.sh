@@ -7,6 +7,7 @@
 # binary to use as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 root=$(pwd)
 seconds=${1:-10}
 connections=${2:-16}
@@ -29,20 +30,16 @@ password="load-password-2026"
 REDRESS_STAFF_PASSWORD=$password "$bin" staff create --database "$db" --shop "$slug" --email "owner@$slug.test" \
   --name Owner --role owner >/dev/null
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && exec "$bin" serve --no-migrate --database "$db" --port "$port" >"$work/server.log" 2>&1) &
 server=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fsS "$base/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_ready "$base"
 echo "== seeding $slug: 300 orders and reviews, a dialog on each held review"
 python3 "$root/Benchmarks/load/seed.py" "$base" "$key" 300 > "$work/seed.txt"
 dialog=$(sed -n 's/^dialog=//p' "$work/seed.txt" | head -n1)
 review=$(sed -n 's/^review=//p' "$work/seed.txt" | head -n1)
-jar="$work/cookies"
-csrf=$(curl -fsS -c "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
-curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=owner@$slug.test" \
-  --data-urlencode "password=$password" "$base/login"
-session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+session=$(sign_in "$base" "owner@$slug.test" "$password" "$work/cookies")
 
 printf '%-58s %10s %9s %9s %8s\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
 measure() {

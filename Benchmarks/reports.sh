@@ -8,6 +8,7 @@
 # BENCH_DIR keeps the generated database for another run; SCRATCH picks the build directory (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 reviews=${1:-1000000}
 complaints=${2:-100000}
 seconds=${3:-10}
@@ -33,15 +34,11 @@ login=$(sed -n 's/^login=//p' "$work/generate.log")
 password=$(sed -n 's/^password=//p' "$work/generate.log")
 ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
 server=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-jar="$work/cookies"
-csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
-curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$login" \
-  --data-urlencode "password=$password" "http://127.0.0.1:$port/login"
-session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+wait_ready "http://127.0.0.1:$port"
+session=$(sign_in "http://127.0.0.1:$port" "$login" "$password" "$work/cookies")
 
 run() {
   local title=$1; shift

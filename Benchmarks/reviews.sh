@@ -5,6 +5,7 @@
 #   Benchmarks/reviews.sh [REVIEWS] [DIALOGS] [DUE] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 reviews=${1:-1000000}
 dialogs=${2:-100000}
 due=${3:-10000}
@@ -32,10 +33,10 @@ slug=$(sed -n 's/^slug=//p' "$work/generate.log")
 key=$(sed -n 's/^apiKey=//p' "$work/generate.log")
 ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
 server=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_ready "http://127.0.0.1:$port"
 
 run() {
   echo "== $1 (wrk -t2 -c16 and -t1 -c1, ${seconds}s each)"

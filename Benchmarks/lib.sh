@@ -1,0 +1,19 @@
+# Shared by the benchmark scripts (sourced): a free loopback port, waiting for a started server, signing in.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_ready BASE_URL: until /ready answers (at most 20 s).
+wait_ready() {
+  for _ in $(seq 1 100); do curl -fsS "$1/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "the server at $1 did not become ready"; return 1
+}
+
+# sign_in BASE_URL EMAIL PASSWORD COOKIE_JAR: signs in like a browser (the CSRF cookie from the form, then the
+# session cookie) and prints the session cookie's value.
+sign_in() {
+  local csrf
+  csrf=$(curl -fsS -c "$4" "$1/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+  curl -fsS -b "$4" -c "$4" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$2" \
+    --data-urlencode "password=$3" "$1/login"
+  awk '$6 == "redress_session" {print $7}' "$4"
+}
