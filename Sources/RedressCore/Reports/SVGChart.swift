@@ -39,7 +39,11 @@ public enum SVGChart {
     public static func bars(id: String = "chart", title: String, description: String, bars: [Bar], width: Int = 560)
         -> String
     {
-        let rowHeight = 28, labelWidth = 180, top = 36
+        // Room for the longest label (about 7 px a character at this size), so none is cut at the left edge.
+        let longest = bars.map(\.label.count).max() ?? 0
+        let labelWidth = max(180, min(340, longest * 7 + 16))
+        let width = max(width, labelWidth + 240)
+        let rowHeight = 28, top = 36
         let height = top + max(1, bars.count) * rowHeight + 12
         let maximum = max(bars.map(\.value).max() ?? 0, 1)
         let plot = Double(width - labelWidth - 60)
