@@ -16,7 +16,8 @@ swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/nu
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 work=$(mktemp -d /tmp/redress-cbench.XXXXXX)
 server=
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# Stop the server and wait for it (it may still be writing mail files), then remove its directory.
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null; rm -rf "$work" || true' EXIT
 db="sqlite:$work/bench.sqlite"
 echo "== generating $count complaints, $due past their answer date"
 "$bin/RedressBench" complaints "$db" "$count" "$due" | tee "$work/generate.log"

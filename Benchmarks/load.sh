@@ -21,7 +21,8 @@ else
 fi
 work=$(mktemp -d /tmp/redress-load.XXXXXX)
 server=
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# Stop the server and wait for it (it may still be writing mail files), then remove its directory.
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null; rm -rf "$work" || true' EXIT
 db=${3:-sqlite:$work/load.sqlite}
 slug="load-$RANDOM"
 "$bin" migrate --database "$db" >/dev/null 2>&1

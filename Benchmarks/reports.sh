@@ -20,7 +20,8 @@ bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 work=${BENCH_DIR:-$(mktemp -d /tmp/redress-rbench.XXXXXX)}
 mkdir -p "$work"
 server=
-trap 'kill $server 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"' EXIT
+# Stop the server and wait for it, then remove its directory unless BENCH_DIR keeps it.
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null; [ -n "${BENCH_DIR:-}" ] || rm -rf "$work" || true' EXIT
 db="sqlite:$work/bench.sqlite"
 if [ ! -f "$work/generate.log" ]; then
   echo "== generating $reviews reviews and $complaints complaints in one shop"

@@ -10,7 +10,8 @@ bin=$(realpath "${1:?path to the redress binary}")
 examples=${2:-10}
 work=$(mktemp -d /tmp/redress-fuzz.XXXXXX)
 server=
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# Stop the server and wait for it (it may still be writing mail files), then remove its directory.
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null; rm -rf "$work" || true' EXIT
 db="sqlite:$work/fuzz.sqlite"
 "$bin" migrate --database "$db" >/dev/null 2>&1
 key=$("$bin" shop create --database "$db" --name "Fuzz Shop" --slug fuzz | sed -n 's/^API key (shown once): //p')
