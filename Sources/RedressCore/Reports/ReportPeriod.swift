@@ -72,8 +72,6 @@ public struct ReportPeriod: Sendable, Equatable {
                             days: days)
     }
 
-    public func contains(_ date: Date) -> Bool { date >= start && date < end }
-
     public enum Grouping: String, Sendable, CaseIterable { case day, week, month }
 
     public struct Bucket: Sendable, Equatable {

@@ -27,10 +27,11 @@ struct ReportService {
         }
     }
 
-    func grouping(_ request: Request, allowed: [Grouping] = Grouping.allCases) throws -> Grouping {
+    /// `groupBy` (default `month`); an unknown value → 422 listing the known ones.
+    func grouping(_ request: Request) throws -> Grouping {
         let text = request.uri.queryParameters.get("groupBy") ?? "month"
-        guard let grouping = Grouping(rawValue: text), allowed.contains(grouping) else {
-            throw Problem.invalid(["groupBy": "must be " + allowed.map(\.rawValue).joined(separator: ", ")])
+        guard let grouping = Grouping(rawValue: text) else {
+            throw Problem.invalid(["groupBy": "must be " + Grouping.allCases.map(\.rawValue).joined(separator: ", ")])
         }
         return grouping
     }
@@ -40,7 +41,6 @@ struct ReportService {
         var report: ComplaintReport
         var previous: ComplaintReport
         var facts: [ComplaintFact]
-        var term: Int
     }
 
     func complaints(shop: ShopRecord, period: ReportPeriod) async throws -> Complaints {
@@ -68,7 +68,7 @@ struct ReportService {
         async let before = build(period.previous, repeats: nil)
         let (report, facts) = try await current
         let (previous, _) = try await before
-        return Complaints(period: period, report: report, previous: previous, facts: facts, term: settings.termDays)
+        return Complaints(period: period, report: report, previous: previous, facts: facts)
     }
 
     struct Mediation {
