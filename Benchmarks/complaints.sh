@@ -9,11 +9,8 @@ cd "$(dirname "$0")/.."
 count=${1:-50000}
 due=${2:-10000}
 seconds=${3:-10}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product redress >/dev/null
-swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+need_wrk
+bin=$(release_build redress RedressBench)
 work=$(mktemp -d /tmp/redress-cbench.XXXXXX)
 server=
 # Stop the server and wait for it (it may still be writing mail files), then remove its directory.

@@ -17,3 +17,19 @@ sign_in() {
     --data-urlencode "password=$3" "$1/login"
   awk '$6 == "redress_session" {print $7}' "$4"
 }
+
+# need_wrk: wrk from Debian's packages, installed when missing.
+need_wrk() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+    || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+}
+
+# release_build PRODUCT…: builds the products in release mode in $SCRATCH (default .build) and prints the folder of
+# the binaries.
+release_build() {
+  local scratch=${SCRATCH:-.build} product
+  for product in "$@"; do
+    swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null || return 1
+  done
+  swift build -c release --scratch-path "$scratch" --show-bin-path
+}

@@ -11,13 +11,11 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 seconds=${1:-10}
 connections=${2:-16}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
+need_wrk
 if [ -n "${REDRESS_BIN:-}" ]; then
   bin=$(realpath "$REDRESS_BIN")   # the test command's quick run uses the debug build it already has
 else
-  scratch=${SCRATCH:-.build}
-  swift build -c release --scratch-path "$scratch" --product redress >/dev/null
-  bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/redress
+  bin=$(release_build redress)/redress
 fi
 work=$(mktemp -d /tmp/redress-load.XXXXXX)
 server=

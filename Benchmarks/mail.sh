@@ -6,12 +6,11 @@
 #   Benchmarks/mail.sh [COUNT] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 count=${1:-10000}
 connections=${2:-4}
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+bin=$(release_build RedressBench)
 work=$(mktemp -d /tmp/redress-mailbench.XXXXXX)
 sink=
 trap 'kill -9 $sink 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -12,11 +12,8 @@ cd "$(dirname "$0")/.."
 reviews=${1:-1000000}
 complaints=${2:-100000}
 seconds=${3:-10}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed"; exit 1; }
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product redress >/dev/null
-swift build -c release --scratch-path "$scratch" --product RedressBench >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+need_wrk
+bin=$(release_build redress RedressBench)
 work=${BENCH_DIR:-$(mktemp -d /tmp/redress-rbench.XXXXXX)}
 mkdir -p "$work"
 server=

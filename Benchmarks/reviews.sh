@@ -10,10 +10,8 @@ reviews=${1:-1000000}
 dialogs=${2:-100000}
 due=${3:-10000}
 seconds=${4:-10}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-swift build -c release --product redress >/dev/null
-swift build -c release --product RedressBench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+need_wrk
+bin=$(release_build redress RedressBench)
 # BENCH_DIR keeps the generated database for another run (it is reused when it exists).
 work=${BENCH_DIR:-$(mktemp -d /tmp/redress-bench.XXXXXX)}
 mkdir -p "$work"

@@ -87,6 +87,8 @@ struct ReportPageTests {
                                                     method: .get, headers: [.cookie: viewer.cookie, .acceptLanguage: "pl"])
             #expect(polish.text.hasPrefix("\u{FEFF}Miesiąc,Średni czas odpowiedzi (godziny),"))
 
+            let stars = try await get("/panel/reports/export/stars?preset=custom&from=2026-10-01&to=2026-10-31")
+            #expect(stars.status == .ok && stars.text.hasPrefix("\u{FEFF}Stars,Reviews\r\n1★,0\r\n"), "\(stars.text)")
             #expect(try await get("/panel/reports/export/nothing").status == .notFound)
             let bad = try await get("/panel/reports?preset=custom&from=2026-10-31&to=2026-10-01")
             #expect(bad.status == .unprocessableContent)

@@ -57,7 +57,8 @@ struct ReportPages {
             let id = try context.parameters.require("table")
             let shop = try await shop(session)
             let period = try reports.period(request, shop: shop)
-            guard let table = try await tables(request, shop: shop, period: period).first(where: { $0.id == id }) else {
+            guard let table = try await tables(request, shop: shop, period: period, only: id)
+                .first(where: { $0.id == id }) else {
                 throw Problem.notFound("report table")
             }
             var headers = HTTPFields()
@@ -74,14 +75,19 @@ struct ReportPages {
         return shop
     }
 
-    private func tables(_ request: Request, shop: ShopRecord, period: ReportPeriod) async throws -> [ReportTable] {
+    /// The report tables of the period; with `only`, just the half of the data that table needs.
+    private func tables(_ request: Request, shop: ShopRecord, period: ReportPeriod, only id: String? = nil) async throws
+        -> [ReportTable]
+    {
+        let needsMediation = id.map { ReportTables.mediationTableIDs.contains($0) } ?? true
+        let needsComplaints = id.map { !ReportTables.mediationTableIDs.contains($0) } ?? true
         // Both halves at once: one decodes rows while the database answers the other.
-        async let complaintData = reports.complaints(shop: shop, period: period)
-        async let mediationData = reports.mediation(shop: shop, period: period)
+        async let complaintData = needsComplaints ? reports.complaints(shop: shop, period: period) : nil
+        async let mediationData = needsMediation ? reports.mediation(shop: shop, period: period) : nil
         let (complaints, mediation) = try await (complaintData, mediationData)
-        let trend = reports.mediationRows(mediation: mediation, grouping: ReportTables.trendGrouping(period))
+        let trend = mediation.map { reports.mediationRows(mediation: $0, grouping: ReportTables.trendGrouping(period)) }
         return ReportTables(t: Localization.forPanel(request), complaints: complaints, mediation: mediation,
-                            mediationTrend: trend, staffNames: try await reports.staffNames(shop: shop.shopID)).all
+                            mediationTrend: trend ?? [], staffNames: try await reports.staffNames(shop: shop.shopID)).all
     }
 
     private func page(_ request: Request, _ session: StaffSession) async throws -> Response {

@@ -18,10 +18,15 @@ struct ReportTable {
 /// Builds every report table of a period from the complaint and mediation reports, in the panel's language.
 struct ReportTables {
     let t: Localization
-    let complaints: ReportService.Complaints
-    let mediation: ReportService.Mediation
+    /// Either half may be left out (a CSV download needs one table only).
+    let complaints: ReportService.Complaints?
+    let mediation: ReportService.Mediation?
     let mediationTrend: [MediationReport.GroupRow]
     let staffNames: [String: String]
+
+    /// The tables built from the mediation half; the others come from the complaint half.
+    static let mediationTableIDs: Set<String> = ["mediation-summary", "stars", "publication", "mediation-trend",
+                                                 "team-dialogs"]
 
     static let dash = "—"
 
@@ -37,12 +42,24 @@ struct ReportTables {
 
     static func percent(_ share: Share) -> String { number(share.percent) }
 
+    /// Every table of the halves given, in the page's order within each section.
     var all: [ReportTable] {
-        [complaintSummary, answeredDay, monthly, trend, breakdown("categories", "rp_by_category", "rp_category",
-                                                                  complaints.report.byCategory, prefix: "cat_"),
-         breakdown("claim-types", "rp_by_claim_type", "rp_claim_type", complaints.report.byClaimType, prefix: "claim_"),
-         breakdown("products", "rp_by_product", "rp_product", complaints.report.byProduct, prefix: nil),
-         remedies, mediationSummary, stars, publication, mediationTrendTable, teamComplaints, teamDialogs]
+        var tables: [ReportTable] = []
+        if let complaints {
+            let report = complaints.report
+            tables += [
+                complaintSummary(complaints), answeredDay(complaints), monthly(complaints), trend(complaints),
+                breakdown("categories", "rp_by_category", "rp_category", report.byCategory, prefix: "cat_"),
+                breakdown("claim-types", "rp_by_claim_type", "rp_claim_type", report.byClaimType, prefix: "claim_"),
+                breakdown("products", "rp_by_product", "rp_product", report.byProduct, prefix: nil),
+                remedies(complaints), teamComplaints(complaints),
+            ]
+        }
+        if let mediation {
+            tables += [mediationSummary(mediation), stars(mediation), publication(mediation),
+                       mediationTrendTable(mediation), teamDialogs(mediation)]
+        }
+        return tables
     }
 
     private func translated(_ key: String, prefix: String?) -> String {
@@ -51,7 +68,7 @@ struct ReportTables {
         return text == prefix + key ? key : text
     }
 
-    private var complaintSummary: ReportTable {
+    private func complaintSummary(_ complaints: ReportService.Complaints) -> ReportTable {
         let now = complaints.report, before = complaints.previous
         func row(_ key: String, _ value: (ComplaintReport) -> String) -> [String] { [t(key), value(now), value(before)] }
         return ReportTable(id: "complaints-summary", section: "complaints", title: t("rp_complaints"),
@@ -80,7 +97,7 @@ struct ReportTables {
         ])
     }
 
-    private var answeredDay: ReportTable {
+    private func answeredDay(_ complaints: ReportService.Complaints) -> ReportTable {
         let answering = complaints.report.answering
         var rows = answering.days.map { [t("rp_day_n", ["n": String($0.day)]), String($0.count)] }
         rows.append([t("rp_late"), String(answering.late)])
@@ -91,7 +108,7 @@ struct ReportTables {
                         header: [t("rp_day"), t("rp_answers")], rows: rows)
     }
 
-    private var monthly: ReportTable {
+    private func monthly(_ complaints: ReportService.Complaints) -> ReportTable {
         let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(.month)).map { row in
             [row.key, Self.number(row.averageFirstResponseHours), Self.percent(row.firstContactResolution),
              Self.percent(row.satisfied), String(row.received), String(row.deemedAccepted)]
@@ -101,7 +118,7 @@ struct ReportTables {
         ], rows: rows)
     }
 
-    private var trend: ReportTable {
+    private func trend(_ complaints: ReportService.Complaints) -> ReportTable {
         let grouping = Self.trendGrouping(complaints.period)
         let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(grouping))
         let title = t("rp_trend")
@@ -138,7 +155,7 @@ struct ReportTables {
                         bars: rows.prefix(20).map { SVGChart.Bar(label: $0[0], value: Double($0[1]) ?? 0) }))
     }
 
-    private var remedies: ReportTable {
+    private func remedies(_ complaints: ReportService.Complaints) -> ReportTable {
         ReportTable(id: "remedies", section: "complaints", title: t("rp_remedies"),
                     header: [t("rp_remedy"), t("rp_requested"), t("rp_granted")],
                     rows: complaints.report.remedies.map {
@@ -146,7 +163,7 @@ struct ReportTables {
                     })
     }
 
-    private var mediationSummary: ReportTable {
+    private func mediationSummary(_ mediation: ReportService.Mediation) -> ReportTable {
         let now = mediation.report, before = mediation.previous
         func row(_ key: String, _ value: (MediationReport) -> String) -> [String] { [t(key), value(now), value(before)] }
         return ReportTable(id: "mediation-summary", section: "mediation", title: t("rp_mediation"),
@@ -164,12 +181,12 @@ struct ReportTables {
         ])
     }
 
-    private var stars: ReportTable {
+    private func stars(_ mediation: ReportService.Mediation) -> ReportTable {
         barTable("stars", section: "mediation", title: t("rp_stars"), header: [t("rp_stars_col"), t("rp_reviews_col")],
                  rows: mediation.report.byStars.map { ["\($0.stars)★", String($0.count)] })
     }
 
-    private var publication: ReportTable {
+    private func publication(_ mediation: ReportService.Mediation) -> ReportTable {
         let routes = mediation.report.publication
         let rows = [("rp_route_day7", routes.day7), ("rp_route_day14", routes.day14),
                     ("rp_route_publish_now", routes.publishNow), ("rp_route_still", routes.stillHeld),
@@ -178,7 +195,7 @@ struct ReportTables {
                         header: [t("rp_route"), t("rp_reviews_col")], rows: rows)
     }
 
-    private var mediationTrendTable: ReportTable {
+    private func mediationTrendTable(_ mediation: ReportService.Mediation) -> ReportTable {
         let grouping = Self.trendGrouping(mediation.period)
         let title = t("rp_media_trend")
         return ReportTable(
@@ -197,7 +214,7 @@ struct ReportTables {
         id.isEmpty ? t("rp_unassigned") : staffNames[id] ?? id
     }
 
-    private var teamComplaints: ReportTable {
+    private func teamComplaints(_ complaints: ReportService.Complaints) -> ReportTable {
         ReportTable(id: "team-complaints", section: "team", title: t("rp_team_complaints"), header: [
             t("rp_agent"), t("rp_handled"), t("rp_fr_median_short"), t("rp_decisions"), t("rp_satisfaction"),
         ], rows: Self.byCountThenName(ComplaintReport.agents(complaints.facts).map {
@@ -206,7 +223,7 @@ struct ReportTables {
         }))
     }
 
-    private var teamDialogs: ReportTable {
+    private func teamDialogs(_ mediation: ReportService.Mediation) -> ReportTable {
         ReportTable(id: "team-dialogs", section: "team", title: t("rp_team_dialogs"), header: [
             t("rp_agent"), t("rp_dialogs_col"), t("rp_resolved_col"), t("rp_reply_col"),
         ], rows: Self.byCountThenName(MediationReport.agents(mediation.dialogs).map {
