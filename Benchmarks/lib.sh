@@ -12,7 +12,9 @@ wait_ready() {
 # session cookie) and prints the session cookie's value.
 sign_in() {
   local csrf
-  csrf=$(curl -fsS -c "$4" "$1/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+  # The form goes to a file first: `curl | … | head` can end in SIGPIPE, which pipefail turns into a failure.
+  curl -fsS -c "$4" -o "$4.form" "$1/login"
+  csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p;T;q' "$4.form")
   curl -fsS -b "$4" -c "$4" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=$2" \
     --data-urlencode "password=$3" "$1/login"
   awk '$6 == "redress_session" {print $7}' "$4"

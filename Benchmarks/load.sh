@@ -36,8 +36,9 @@ base="http://127.0.0.1:$port"
 wait_ready "$base"
 echo "== seeding $slug: 300 orders and reviews, a dialog on each held review"
 python3 "$root/Benchmarks/load/seed.py" "$base" "$key" 300 > "$work/seed.txt"
-dialog=$(sed -n 's/^dialog=//p' "$work/seed.txt" | head -n1)
-review=$(sed -n 's/^review=//p' "$work/seed.txt" | head -n1)
+# sed stops at the first match itself (a `| head` could end the pipeline in SIGPIPE under pipefail).
+dialog=$(sed -n 's/^dialog=//p;T;q' "$work/seed.txt")
+review=$(sed -n 's/^review=//p;T;q' "$work/seed.txt")
 session=$(sign_in "$base" "owner@$slug.test" "$password" "$work/cookies")
 
 printf '%-58s %10s %9s %9s %8s\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
