@@ -176,7 +176,7 @@ struct ReportBuildTests {
 
     @Test("per agent and per month (the table shops keep)")
     func agentsAndMonths() throws {
-        let agents = ComplaintReport.agents(facts)
+        let agents = ComplaintReport.agents(ComplaintReport.rollup(facts, calendar: calendar))
         #expect(agents.map(\.agentId) == ["a", "b", ""])
         #expect(agents[0] == ComplaintReport.AgentRow(agentId: "a", handled: 2, firstResponseMedianHours: 35, decisions: 2,
                                                        satisfaction: 3.5))
@@ -184,7 +184,8 @@ struct ReportBuildTests {
                                                        satisfaction: nil))
         #expect(agents[2].handled == 1 && agents[2].firstResponseMedianHours == 2.5)
         let period = try ReportPeriod.resolve(preset: nil, from: "2026-09-01", to: "2026-10-31", now: now, timeZone: warsaw)
-        let months = ComplaintReport.rows(facts, buckets: period.buckets(.month))
+        let months = ComplaintReport.rows(ComplaintReport.rollup(facts, calendar: calendar), buckets: period.buckets(.month),
+                                          timeZone: warsaw)
         #expect(months.map(\.key) == ["2026-09", "2026-10"])
         #expect(months[0].received == 0 && months[0].averageFirstResponseHours == nil)
         #expect(months[1] == ComplaintReport.PeriodRow(
@@ -223,8 +224,71 @@ struct ReportBuildTests {
         #expect(report.ratingBefore == 1.33 && report.ratingAfter == 2.5)
         #expect(report.publication == MediationReport.Publication(day7: 3, day14: 1, publishNow: 2, stillHeld: 2,
                                                                   notPublished: 2))
-        let agents = MediationReport.agents(dialogs)
+        let agents = MediationReport.agents(MediationReport.rollup(dialogs, timeZone: warsaw))
         #expect(agents.map(\.key) == ["a", ""])
         #expect(agents[0].dialogs == 2 && agents[0].resolvedByCustomer == 1 && agents[0].firstShopReplyMedianHours == 4)
+    }
+}
+
+@Suite("Reports: daily roll-ups")
+struct ReportRollupTests {
+    let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+
+    @Test("the spread read at ranks equals the spread of all values, for every count from 0 to 60")
+    func spreadAtRanks() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...60 {
+            let seconds = (0..<count).map { _ in Double(Int.random(in: 0...2_000_000, using: &generator)) }
+            let sorted = seconds.sorted()
+            #expect(Spread(count: count) { sorted[$0] } == Spread(seconds.map { $0 / 3600 }), "count \(count)")
+        }
+        #expect(Spread.ranks(count: 0) == nil)
+        #expect(Spread.ranks(count: 1)! == ([0], 0))
+        #expect(Spread.ranks(count: 10)! == ([4, 5], 8))
+    }
+
+    @Test("deltas: a subject appears, changes day and figures, and leaves; durations are counted for all days too")
+    func deltas() throws {
+        let first = ReportContribution(day: 20_000, counts: ["c.received": 1, "c.category:a": 1, "#c.reply": 1],
+                                       durations: ["c.reply": 60])
+        var moved = first
+        moved.day = 20_001
+        moved.counts["c.category:a"] = nil
+        moved.counts["c.category:b"] = 1
+        let appear = ReportContribution.deltas(from: nil, to: first)
+        #expect(appear.map { "\($0.day) \($0.metric) \($0.value)" }
+                == ["-1 #c.reply 1", "20000 #c.reply 1", "20000 c.category:a 1", "20000 c.received 1"])
+        let change = ReportContribution.deltas(from: first, to: moved)
+        #expect(change.map { "\($0.day) \($0.metric) \($0.value)" } == [
+            "20000 #c.reply -1", "20000 c.category:a -1", "20000 c.received -1",
+            "20001 #c.reply 1", "20001 c.category:b 1", "20001 c.received 1",
+        ])
+        #expect(ReportContribution.deltas(from: moved, to: moved).isEmpty)
+        let leave = ReportContribution.deltas(from: moved, to: nil)
+        #expect(leave.allSatisfy { $0.value == -1 } && leave.count == 4)
+        #expect(ReportContribution.decode(moved.encoded()) == moved)
+        #expect(ReportContribution.decode("not json") == nil)
+    }
+
+    @Test("a complaint's contribution: day of receipt in the shop's zone, day of the term, agent figures")
+    func complaintContribution() throws {
+        let received = try #require(ISO8601DateFormatter().date(from: "2026-10-31T23:30:00Z"))  // 1 November in Warsaw
+        let fact = ComplaintFact(id: "c", receivedAt: received, category: "defective", claimType: "guarantee",
+                                 requestedRemedy: "repair", firstResponseAt: received.addingTimeInterval(5400),
+                                 decisionSentAt: received.addingTimeInterval(3 * 86_400), outcome: "accepted",
+                                 grantedRemedy: "refund", legalState: "answered", surveyRating: 4, assigneeId: "ag",
+                                 productIds: ["P1", "P1", "P2"])
+        let schedule = ComplaintReport.schedule(for: [fact], calendar: BusinessCalendar(timeZone: warsaw))
+        let contribution = fact.contribution(timeZone: warsaw, schedule: schedule)
+        #expect(contribution.day == ComplaintReport.localDay(received, warsaw))
+        #expect(contribution.day == 20_758)  // 2026-11-01 is 20,758 days after 1970-01-01
+        let c = contribution.counts
+        #expect(c["c.answered:3"] == 1 && c["c.refund"] == 1 && c["c.granted:refund"] == 1)
+        #expect(c["c.product:P1"] == 1 && c["c.product:P2"] == 1)
+        #expect(c["c.agent:ag"] == 1 && c["c.agent_decided:ag"] == 1 && c["c.agent_rating_sum:ag"] == 4)
+        #expect(c["c.satisfied"] == 1 && c["c.rated"] == 1 && c["c.response_seconds"] == 5400)
+        #expect(contribution.durations == ["c.first_response": 5400, "c.first_response_business": 0,
+                                           "c.first_response@ag": 5400])
+        #expect(c["#c.first_response"] == 1 && c["#c.first_response@ag"] == 1)
     }
 }

@@ -114,6 +114,7 @@ struct ComplaintFlowTests {
             // Filters and order of the queue.
             let queue = try await s.api(.get, "/api/v1/complaints?status=received")
             #expect((queue.json["items"] as? [[String: Any]])?.map { $0["reference"] as? String } == ["RC-2026-000002"])
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
         }
     }
 
@@ -173,6 +174,7 @@ struct ComplaintFlowTests {
             let other = try #require(try await s.fileComplaint("M-3")["reference"] as? String)
             let reverse = try await s.api(.post, "/api/v1/complaints/\(first)/merge", ["into": other])
             #expect(reverse.json["answerDueAt"] as? String == firstDue, "merging the older one in moves the clock back")
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
         }
     }
 
@@ -218,6 +220,7 @@ struct ComplaintFlowTests {
             #expect(try await s.complaint(second)["assigneeId"] as? String == owner.id)
             let foreign = try await s.api(.post, "/api/v1/complaints/assign", ["references": [first], "staffId": "stf_nobody"])
             #expect(foreign.status == .unprocessableContent)
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
         }
     }
 
@@ -252,6 +255,7 @@ struct ComplaintFlowTests {
             #expect(try await s.complaint(reference)["refundOverdue"] as? Bool == true)
             let paid = try await s.api(.post, "/api/v1/complaints/\(reference)/refunded")
             #expect(paid.status == .ok && paid.json["refundOverdue"] as? Bool == false)
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
         }
     }
 

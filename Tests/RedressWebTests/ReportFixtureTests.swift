@@ -242,6 +242,21 @@ struct ReportFixtureTests {
                 let bad = try await s.api(.get, "/api/v1/reports/complaints?\(query)")
                 #expect(bad.status == .unprocessableContent, "\(query): \(bad.text)")
             }
+            // The daily roll-ups the report read equal a recount from the rows, in both shops…
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
+            try await s.app.expectReportRollupsMatchRecount(shop: other.id)
+            // …and after the shop moves to another time zone (complaints move to other local days).
+            let owner = try await s.client.signIn("owner@sklep.test")
+            let moved = try await s.client.execute(
+                uri: "/api/v1/shop", method: .patch,
+                headers: [.cookie: owner.cookie, .init("X-CSRF-Token")!: owner.csrf, .contentType: "application/json"],
+                body: jsonBody(["timeZone": "America/New_York", "version": 1]))
+            #expect(moved.status == .ok, "\(moved.text)")
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
+            let inNewYork = try await s.api(.get, "/api/v1/reports/complaints?from=2026-10-01&to=2026-10-31")
+            // c7, received at 00:30 on 1 November in Warsaw, was still 31 October in New York.
+            #expect((inNewYork.json["report"] as? [String: Any])?["received"] as? Int == 6)
+            #expect((inNewYork.json["period"] as? [String: Any])?["timeZone"] as? String == "America/New_York")
         }
     }
 

@@ -98,6 +98,23 @@ struct ReviewScenario: Sendable {
         #expect(hourly == (try await ReviewStatsStore().hourlyCounters(shop: shopID, recount: true, on: sql)))
         #expect(hourly.values.reduce(0, +) == (try await sql.raw(
             "SELECT COUNT(*) AS n FROM reviews WHERE shop_id = \(bind: shopID.rawValue)").first()?.decode(column: "n", as: Int.self)))
+        try await app.expectReportRollupsMatchRecount(shop: shop.id)
+    }
+}
+
+extension TestApp {
+    /// The daily report roll-ups of complaints and dialogs kept by the write path equal a recount from the rows
+    /// (issue 8), and say something: a shop with complaints or dialogs has counters.
+    func expectReportRollupsMatchRecount(shop: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let sql = services.database.sql
+        let store = ReportRollupStore()
+        let kept = try await store.stored(shop: ShopID(shop), on: sql)
+        let recount = try await store.recount(shop: ShopID(shop), on: sql)
+        let expected = ReportRollupStore.expected(recount.contributions)
+        #expect(kept.counts == expected.counts, sourceLocation: sourceLocation)
+        #expect(kept.durations == expected.durations, sourceLocation: sourceLocation)
+        #expect(kept.labels == recount.labels, sourceLocation: sourceLocation)
+        #expect(kept.counts.isEmpty == recount.contributions.isEmpty, sourceLocation: sourceLocation)
     }
 }
 

@@ -24,12 +24,14 @@ public struct ComplaintFact: Sendable, Equatable {
     public var shopReplies: Int
     /// How many times it was reopened after closing.
     public var reopened: Int
+    /// The claimed products (each counts once).
+    public var productIds: [String]
 
     public init(id: String, receivedAt: Date, category: String, claimType: String, requestedRemedy: String? = nil,
                 firstResponseAt: Date? = nil, closedAt: Date? = nil, decisionSentAt: Date? = nil,
                 outcome: String? = nil, grantedRemedy: String? = nil, legalState: String = LegalState.open.rawValue,
                 refundDueAt: Date? = nil, refundedAt: Date? = nil, surveySentAt: Date? = nil, surveyRating: Int? = nil,
-                assigneeId: String? = nil, shopReplies: Int = 0, reopened: Int = 0) {
+                assigneeId: String? = nil, shopReplies: Int = 0, reopened: Int = 0, productIds: [String] = []) {
         self.id = id
         self.receivedAt = receivedAt
         self.category = category
@@ -48,6 +50,7 @@ public struct ComplaintFact: Sendable, Equatable {
         self.assigneeId = assigneeId
         self.shopReplies = shopReplies
         self.reopened = reopened
+        self.productIds = productIds
     }
 
     /// Contacts with the customer: every reply and the decision letter.
@@ -153,139 +156,191 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
         public var deemedAccepted: Int
     }
 
-    /// Everything about the facts given; business hours from `calendar`, the term's days from `term`. One pass over
-    /// the facts, counting in place (a period can hold 100,000 complaints).
+    /// The counters, series and durations of the report (`c.` metrics).
+    public enum Metric {
+        public static let received = "c.received", responded = "c.responded", responseSeconds = "c.response_seconds"
+        public static let closed = "c.closed", firstContact = "c.fcr", closedEver = "c.closed_ever"
+        public static let reopened = "c.reopened", decided = "c.decided", refund = "c.refund", deemed = "c.deemed"
+        public static let answeredDeemed = "c.answered_deemed", surveySent = "c.survey_sent", rated = "c.rated"
+        public static let ratingSum = "c.rating_sum", satisfied = "c.satisfied"
+        public static let category = "c.category:", claimType = "c.claim:", requested = "c.requested:"
+        public static let granted = "c.granted:", outcome = "c.outcome:", answered = "c.answered:"
+        public static let product = "c.product:", agent = "c.agent:", agentDecided = "c.agent_decided:"
+        public static let agentRated = "c.agent_rated:", agentRatingSum = "c.agent_rating_sum:"
+        public static let firstResponse = "c.first_response", firstResponseBusiness = "c.first_response_business"
+        public static let resolution = "c.resolution", resolutionBusiness = "c.resolution_business"
+        /// The first response of one agent's complaints (`c.first_response@` + agent id).
+        public static let agentFirstResponse = "c.first_response@"
+        /// What the day/week/month rows need per day.
+        public static let series: Set<String> = [received, responded, responseSeconds, closed, firstContact, rated,
+                                                 satisfied, deemed]
+        public static let durations = [firstResponse, firstResponseBusiness, resolution, resolutionBusiness]
+    }
+
+    /// Everything about the facts given, through the same roll-up the database keeps (the reference for tests and
+    /// for the recount); business hours from `calendar`, the term's days from `term`.
     public static func build(facts: [ComplaintFact], term: Int, calendar: BusinessCalendar, repeats: RepeatComplaints?,
-                             byProduct: [BreakdownRow] = [], now: Date) -> ComplaintReport {
-        let schedule = schedule(for: facts, calendar: calendar, now: now)
-        let zone = calendar.timeZone
-        var responseHours: [Double] = [], responseBusiness: [Double] = []
-        var resolutionHours: [Double] = [], resolutionBusiness: [Double] = []
-        var decided = 0, accepted = 0, partial = 0, rejected = 0, late = 0, deemed = 0
+                             byProduct: [BreakdownRow]? = nil, now: Date) -> ComplaintReport {
+        let rollup = rollup(facts, calendar: calendar)
+        let overdue = facts.filter { $0.refundedAt == nil && ($0.refundDueAt.map { $0 < now } ?? false) }.count
+        return build(rollup: rollup, term: term, repeats: repeats, refundsOverdue: overdue,
+                     byProduct: byProduct ?? BreakdownRow.rows(rollup.keyed(Metric.product)))
+    }
+
+    /// The facts' contributions summed in memory.
+    public static func rollup(_ facts: [ComplaintFact], calendar: BusinessCalendar) -> ReportRollup {
+        let schedule = schedule(for: facts, calendar: calendar)
+        return ReportRollup(facts.map { $0.contribution(timeZone: calendar.timeZone, schedule: schedule) },
+                            series: Metric.series)
+    }
+
+    /// The report from summed counters: `refundsOverdue` depends on the moment and is counted apart; product
+    /// rows come with their names.
+    public static func build(rollup: ReportRollup, term: Int, repeats: RepeatComplaints?, refundsOverdue: Int,
+                             byProduct: [BreakdownRow]) -> ComplaintReport {
+        let total = rollup.total
+        let answered = rollup.keyed(Metric.answered)
         var byDay = [Int](repeating: 0, count: term + 1)
-        var closed = 0, firstContact = 0, closedEver = 0, reopened = 0, refunds = 0, overdue = 0
-        var sent = 0, ratings: [Int] = []
-        var categories: [String: Int] = [:], claimTypes: [String: Int] = [:]
-        var requested: [String: Int] = [:], granted: [String: Int] = [:]
-        for fact in facts {
-            let received = fact.receivedAt
-            if let end = fact.firstResponseAt, end >= received {
-                responseHours.append(end.timeIntervalSince(received) / 3600)
-                responseBusiness.append(schedule.workingSeconds(from: received, to: end) / 3600)
-            }
-            if let end = fact.closedAt, end >= received {
-                resolutionHours.append(end.timeIntervalSince(received) / 3600)
-                resolutionBusiness.append(schedule.workingSeconds(from: received, to: end) / 3600)
-            }
-            if let outcome = fact.outcome {
-                decided += 1
-                switch outcome {
-                case DecisionOutcome.accepted.rawValue: accepted += 1
-                case DecisionOutcome.partiallyAccepted.rawValue: partial += 1
-                case DecisionOutcome.rejected.rawValue: rejected += 1
-                default: break
-                }
-                if outcome != DecisionOutcome.rejected.rawValue, let remedy = fact.grantedRemedy {
-                    granted[remedy, default: 0] += 1
-                    if remedy == Remedy.refund.rawValue { refunds += 1 }
-                }
-            }
-            if let letter = fact.decisionSentAt {
-                let day = localDay(letter, zone) - localDay(received, zone)
-                if day > term || fact.deemedAccepted { late += 1 } else { byDay[max(day, 0)] += 1 }
-            }
-            if fact.deemedAccepted { deemed += 1 }
-            if fact.closedAt != nil {
-                closed += 1
-                if fact.firstContactResolved { firstContact += 1 }
-            }
-            if fact.closedAt != nil || fact.reopened > 0 {
-                closedEver += 1
-                if fact.reopened > 0 { reopened += 1 }
-            }
-            if fact.refundedAt == nil, let due = fact.refundDueAt, due < now { overdue += 1 }
-            if fact.surveySentAt != nil { sent += 1 }
-            if let rating = fact.surveyRating { ratings.append(rating) }
-            categories[fact.category, default: 0] += 1
-            claimTypes[fact.claimType, default: 0] += 1
-            if let remedy = fact.requestedRemedy { requested[remedy, default: 0] += 1 }
+        var late = total(Metric.answeredDeemed)
+        for (key, count) in answered {
+            guard let day = Int(key) else { continue }
+            if day > term { late += count } else { byDay[max(day, 0)] += count }
         }
+        let decided = total(Metric.decided)
+        let requested = rollup.keyed(Metric.requested), granted = rollup.keyed(Metric.granted)
+        let rated = total(Metric.rated)
         return ComplaintReport(
-            received: facts.count,
-            firstResponse: Durations(calendarHours: Spread(responseHours), businessHours: Spread(responseBusiness)),
-            resolution: Durations(calendarHours: Spread(resolutionHours), businessHours: Spread(resolutionBusiness)),
-            outcomes: Outcomes(decided: decided, accepted: Share(accepted, of: decided),
-                               partiallyAccepted: Share(partial, of: decided), rejected: Share(rejected, of: decided)),
+            received: total(Metric.received),
+            firstResponse: Durations(calendarHours: rollup.spread(Metric.firstResponse),
+                                     businessHours: rollup.spread(Metric.firstResponseBusiness)),
+            resolution: Durations(calendarHours: rollup.spread(Metric.resolution),
+                                  businessHours: rollup.spread(Metric.resolutionBusiness)),
+            outcomes: Outcomes(decided: decided,
+                               accepted: Share(total(Metric.outcome + DecisionOutcome.accepted.rawValue), of: decided),
+                               partiallyAccepted: Share(total(Metric.outcome + DecisionOutcome.partiallyAccepted.rawValue),
+                                                        of: decided),
+                               rejected: Share(total(Metric.outcome + DecisionOutcome.rejected.rawValue), of: decided)),
             answering: Answering(term: term, days: byDay.enumerated().map { DayCount(day: $0.offset, count: $0.element) },
-                                 late: late, deemedAccepted: deemed),
-            firstContactResolution: Share(firstContact, of: closed),
-            reopened: Share(reopened, of: closedEver),
+                                 late: late, deemedAccepted: total(Metric.deemed)),
+            firstContactResolution: Share(total(Metric.firstContact), of: total(Metric.closed)),
+            reopened: Share(total(Metric.reopened), of: total(Metric.closedEver)),
             repeats: repeats,
-            byCategory: BreakdownRow.rows(categories),
-            byClaimType: BreakdownRow.rows(claimTypes),
+            byCategory: BreakdownRow.rows(rollup.keyed(Metric.category)),
+            byClaimType: BreakdownRow.rows(rollup.keyed(Metric.claimType)),
             byProduct: byProduct,
             remedies: Remedy.allCases.map {
                 RemedyRow(remedy: $0.rawValue, requested: requested[$0.rawValue] ?? 0, granted: granted[$0.rawValue] ?? 0)
             },
-            refunds: Refunds(decided: refunds, overdue: overdue),
-            survey: Survey(average: meanRating(ratings), sent: sent, responses: Share(ratings.count, of: sent),
-                           satisfied: Share(ratings.filter { $0 >= 4 }.count, of: ratings.count)))
+            refunds: Refunds(decided: total(Metric.refund), overdue: refundsOverdue),
+            survey: Survey(average: mean(total(Metric.ratingSum), of: rated), sent: total(Metric.surveySent),
+                           responses: Share(rated, of: total(Metric.surveySent)),
+                           satisfied: Share(total(Metric.satisfied), of: rated)))
     }
 
-    /// The working intervals from the first receipt to now, computed once for every duration of the report.
-    static func schedule(for facts: [ComplaintFact], calendar: BusinessCalendar, now: Date) -> WorkingSchedule {
-        let first = facts.map(\.receivedAt).min() ?? now
-        let last = facts.flatMap { [$0.firstResponseAt, $0.closedAt].compactMap { $0 } }.max() ?? now
+    /// The working intervals from the first receipt to the last answer, computed once for every duration.
+    public static func schedule(for facts: [ComplaintFact], calendar: BusinessCalendar) -> WorkingSchedule {
+        let first = facts.map(\.receivedAt).min() ?? Date(timeIntervalSince1970: 0)
+        let last = facts.flatMap { [$0.firstResponseAt, $0.closedAt].compactMap { $0 } }.max() ?? first
         return WorkingSchedule(calendar: calendar, from: first.addingTimeInterval(-86_400), to: max(last, first))
     }
 
     /// Days since 1970-01-01 in the zone's local time: the difference of two is the number of local midnights
     /// between them, as the legal clock counts (a `Calendar` per complaint is too slow for 100,000 of them).
-    static func localDay(_ date: Date, _ zone: TimeZone) -> Int {
+    public static func localDay(_ date: Date, _ zone: TimeZone) -> Int {
         Int(((date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))) / 86_400).rounded(.down))
     }
 
-    static func firstContactResolution(_ facts: [ComplaintFact]) -> Share {
-        let closed = facts.filter { $0.closedAt != nil }
-        return Share(closed.filter(\.firstContactResolved).count, of: closed.count)
-    }
-
-    static func survey(_ facts: [ComplaintFact]) -> Survey {
-        let sent = facts.filter { $0.surveySentAt != nil }
-        let ratings = facts.compactMap(\.surveyRating)
-        return Survey(average: meanRating(ratings), sent: sent.count, responses: Share(ratings.count, of: sent.count),
-                      satisfied: Share(ratings.filter { $0 >= 4 }.count, of: ratings.count))
-    }
-
-    /// Calendar hours from receipt to the first response, of those answered.
-    static func firstResponseHours(_ facts: [ComplaintFact]) -> [Double] {
-        facts.compactMap { fact in fact.firstResponseAt.map { $0.timeIntervalSince(fact.receivedAt) / 3600 } }
-    }
-
-    /// Per agent: complaints assigned, their median first response (calendar hours), decisions, mean survey rating.
-    public static func agents(_ facts: [ComplaintFact]) -> [AgentRow] {
-        let rows: [AgentRow] = Dictionary(grouping: facts) { $0.assigneeId ?? "" }.map { agent, facts in
-            let decisions = facts.filter { $0.outcome != nil }.count
-            return AgentRow(agentId: agent, handled: facts.count,
-                            firstResponseMedianHours: Spread(firstResponseHours(facts)).median, decisions: decisions,
-                            satisfaction: meanRating(facts.compactMap(\.surveyRating)))
+    /// Per agent (`""` unassigned): complaints assigned, their median first response (calendar hours), decisions,
+    /// mean survey rating; the busiest first.
+    public static func agents(_ rollup: ReportRollup) -> [AgentRow] {
+        let handled = rollup.keyed(Metric.agent), decided = rollup.keyed(Metric.agentDecided)
+        let rated = rollup.keyed(Metric.agentRated), sums = rollup.keyed(Metric.agentRatingSum)
+        return handled.map { agent, count in
+            AgentRow(agentId: agent, handled: count,
+                     firstResponseMedianHours: rollup.spread(Metric.agentFirstResponse + agent).median,
+                     decisions: decided[agent] ?? 0, satisfaction: mean(sums[agent] ?? 0, of: rated[agent] ?? 0))
         }
-        return rows.sorted { $0.handled != $1.handled ? $0.handled > $1.handled : $0.agentId < $1.agentId }
+        .sorted { $0.handled != $1.handled ? $0.handled > $1.handled : $0.agentId < $1.agentId }
     }
 
     /// One row per day, week or month of the period (the monthly table when grouped by month), by receipt.
-    public static func rows(_ facts: [ComplaintFact], buckets: [ReportPeriod.Bucket]) -> [PeriodRow] {
-        var grouped = [[ComplaintFact]](repeating: [], count: buckets.count)
-        for fact in facts {
-            if let index = ReportPeriod.bucketIndex(of: fact.receivedAt, in: buckets) { grouped[index].append(fact) }
-        }
-        return zip(buckets, grouped).map { bucket, facts in
-            let hours = firstResponseHours(facts)
+    public static func rows(_ rollup: ReportRollup, buckets: [ReportPeriod.Bucket], timeZone: TimeZone) -> [PeriodRow] {
+        zip(buckets, rollup.buckets(buckets, timeZone: timeZone)).map { bucket, sums in
+            let responded = sums[Metric.responded] ?? 0
             return PeriodRow(
-                key: bucket.key, received: facts.count,
-                averageFirstResponseHours: hours.isEmpty ? nil : Spread.round(hours.reduce(0, +) / Double(hours.count)),
-                firstContactResolution: firstContactResolution(facts), satisfied: survey(facts).satisfied,
-                deemedAccepted: facts.filter(\.deemedAccepted).count)
+                key: bucket.key, received: sums[Metric.received] ?? 0,
+                averageFirstResponseHours: responded == 0 ? nil
+                    : Spread.round(Double(sums[Metric.responseSeconds] ?? 0) / Double(responded) / 3600),
+                firstContactResolution: Share(sums[Metric.firstContact] ?? 0, of: sums[Metric.closed] ?? 0),
+                satisfied: Share(sums[Metric.satisfied] ?? 0, of: sums[Metric.rated] ?? 0),
+                deemedAccepted: sums[Metric.deemed] ?? 0)
         }
+    }
+
+    /// A mean of whole-number ratings from their sum and count (two decimals; nil when there is none).
+    static func mean(_ sum: Int, of count: Int) -> Double? {
+        count > 0 ? Spread.round(Double(sum) / Double(count)) : nil
+    }
+}
+
+extension ComplaintFact {
+    /// What this complaint adds to the report counters of its day of receipt (in `timeZone`); business hours from
+    /// `schedule`, which must span from the day before receipt to the last answer.
+    public func contribution(timeZone zone: TimeZone, schedule: WorkingSchedule) -> ReportContribution {
+        typealias M = ComplaintReport.Metric
+        var result = ReportContribution(day: ComplaintReport.localDay(receivedAt, zone))
+        result.add(M.received)
+        result.add(M.category + category)
+        result.add(M.claimType + claimType)
+        if let requestedRemedy { result.add(M.requested + requestedRemedy) }
+        let agent = assigneeId ?? ""
+        result.add(M.agent + agent)
+        if let end = firstResponseAt, end >= receivedAt {
+            let seconds = end.timeIntervalSince(receivedAt).rounded()
+            result.duration(M.firstResponse, seconds: seconds)
+            result.duration(M.firstResponseBusiness, seconds: schedule.workingSeconds(from: receivedAt, to: end))
+            result.duration(M.agentFirstResponse + agent, seconds: seconds)
+            result.add(M.responded)
+            result.add(M.responseSeconds, Int(seconds))
+        }
+        if let end = closedAt, end >= receivedAt {
+            result.duration(M.resolution, seconds: end.timeIntervalSince(receivedAt))
+            result.duration(M.resolutionBusiness, seconds: schedule.workingSeconds(from: receivedAt, to: end))
+        }
+        if let outcome {
+            result.add(M.decided)
+            result.add(M.agentDecided + agent)
+            result.add(M.outcome + outcome)
+            if outcome != DecisionOutcome.rejected.rawValue, let grantedRemedy {
+                result.add(M.granted + grantedRemedy)
+                if grantedRemedy == Remedy.refund.rawValue { result.add(M.refund) }
+            }
+        }
+        if let letter = decisionSentAt {
+            if deemedAccepted {
+                result.add(M.answeredDeemed)
+            } else {
+                result.add(M.answered + String(ComplaintReport.localDay(letter, zone) - ComplaintReport.localDay(receivedAt, zone)))
+            }
+        }
+        if deemedAccepted { result.add(M.deemed) }
+        if closedAt != nil {
+            result.add(M.closed)
+            if firstContactResolved { result.add(M.firstContact) }
+        }
+        if closedAt != nil || reopened > 0 {
+            result.add(M.closedEver)
+            if reopened > 0 { result.add(M.reopened) }
+        }
+        if surveySentAt != nil { result.add(M.surveySent) }
+        if let surveyRating {
+            result.add(M.rated)
+            result.add(M.ratingSum, surveyRating)
+            if surveyRating >= 4 { result.add(M.satisfied) }
+            result.add(M.agentRated + agent)
+            result.add(M.agentRatingSum + agent, surveyRating)
+        }
+        for product in Set(productIds) { result.add(M.product + product) }
+        return result
     }
 }

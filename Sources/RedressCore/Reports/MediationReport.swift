@@ -19,6 +19,7 @@ public struct ReviewCount: Sendable, Equatable {
 
 /// What a report needs to know of one mediation dialog and its review.
 public struct DialogFact: Sendable, Equatable {
+    public var id: String
     public var reviewSubmittedAt: Date
     public var firstShopReplyAt: Date?
     public var outcome: String?
@@ -28,8 +29,9 @@ public struct DialogFact: Sendable, Equatable {
     public var reviewStatus: String
     public var openedBy: String?
 
-    public init(reviewSubmittedAt: Date, firstShopReplyAt: Date?, outcome: String?, firstRating: Int,
+    public init(id: String = "", reviewSubmittedAt: Date, firstShopReplyAt: Date?, outcome: String?, firstRating: Int,
                 currentRating: Int, reviewStatus: String, openedBy: String?) {
+        self.id = id
         self.reviewSubmittedAt = reviewSubmittedAt
         self.firstShopReplyAt = firstShopReplyAt
         self.outcome = outcome
@@ -84,24 +86,48 @@ public struct MediationReport: Sendable, Equatable, Codable {
     public var profile: ProfileCounts
     public var publication: Publication
 
-    public static func build(counts: [ReviewCount], dialogs: [DialogFact], profile: ProfileCounts) -> MediationReport {
+    /// The dialog counters (`d.` metrics), by the day the review was submitted.
+    public enum Metric {
+        public static let dialogs = "d.dialogs", resolved = "d.resolved", firstRatingSum = "d.first_rating_sum"
+        public static let standing = "d.standing", standingRatingSum = "d.standing_rating_sum"
+        public static let replied = "d.replied", replySeconds = "d.reply_seconds"
+        public static let agent = "d.agent:", agentResolved = "d.agent_resolved:"
+        public static let reply = "d.reply"
+        /// The first replies in one agent's dialogs (`d.reply@` + agent id).
+        public static let agentReply = "d.reply@"
+        public static let series: Set<String> = [dialogs, resolved, replied, replySeconds]
+        /// Reviews and held reviews per day, counted apart and added to the dialogs' roll-up for the series.
+        public static let reviews = "r.reviews", held = "r.held"
+    }
+
+    /// From dialog facts in memory (the reference for tests and the recount).
+    public static func build(counts: [ReviewCount], dialogs: [DialogFact], profile: ProfileCounts, timeZone: TimeZone = .gmt)
+        -> MediationReport
+    {
+        build(counts: counts, dialogs: rollup(dialogs, timeZone: timeZone), profile: profile)
+    }
+
+    public static func rollup(_ dialogs: [DialogFact], timeZone: TimeZone) -> ReportRollup {
+        ReportRollup(dialogs.map { $0.contribution(timeZone: timeZone) }, series: Metric.series)
+    }
+
+    public static func build(counts: [ReviewCount], dialogs: ReportRollup, profile: ProfileCounts) -> MediationReport {
         let total = counts.reduce(0) { $0 + $1.count }
         let held = counts.filter(\.held)
         let heldTotal = held.reduce(0) { $0 + $1.count }
         func heldCount(_ matches: (ReviewCount) -> Bool) -> Int { held.filter(matches).reduce(0) { $0 + $1.count } }
-        let standing: Set<String> = [ReviewStatus.published.rawValue, ReviewStatus.standby.rawValue]
+        let opened = dialogs.total(Metric.dialogs)
         return MediationReport(
             reviews: total,
             byStars: (1...5).map { stars in
                 StarCount(stars: stars, count: counts.filter { $0.rating == stars }.reduce(0) { $0 + $1.count })
             },
             held: Share(heldTotal, of: total),
-            dialogs: Share(dialogs.count, of: heldTotal),
-            firstShopReplyHours: Spread(replyHours(dialogs)),
-            resolvedByCustomer: Share(dialogs.filter { $0.outcome == DialogOutcome.resolved.rawValue }.count,
-                                      of: dialogs.count),
-            ratingBefore: meanRating(dialogs.map(\.firstRating)),
-            ratingAfter: meanRating(dialogs.filter { standing.contains($0.reviewStatus) }.map(\.currentRating)),
+            dialogs: Share(opened, of: heldTotal),
+            firstShopReplyHours: dialogs.spread(Metric.reply),
+            resolvedByCustomer: Share(dialogs.total(Metric.resolved), of: opened),
+            ratingBefore: ComplaintReport.mean(dialogs.total(Metric.firstRatingSum), of: opened),
+            ratingAfter: ComplaintReport.mean(dialogs.total(Metric.standingRatingSum), of: dialogs.total(Metric.standing)),
             profile: profile,
             publication: Publication(
                 day7: heldCount { $0.publishedVia == PublicationRoute.day7.rawValue },
@@ -111,7 +137,7 @@ public struct MediationReport: Sendable, Equatable, Codable {
                 notPublished: heldCount { $0.publishedVia == nil && $0.status != ReviewStatus.standby.rawValue }))
     }
 
-    /// A row of a day/week/month series or of the per-agent table.
+    /// A row of a day/week/month series (average first reply) or of the per-agent table (median first reply).
     public struct GroupRow: Sendable, Equatable, Codable {
         public var key: String
         public var reviews: Int?
@@ -119,39 +145,60 @@ public struct MediationReport: Sendable, Equatable, Codable {
         public var dialogs: Int
         public var resolvedByCustomer: Int
         public var firstShopReplyMedianHours: Double?
+        public var averageFirstShopReplyHours: Double?
     }
 
     /// Dialogs per agent who opened them (`""` when opened otherwise).
-    public static func agents(_ dialogs: [DialogFact]) -> [GroupRow] {
-        Dictionary(grouping: dialogs) { $0.openedBy ?? "" }.map { agent, dialogs in
-            group(key: agent, reviews: nil, held: nil, dialogs: dialogs)
+    public static func agents(_ dialogs: ReportRollup) -> [GroupRow] {
+        let resolved = dialogs.keyed(Metric.agentResolved)
+        return dialogs.keyed(Metric.agent).map { agent, count in
+            GroupRow(key: agent, reviews: nil, held: nil, dialogs: count, resolvedByCustomer: resolved[agent] ?? 0,
+                     firstShopReplyMedianHours: dialogs.spread(Metric.agentReply + agent).median)
         }
         .sorted { $0.dialogs != $1.dialogs ? $0.dialogs > $1.dialogs : $0.key < $1.key }
     }
 
-    /// Reviews, held reviews (counted per bucket by the caller) and dialogs per day, week or month.
-    public static func rows(buckets: [ReportPeriod.Bucket], reviews: [Int], held: [Int], dialogs: [DialogFact])
+    /// Reviews, held reviews and dialogs per day, week or month (`r.reviews` and `r.held` among the daily values).
+    public static func rows(buckets: [ReportPeriod.Bucket], rollup dialogs: ReportRollup, timeZone: TimeZone)
         -> [GroupRow]
     {
-        var grouped = [[DialogFact]](repeating: [], count: buckets.count)
-        for dialog in dialogs {
-            if let index = ReportPeriod.bucketIndex(of: dialog.reviewSubmittedAt, in: buckets) {
-                grouped[index].append(dialog)
-            }
-        }
+        let sums = dialogs.buckets(buckets, timeZone: timeZone)
         return buckets.indices.map { index in
-            group(key: buckets[index].key, reviews: reviews[index], held: held[index], dialogs: grouped[index])
+            let replied = sums[index][Metric.replied] ?? 0
+            return GroupRow(key: buckets[index].key, reviews: sums[index][Metric.reviews] ?? 0,
+                            held: sums[index][Metric.held] ?? 0,
+                            dialogs: sums[index][Metric.dialogs] ?? 0,
+                            resolvedByCustomer: sums[index][Metric.resolved] ?? 0,
+                            averageFirstShopReplyHours: replied == 0 ? nil
+                                : Spread.round(Double(sums[index][Metric.replySeconds] ?? 0) / Double(replied) / 3600))
         }
     }
+}
 
-    static func group(key: String, reviews: Int?, held: Int?, dialogs: [DialogFact]) -> GroupRow {
-        GroupRow(key: key, reviews: reviews, held: held, dialogs: dialogs.count,
-                 resolvedByCustomer: dialogs.filter { $0.outcome == DialogOutcome.resolved.rawValue }.count,
-                 firstShopReplyMedianHours: Spread(replyHours(dialogs)).median)
-    }
-
-    /// Hours from submission to the shop's first message, of dialogs where the shop wrote.
-    static func replyHours(_ dialogs: [DialogFact]) -> [Double] {
-        dialogs.compactMap { dialog in dialog.firstShopReplyAt.map { $0.timeIntervalSince(dialog.reviewSubmittedAt) / 3600 } }
+extension DialogFact {
+    /// What this dialog adds to the counters of the day its review was submitted (in `timeZone`).
+    public func contribution(timeZone: TimeZone) -> ReportContribution {
+        typealias M = MediationReport.Metric
+        var result = ReportContribution(day: ComplaintReport.localDay(reviewSubmittedAt, timeZone))
+        let agent = openedBy ?? ""
+        result.add(M.dialogs)
+        result.add(M.agent + agent)
+        result.add(M.firstRatingSum, firstRating)
+        if outcome == DialogOutcome.resolved.rawValue {
+            result.add(M.resolved)
+            result.add(M.agentResolved + agent)
+        }
+        if [ReviewStatus.published.rawValue, ReviewStatus.standby.rawValue].contains(reviewStatus) {
+            result.add(M.standing)
+            result.add(M.standingRatingSum, currentRating)
+        }
+        if let reply = firstShopReplyAt {
+            let seconds = reply.timeIntervalSince(reviewSubmittedAt).rounded()
+            result.duration(M.reply, seconds: seconds)
+            result.duration(M.agentReply + agent, seconds: seconds)
+            result.add(M.replied)
+            result.add(M.replySeconds, Int(seconds))
+        }
+        return result
     }
 }

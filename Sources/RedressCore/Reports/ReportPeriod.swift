@@ -62,6 +62,10 @@ public struct ReportPeriod: Sendable, Equatable {
             start: first, end: calendar.date(byAdding: .day, value: 1, to: last)!, timeZone: timeZone, days: days)
     }
 
+    /// The first and last local day as days since 1970-01-01 (the keys of the daily report counters).
+    public var firstDay: Int { ComplaintReport.localDay(start, timeZone) }
+    public var lastDay: Int { firstDay + days - 1 }
+
     /// The period of the same number of days that ends the day before this one starts.
     public var previous: ReportPeriod {
         let calendar = Self.calendar(timeZone)

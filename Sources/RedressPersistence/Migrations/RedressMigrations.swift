@@ -10,6 +10,7 @@ enum RedressMigrations {
         AddWebhooks(),
         CreateComplaints(),
         AddReportFacts(),
+        AddReportRollups(),
     ]
 }
 

@@ -200,6 +200,7 @@ public struct ComplaintStore: Sendable {
             for item in items { insert = try insert.record(item) }
             try await insert.run()
         }
+        try await ReportRollupStore().refreshComplaint(complaint.id, on: sql)
     }
 
     /// Saves all fields with optimistic locking; returns the saved record with its new version.
@@ -213,6 +214,7 @@ public struct ComplaintStore: Sendable {
             .where("id", .equal, complaint.id).where("version", .equal, complaint.version)
             .returning("id").all()
         guard !rows.isEmpty else { throw StaleVersion(table: "complaints", id: complaint.id) }
+        try await ReportRollupStore().refreshComplaint(complaint.id, on: sql)
         return next
     }
 
@@ -282,6 +284,7 @@ public struct ComplaintStore: Sendable {
                 version = version + 1, updated_at = \(bind: at)
             WHERE id = \(bind: complaintId)
             """).run()
+        try await ReportRollupStore().refreshComplaint(complaintId, on: sql)
         return complaintId
     }
 
@@ -525,6 +528,22 @@ public struct ComplaintSettingsRecord: Codable, Sendable, Equatable {
 
     public var weekdays: Set<Int> { Set(workingWeekdays.split(separator: ",").compactMap { Int($0) }) }
     public var extraDays: Set<String> { Set(extraHolidays.split(separator: ",").map(String.init)) }
+
+    /// The shop's working hours in `zone`, with Polish public holidays (when chosen) of the years given.
+    public func businessCalendar(timeZone zone: TimeZone, years: ClosedRange<Int>) -> BusinessCalendar {
+        var holidays = extraDays
+        if nationalHolidays == "pl" {
+            for year in years { holidays.formUnion(BusinessCalendar.polishHolidays(year)) }
+        }
+        return BusinessCalendar(timeZone: zone, workingWeekdays: weekdays, opensAt: opensAt, closesAt: closesAt,
+                                holidays: holidays)
+    }
+
+    /// The settings a shop has until it saves its own.
+    public static func defaults(shop: ShopID, locale: String) -> ComplaintSettingsRecord {
+        ComplaintSettingsRecord(shopId: shop.rawValue, nationalHolidays: locale == "pl" ? "pl" : "none",
+                                updatedAt: Date(timeIntervalSince1970: 0))
+    }
 }
 
 public struct ComplaintSettingsStore: Sendable {

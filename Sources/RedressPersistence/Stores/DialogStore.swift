@@ -64,6 +64,7 @@ public struct DialogStore: Sendable {
             state: DialogState.open.rawValue, outcome: nil, closedAt: nil, awaiting: "shop", lastMessageAt: now,
             firstShopReplyAt: nil, version: 1)
         try await sql.insert(into: "dialogs").record(dialog).run()
+        try await ReportRollupStore().refreshDialog(reviewId: reviewId, on: sql)
         return dialog
     }
 
@@ -90,6 +91,7 @@ public struct DialogStore: Sendable {
             .where("id", .equal, dialog.id).where("version", .equal, dialog.version)
             .returning("id").all()
         guard !rows.isEmpty else { throw StaleVersion(table: "dialogs", id: dialog.id) }
+        try await ReportRollupStore().refreshDialog(reviewId: dialog.reviewId, on: sql)
         return next
     }
 

@@ -12,13 +12,33 @@ public struct ReportStore: Sendable {
     public func complaintFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
         -> [ComplaintFact]
     {
+        try await complaintFacts(shop: shop, where: "c.received_at >= \(bind: start) AND c.received_at < \(bind: end)",
+                                 on: sql)
+    }
+
+    /// One complaint's facts (none when it was merged into another).
+    public func complaintFacts(shop: ShopID, id: String, on sql: any SQLDatabase) async throws -> [ComplaintFact] {
+        try await complaintFacts(shop: shop, where: "c.id = \(bind: id)", on: sql)
+    }
+
+    /// The facts of the shop's complaints matching `condition`, with the products each claims.
+    func complaintFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
+        -> [ComplaintFact]
+    {
+        var products: [String: [String]] = [:]
+        for row in try await sql.raw("""
+            SELECT i.complaint_id, i.product_id FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
+            WHERE c.shop_id = \(bind: shop.rawValue) AND \(condition) AND c.merged_into IS NULL
+            """).all() {
+            products[try row.decode(column: "complaint_id", as: String.self), default: []]
+                .append(try row.decode(column: "product_id", as: String.self))
+        }
         let rows = try await sql.raw("""
             SELECT c.id, c.received_at, c.category, c.claim_type, c.requested_remedy, c.first_response_at, c.closed_at,
                    c.decision_sent_at, d.outcome, d.remedy, c.legal_state, c.refund_due_at, c.refunded_at,
                    c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count, c.reply_count
             FROM complaints c LEFT JOIN complaint_decisions d ON d.id = c.decision_id
-            WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
-              AND c.received_at < \(bind: end) AND c.merged_into IS NULL
+            WHERE c.shop_id = \(bind: shop.rawValue) AND \(condition) AND c.merged_into IS NULL
             """).all()
         var facts: [ComplaintFact] = []
         facts.reserveCapacity(rows.count)
@@ -41,26 +61,21 @@ public struct ReportStore: Sendable {
                 surveyRating: try row.optional("survey_rating", as: Int.self),
                 assigneeId: try row.optional("assignee_id", as: String.self),
                 shopReplies: try row.decode(column: "reply_count", as: Int.self),
-                reopened: try row.decode(column: "reopened_count", as: Int.self)))
+                reopened: try row.decode(column: "reopened_count", as: Int.self), productIds: products[id] ?? []))
         }
         return facts
     }
 
-    /// Complaints per claimed product among those received in `[start, end)` (a complaint counts once per product).
-    public func complaintsByProduct(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
-        -> [BreakdownRow]
+    /// Complaints received in `[start, end)` whose refund was due before `now` and is not marked refunded.
+    public func refundsOverdue(shop: ShopID, start: Date, end: Date, now: Date, on sql: any SQLDatabase) async throws
+        -> Int
     {
         try await sql.raw("""
-            SELECT i.product_id, MIN(i.name) AS name, COUNT(DISTINCT c.id) AS n
-            FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
-            WHERE c.shop_id = \(bind: shop.rawValue) AND c.received_at >= \(bind: start)
-              AND c.received_at < \(bind: end) AND c.merged_into IS NULL
-            GROUP BY i.product_id
-            """).all().map { row in
-            BreakdownRow(key: try row.decode(column: "product_id", as: String.self),
-                         label: try row.decode(column: "name", as: String.self), count: try row.decode(column: "n", as: Int.self))
-        }
-        .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+            SELECT COUNT(*) AS n FROM complaints
+            WHERE shop_id = \(bind: shop.rawValue) AND refunded_at IS NULL AND refund_due_at IS NOT NULL
+              AND received_at >= \(bind: start) AND received_at < \(bind: end) AND merged_into IS NULL
+              AND refund_due_at < \(bind: now)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Customers with two or more complaints, and order lines claimed twice or more, among those received in
@@ -90,60 +105,103 @@ public struct ReportStore: Sendable {
         return RepeatComplaints(customers: customers, orderLines: lines)
     }
 
-    /// Reviews submitted per UTC hour in `[start, end)` (whole hours), by current rating, hold, status and route,
-    /// from the counters kept with every review change: a few thousand rows for a month of a million reviews.
-    public func reviewHours(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
-        -> [(hour: Int, count: ReviewCount)]
+    /// The reviews submitted in `[start, end)` — whole local days in `zone` — counted by current rating, hold,
+    /// status and route, and per local day (days since 1970) with how many were held. Summed by the database from
+    /// the per-hour counters kept with every review change; in zones a quarter or half hour off, whose midnights
+    /// fall inside an hour, from the review rows.
+    public func reviewCounts(shop: ShopID, start: Date, end: Date, zone: TimeZone, on sql: any SQLDatabase)
+        async throws -> (totals: [ReviewCount], days: [Int: (reviews: Int, held: Int)])
     {
-        let first = Int((start.timeIntervalSince1970 / 3600).rounded(.down))
-        let last = Int((end.timeIntervalSince1970 / 3600).rounded(.up))
-        return try await sql.raw("""
-            SELECT hour, metric, count FROM review_hourly_counts
-            WHERE shop_id = \(bind: shop.rawValue) AND hour >= \(bind: first) AND hour < \(bind: last) AND count <> 0
-            """).all().compactMap { row in
+        let sqlite = sql.dialect.name == "sqlite"
+        let wholeHours = start.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0
+            && Self.offsets(zone, start: start, end: end).allSatisfy { $0.offset % 3600 == 0 }
+        let epoch: SQLQueryString, source: SQLQueryString, total: SQLQueryString, held: SQLQueryString
+        let totalsQuery: SQLQueryString
+        if wholeHours {
+            let first = Int(start.timeIntervalSince1970 / 3600), last = Int((end.timeIntervalSince1970 / 3600).rounded(.up))
+            epoch = "hour * 3600"
+            source = """
+                review_hourly_counts WHERE shop_id = \(bind: shop.rawValue) AND hour >= \(bind: first) AND hour < \(bind: last)
+                """
+            total = "SUM(count)"
+            held = "SUM(CASE WHEN metric LIKE '_|1|%' THEN count ELSE 0 END)"
+            totalsQuery = "SELECT metric, CAST(SUM(count) AS BIGINT) AS n FROM \(source) GROUP BY metric"
+        } else {
+            epoch = sqlite ? "CAST(submitted_at AS INTEGER)" : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at)) AS BIGINT)"
+            source = """
+                reviews WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
+                """
+            total = "COUNT(*)"
+            held = "SUM(CASE WHEN held THEN 1 ELSE 0 END)"
+            totalsQuery = """
+                SELECT CAST(rating AS TEXT) || '|' || CASE WHEN held THEN '1' ELSE '0' END || '|' || status || '|'
+                       || COALESCE(published_via, '') AS metric, COUNT(*) AS n
+                FROM \(source) GROUP BY rating, held, status, published_via
+                """
+        }
+        let totals = try await sql.raw(totalsQuery).all().compactMap { row -> ReviewCount? in
             guard let parts = ReviewStatsStore.reportParts(try row.decode(column: "metric", as: String.self)) else {
                 return nil
             }
-            return (try row.decode(column: "hour", as: Int.self),
-                    ReviewCount(rating: parts.rating, held: parts.held, publishedVia: parts.route, status: parts.status,
-                                count: try row.decode(column: "count", as: Int.self)))
+            return ReviewCount(rating: parts.rating, held: parts.held, publishedVia: parts.route, status: parts.status,
+                               count: try row.decode(column: "n", as: Int.self))
         }
+        var days: [Int: (reviews: Int, held: Int)] = [:]
+        let day: SQLQueryString = "(\(epoch) + \(Self.offsetExpression(zone, start: start, end: end, epoch: epoch))) / 86400"
+        for row in try await sql.raw("""
+            SELECT \(day) AS day, CAST(\(total) AS BIGINT) AS n, CAST(\(held) AS BIGINT) AS held FROM \(source) GROUP BY 1
+            """).all() {
+            days[try row.decode(column: "day", as: Int.self)] = (try row.decode(column: "n", as: Int.self),
+                                                                 try row.decode(column: "held", as: Int.self))
+        }
+        return (totals, days)
     }
 
-    /// The same from the review rows, per slot of `slotSeconds` (epoch-aligned), for periods that do not start on a
-    /// whole UTC hour (zones a quarter or half hour off).
-    public func reviewSlots(shop: ShopID, start: Date, end: Date, slotSeconds: Int, on sql: any SQLDatabase)
-        async throws -> [(slot: Int, count: ReviewCount)]
-    {
-        // SQLite keeps dates as seconds since 1970 (REAL) and truncates toward zero, which is the floor after 1970.
-        let slot: SQLQueryString = sql.dialect.name == "sqlite"
-            ? "CAST(submitted_at / \(literal: slotSeconds) AS INTEGER)"
-            : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at) / \(literal: slotSeconds)) AS BIGINT)"
-        return try await sql.raw("""
-            SELECT \(slot) AS slot, rating, held, status, published_via, COUNT(*) AS n FROM reviews
-            WHERE shop_id = \(bind: shop.rawValue) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
-            GROUP BY 1, rating, held, status, published_via
-            """).all().map { row in
-            (try row.decode(column: "slot", as: Int.self),
-             ReviewCount(rating: try row.decode(column: "rating", as: Int.self),
-                         held: try row.decode(column: "held", as: Bool.self),
-                         publishedVia: try row.optional("published_via", as: String.self),
-                         status: try row.decode(column: "status", as: String.self),
-                         count: try row.decode(column: "n", as: Int.self)))
+    /// The zone's offsets from UTC in `[start, end)`: each from the instant it starts.
+    static func offsets(_ zone: TimeZone, start: Date, end: Date) -> [(from: Int, offset: Int)] {
+        var result = [(from: Int(start.timeIntervalSince1970), offset: zone.secondsFromGMT(for: start))]
+        var cursor = start
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < end, result.count < 1000 {
+            result.append((Int(next.timeIntervalSince1970), zone.secondsFromGMT(for: next)))
+            cursor = next
         }
+        return result
+    }
+
+    /// SQL for the zone's offset at the instant `epoch` (seconds since 1970) within `[start, end)`.
+    static func offsetExpression(_ zone: TimeZone, start: Date, end: Date, epoch: SQLQueryString) -> SQLQueryString {
+        let offsets = offsets(zone, start: start, end: end)
+        guard offsets.count > 1 else { return "\(literal: offsets[0].offset)" }
+        var expression: SQLQueryString = "CASE"
+        for (index, segment) in offsets.enumerated().dropLast() {
+            expression = expression + " WHEN \(epoch) < \(literal: offsets[index + 1].from) THEN \(literal: segment.offset)"
+        }
+        return expression + " ELSE \(literal: offsets.last!.offset) END"
     }
 
     /// The dialogs of reviews submitted in `[start, end)` (only held reviews have one), with the first rating.
     public func dialogFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws -> [DialogFact] {
+        try await dialogFacts(shop: shop, where: "r.submitted_at >= \(bind: start) AND r.submitted_at < \(bind: end)",
+                              on: sql)
+    }
+
+    /// The dialog of one review, if it is held and has one.
+    public func dialogFacts(shop: ShopID, reviewId: String, on sql: any SQLDatabase) async throws -> [DialogFact] {
+        try await dialogFacts(shop: shop, where: "r.id = \(bind: reviewId)", on: sql)
+    }
+
+    func dialogFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
+        -> [DialogFact]
+    {
         try await sql.raw("""
-            SELECT r.submitted_at, r.rating, r.status, d.first_shop_reply_at, d.outcome, d.opened_by,
+            SELECT d.id, r.submitted_at, r.rating, r.status, d.first_shop_reply_at, d.outcome, d.opened_by,
                    (SELECT v.rating FROM review_versions v WHERE v.review_id = r.id AND v.number = 1) AS first_rating
             FROM reviews r JOIN dialogs d ON d.review_id = r.id
-            WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true) AND r.submitted_at >= \(bind: start)
-              AND r.submitted_at < \(bind: end)
+            WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true) AND \(condition)
             """).all().map { row in
             let rating = try row.decode(column: "rating", as: Int.self)
             return DialogFact(
+                id: try row.decode(column: "id", as: String.self),
                 reviewSubmittedAt: try row.decode(column: "submitted_at", as: Date.self),
                 firstShopReplyAt: try row.optional("first_shop_reply_at", as: Date.self),
                 outcome: try row.optional("outcome", as: String.self),

@@ -184,6 +184,8 @@ public struct ReviewStore: Sendable {
             .where("id", .equal, review.id).where("version", .equal, review.version)
             .returning("id").all()
         guard !rows.isEmpty else { throw StaleVersion(table: "reviews", id: review.id) }
+        // A mediated review's rating and status are figures of its dialog in the reports.
+        if next.held && next.dialogState != DialogState.none.rawValue { try await ReportRollupStore().refreshDialog(reviewId: next.id, on: sql) }
         return next
     }
 }

@@ -8,8 +8,7 @@ import SQLKit
 extension ComplaintService {
     func settings(_ shop: ShopRecord, on sql: any SQLDatabase) async throws -> ComplaintSettingsRecord {
         try await ComplaintSettingsStore().find(shop: shop.shopID, on: sql)
-            ?? ComplaintSettingsRecord(shopId: shop.id, nationalHolidays: shop.locale == "pl" ? "pl" : "none",
-                                       updatedAt: Date(timeIntervalSince1970: 0))
+            ?? ComplaintSettingsRecord.defaults(shop: shop.shopID, locale: shop.locale)
     }
 
     func legalClock(_ settings: ComplaintSettingsRecord) -> LegalClock {
@@ -18,15 +17,10 @@ extension ComplaintService {
 
     func calendar(_ shop: ShopRecord, settings: ComplaintSettingsRecord) -> BusinessCalendar {
         let zone = reviews.timeZone(shop)
-        var holidays = settings.extraDays
-        if settings.nationalHolidays == "pl" {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let year = calendar.component(.year, from: services.clock.now())
-            for each in (year - 1)...(year + 1) { holidays.formUnion(BusinessCalendar.polishHolidays(each)) }
-        }
-        return BusinessCalendar(timeZone: zone, workingWeekdays: settings.weekdays, opensAt: settings.opensAt,
-                                closesAt: settings.closesAt, holidays: holidays)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let year = calendar.component(.year, from: services.clock.now())
+        return settings.businessCalendar(timeZone: zone, years: (year - 1)...(year + 1))
     }
 
     struct SettingsInput: Decodable, Sendable {

@@ -20,6 +20,7 @@ struct ReportGroup: Encodable, Equatable {
     var dialogs: Int?
     var resolvedByCustomer: Int?
     var firstShopReplyMedianHours: Double?
+    var averageFirstShopReplyHours: Double?
     var averageRating: Double?
 
     init(key: String, label: String) {
@@ -33,7 +34,7 @@ struct ReportGroup: Encodable, Equatable {
         switch grouping {
         case .day, .week, .month:
             let buckets = data.period.buckets(grouping.timeGrouping!)
-            return ComplaintReport.rows(data.facts, buckets: buckets).map { row in
+            return ComplaintReport.rows(data.rollup, buckets: buckets, timeZone: data.period.timeZone).map { row in
                 var group = ReportGroup(key: row.key, label: row.key)
                 group.received = row.received
                 group.averageFirstResponseHours = row.averageFirstResponseHours
@@ -47,7 +48,7 @@ struct ReportGroup: Encodable, Equatable {
         case .product:
             return breakdown(data.report.byProduct)
         case .agent:
-            return ComplaintReport.agents(data.facts).map { row in
+            return ComplaintReport.agents(data.rollup).map { row in
                 var group = ReportGroup(key: row.agentId, label: row.agentId.isEmpty ? unassigned : names[row.agentId] ?? row.agentId)
                 group.received = row.handled
                 group.firstResponseMedianHours = row.firstResponseMedianHours
@@ -76,6 +77,7 @@ struct ReportGroup: Encodable, Equatable {
             group.dialogs = row.dialogs
             group.resolvedByCustomer = row.resolvedByCustomer
             group.firstShopReplyMedianHours = row.firstShopReplyMedianHours
+            group.averageFirstShopReplyHours = row.averageFirstShopReplyHours
             return group
         }
     }
@@ -89,7 +91,7 @@ extension ReportService {
             return ReportGroup.mediation(mediationRows(mediation: data, grouping: grouping.timeGrouping!), names: [:],
                                          unassigned: "")
         case .agent:
-            return ReportGroup.mediation(MediationReport.agents(data.dialogs),
+            return ReportGroup.mediation(MediationReport.agents(data.rollup),
                                          names: try await staffNames(shop: shop.shopID), unassigned: "unassigned")
         case .product:
             return try await store.reviewsByProduct(shop: shop.shopID, start: data.period.start, end: data.period.end,

@@ -8,6 +8,7 @@ import RedressPersistence
 struct ReportService {
     let services: AppServices
     let store = ReportStore()
+    let rollups = ReportRollupStore()
 
     enum Grouping: String, CaseIterable {
         case day, week, month, category, product, agent
@@ -40,101 +41,83 @@ struct ReportService {
         var period: ReportPeriod
         var report: ComplaintReport
         var previous: ComplaintReport
-        var facts: [ComplaintFact]
+        /// The period's counters, for the day/week/month and per-agent tables.
+        var rollup: ReportRollup
     }
 
+    /// Both periods' complaint reports from the daily roll-ups (the period before without the per-agent spreads).
     func complaints(shop: ShopRecord, period: ReportPeriod) async throws -> Complaints {
         let sql = services.database.sql
         let service = ComplaintService(services: services)
-        let settings = try await service.settings(shop, on: sql)
-        let calendar = service.calendar(shop, settings: settings)
+        let term = try await service.settings(shop, on: sql).termDays
         let now = services.clock.now()
-        func build(_ period: ReportPeriod, repeats: RepeatComplaints?) async throws -> (ComplaintReport, [ComplaintFact]) {
-            let facts = try await store.complaintFacts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
-            let products = try await store.complaintsByProduct(shop: shop.shopID, start: period.start, end: period.end,
-                                                               on: sql)
-            return (ComplaintReport.build(facts: facts, term: settings.termDays, calendar: calendar, repeats: repeats,
-                                          byProduct: products, now: now), facts)
+        func build(_ period: ReportPeriod, repeats: RepeatComplaints?, agents: Bool) async throws
+            -> (ComplaintReport, ReportRollup)
+        {
+            let rollup = try await rollups.rollup(
+                shop: shop.shopID, prefix: "c.", firstDay: period.firstDay, lastDay: period.lastDay,
+                series: agents ? ComplaintReport.Metric.series : [],
+                spreads: agents ? nil : Set(ComplaintReport.Metric.durations), on: sql)
+            let overdue = try await store.refundsOverdue(shop: shop.shopID, start: period.start, end: period.end,
+                                                         now: now, on: sql)
+            let products = BreakdownRow.rows(rollup.keyed(ComplaintReport.Metric.product))
+            let labels = try await rollups.labels(
+                shop: shop.shopID, keys: products.map { ComplaintReport.Metric.product + $0.key }, on: sql)
+            let named = products.map {
+                BreakdownRow(key: $0.key, label: labels[ComplaintReport.Metric.product + $0.key] ?? $0.key, count: $0.count)
+            }
+            return (ComplaintReport.build(rollup: rollup, term: term, repeats: repeats, refundsOverdue: overdue,
+                                          byProduct: named), rollup)
         }
         // Repeat complaints look back 12 months from the period's end (for the period itself only); they scan a
         // year of complaints, so an instance keeps them for a few minutes.
         let yearBack = Calendar(identifier: .gregorian).date(byAdding: .month, value: -12, to: period.end)!
         let window = (start: min(yearBack, period.start), end: period.end)
-        let repeats = try await services.reportCache.repeats(shop: shop.shopID, start: window.start, end: window.end,
-                                                             now: now) {
+        async let repeats = services.reportCache.repeats(shop: shop.shopID, start: window.start, end: window.end,
+                                                         now: now) {
             try await store.repeatComplaints(shop: shop.shopID, start: window.start, end: window.end, on: sql)
         }
-        async let current = build(period, repeats: repeats)
-        async let before = build(period.previous, repeats: nil)
-        let (report, facts) = try await current
+        async let before = build(period.previous, repeats: nil, agents: false)
+        var (report, rollup) = try await build(period, repeats: nil, agents: true)
+        report.repeats = try await repeats
         let (previous, _) = try await before
-        return Complaints(period: period, report: report, previous: previous, facts: facts)
+        return Complaints(period: period, report: report, previous: previous, rollup: rollup)
     }
 
     struct Mediation {
         var period: ReportPeriod
         var report: MediationReport
         var previous: MediationReport
-        var dialogs: [DialogFact]
-        /// The period's reviews per slot of `slotSeconds`, for trends.
-        var slots: [(slot: Int, count: ReviewCount)]
-        var slotSeconds: Int
+        /// The period's dialog counters with the reviews and held reviews per day, for the series and agents.
+        var rollup: ReportRollup
     }
 
     func mediation(shop: ShopRecord, period: ReportPeriod) async throws -> Mediation {
         let sql = services.database.sql
-        func build(_ period: ReportPeriod) async throws -> (MediationReport, [DialogFact], Slots) {
-            let slots = try await reviewSlots(shop: shop, period: period)
-            var counts: [String: ReviewCount] = [:]
-            for (_, count) in slots.rows {
-                let key = "\(count.rating)|\(count.held)|\(count.status)|\(count.publishedVia ?? "")"
-                if var known = counts[key] {
-                    known.count += count.count
-                    counts[key] = known
-                } else {
-                    counts[key] = count
-                }
+        func build(_ period: ReportPeriod, details: Bool) async throws -> (MediationReport, ReportRollup) {
+            let counts = try await store.reviewCounts(shop: shop.shopID, start: period.start, end: period.end,
+                                                      zone: period.timeZone, on: sql)
+            var rollup = try await rollups.rollup(
+                shop: shop.shopID, prefix: "d.", firstDay: period.firstDay, lastDay: period.lastDay,
+                series: details ? MediationReport.Metric.series : [],
+                spreads: details ? nil : [MediationReport.Metric.reply], on: sql)
+            for (day, count) in counts.days {
+                rollup.daily[day, default: [:]][MediationReport.Metric.reviews] = count.reviews
+                rollup.daily[day, default: [:]][MediationReport.Metric.held] = count.held
             }
-            let dialogs = try await store.dialogFacts(shop: shop.shopID, start: period.start, end: period.end, on: sql)
             let profile = try await store.profileCounts(shop: shop.shopID, fromDay: period.from, toDay: period.to, on: sql)
-            return (MediationReport.build(counts: Array(counts.values), dialogs: dialogs, profile: profile), dialogs, slots)
+            return (MediationReport.build(counts: counts.totals, dialogs: rollup, profile: profile), rollup)
         }
-        async let current = build(period)
-        async let before = build(period.previous)
-        let (report, dialogs, slots) = try await current
-        let (previous, _, _) = try await before
-        return Mediation(period: period, report: report, previous: previous, dialogs: dialogs, slots: slots.rows,
-                         slotSeconds: slots.seconds)
-    }
-
-    typealias Slots = (seconds: Int, rows: [(slot: Int, count: ReviewCount)])
-
-    /// The period's reviews per UTC hour from the kept counters; in zones a quarter or half hour off, whose local
-    /// midnights fall inside an hour, per quarter hour counted from the rows.
-    func reviewSlots(shop: ShopRecord, period: ReportPeriod) async throws -> Slots {
-        let sql = services.database.sql
-        let wholeHours = [period.start, period.end].allSatisfy { $0.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0 }
-            && period.timeZone.secondsFromGMT(for: period.start) % 3600 == 0
-            && period.timeZone.secondsFromGMT(for: period.end) % 3600 == 0
-        if wholeHours {
-            return (3600, try await store.reviewHours(shop: shop.shopID, start: period.start, end: period.end, on: sql)
-                .map { (slot: $0.hour, count: $0.count) })
-        }
-        return (900, try await store.reviewSlots(shop: shop.shopID, start: period.start, end: period.end, slotSeconds: 900,
-                                                 on: sql))
+        async let before = build(period.previous, details: false)
+        let (report, rollup) = try await build(period, details: true)
+        let (previous, _) = try await before
+        return Mediation(period: period, report: report, previous: previous, rollup: rollup)
     }
 
     /// Reviews, held reviews and dialogs per local day, week or month.
     func mediationRows(mediation: Mediation, grouping: ReportPeriod.Grouping) -> [MediationReport.GroupRow] {
-        let buckets = mediation.period.buckets(grouping)
-        var reviews = [Int](repeating: 0, count: buckets.count), held = reviews
-        for (slot, count) in mediation.slots {
-            let at = Date(timeIntervalSince1970: TimeInterval(slot * mediation.slotSeconds))
-            guard let index = ReportPeriod.bucketIndex(of: at, in: buckets) else { continue }
-            reviews[index] += count.count
-            if count.held { held[index] += count.count }
-        }
-        return MediationReport.rows(buckets: buckets, reviews: reviews, held: held, dialogs: mediation.dialogs)
+        MediationReport.rows(buckets: mediation.period.buckets(grouping), rollup: mediation.rollup,
+                             timeZone: mediation.period.timeZone)
     }
 
     /// Staff names by id, for the per-agent tables (only this shop's staff).

@@ -109,7 +109,8 @@ struct ReportTables {
     }
 
     private func monthly(_ complaints: ReportService.Complaints) -> ReportTable {
-        let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(.month)).map { row in
+        let rows = ComplaintReport.rows(complaints.rollup, buckets: complaints.period.buckets(.month),
+                                        timeZone: complaints.period.timeZone).map { row in
             [row.key, Self.number(row.averageFirstResponseHours), Self.percent(row.firstContactResolution),
              Self.percent(row.satisfied), String(row.received), String(row.deemedAccepted)]
         }
@@ -120,7 +121,8 @@ struct ReportTables {
 
     private func trend(_ complaints: ReportService.Complaints) -> ReportTable {
         let grouping = Self.trendGrouping(complaints.period)
-        let rows = ComplaintReport.rows(complaints.facts, buckets: complaints.period.buckets(grouping))
+        let rows = ComplaintReport.rows(complaints.rollup, buckets: complaints.period.buckets(grouping),
+                                        timeZone: complaints.period.timeZone)
         let title = t("rp_trend")
         return ReportTable(
             id: "complaints-trend", section: "complaints", title: title,
@@ -217,7 +219,7 @@ struct ReportTables {
     private func teamComplaints(_ complaints: ReportService.Complaints) -> ReportTable {
         ReportTable(id: "team-complaints", section: "team", title: t("rp_team_complaints"), header: [
             t("rp_agent"), t("rp_handled"), t("rp_fr_median_short"), t("rp_decisions"), t("rp_satisfaction"),
-        ], rows: Self.byCountThenName(ComplaintReport.agents(complaints.facts).map {
+        ], rows: Self.byCountThenName(ComplaintReport.agents(complaints.rollup).map {
             [agentName($0.agentId), String($0.handled), Self.number($0.firstResponseMedianHours), String($0.decisions),
              Self.number($0.satisfaction)]
         }))
@@ -226,7 +228,7 @@ struct ReportTables {
     private func teamDialogs(_ mediation: ReportService.Mediation) -> ReportTable {
         ReportTable(id: "team-dialogs", section: "team", title: t("rp_team_dialogs"), header: [
             t("rp_agent"), t("rp_dialogs_col"), t("rp_resolved_col"), t("rp_reply_col"),
-        ], rows: Self.byCountThenName(MediationReport.agents(mediation.dialogs).map {
+        ], rows: Self.byCountThenName(MediationReport.agents(mediation.rollup).map {
             [agentName($0.key), String($0.dialogs), String($0.resolvedByCustomer), Self.number($0.firstShopReplyMedianHours)]
         }))
     }

@@ -1,0 +1,319 @@
+import Foundation
+import RedressCore
+import SQLKit
+
+/// The daily report roll-ups (issue 8), kept in the same transaction as every change of a complaint or a mediation
+/// dialog: `report_daily_counts` (shop, local day, metric → value), `report_durations` (one row per duration, in an
+/// index ordered by length, so a median is a short index walk) and `report_contributions` (what each subject added,
+/// so the next change takes exactly that back). `report_labels` names the products counted.
+public struct ReportRollupStore: Sendable {
+    public init() {}
+
+    // MARK: Keeping them
+
+    /// Recomputes one complaint's contribution from its row and moves the counters by the difference (a merged
+    /// duplicate leaves the reports).
+    public func refreshComplaint(_ id: String, on sql: any SQLDatabase) async throws {
+        guard let row = try await sql.raw("""
+            SELECT c.shop_id, c.merged_into, s.time_zone, s.locale FROM complaints c JOIN shops s ON s.id = c.shop_id
+            WHERE c.id = \(bind: id)
+            """).first() else { return }
+        let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
+        guard try row.decodeNil(column: "merged_into") else {
+            return try await apply(subject: id, shop: shop, contribution: nil, on: sql)
+        }
+        let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
+        let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
+            ?? .defaults(shop: shop, locale: try row.decode(column: "locale", as: String.self))
+        let facts = try await ReportStore().complaintFacts(shop: shop, id: id, on: sql)
+        guard let fact = facts.first else { return }
+        try await saveLabels(shop: shop, products: try await productNames(complaint: id, on: sql), on: sql)
+        let contribution = fact.contribution(timeZone: zone, schedule: Self.schedule([fact], settings: settings, zone: zone))
+        try await apply(subject: id, shop: shop, contribution: contribution, on: sql)
+    }
+
+    /// Recomputes the contribution of the dialog of a review (only held reviews have one).
+    public func refreshDialog(reviewId: String, on sql: any SQLDatabase) async throws {
+        guard let row = try await sql.raw("""
+            SELECT r.shop_id, s.time_zone FROM reviews r JOIN shops s ON s.id = r.shop_id WHERE r.id = \(bind: reviewId)
+            """).first() else { return }
+        let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
+        let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
+        for fact in try await ReportStore().dialogFacts(shop: shop, reviewId: reviewId, on: sql) {
+            try await apply(subject: fact.id, shop: shop, contribution: fact.contribution(timeZone: zone), on: sql)
+        }
+    }
+
+    /// Moves the counters from what `subject` added before to `contribution` (nil: it adds nothing any more).
+    public func apply(subject: String, shop: ShopID, contribution: ReportContribution?, on sql: any SQLDatabase)
+        async throws
+    {
+        let old = try await sql.raw("SELECT body FROM report_contributions WHERE subject_id = \(bind: subject)")
+            .first().map { try $0.decode(column: "body", as: String.self) }.flatMap(ReportContribution.decode)
+        guard old != contribution else { return }
+        try await add(ReportContribution.deltas(from: old, to: contribution), shop: shop, on: sql)
+        if old?.durations != contribution?.durations || old?.day != contribution?.day {
+            try await sql.raw("DELETE FROM report_durations WHERE subject_id = \(bind: subject)").run()
+            if let contribution {
+                try await insertDurations([(subject, contribution)], shop: shop, on: sql)
+            }
+        }
+        guard let contribution else {
+            try await sql.raw("DELETE FROM report_contributions WHERE subject_id = \(bind: subject)").run()
+            return
+        }
+        try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "body")
+            .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.encoded()))
+            .onConflict(with: ["subject_id"]) { $0.set(excludedValueOf: "body") }.run()
+    }
+
+    func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: deltas.count, by: 500) {
+            var insert = sql.insert(into: "report_daily_counts").columns("shop_id", "day", "metric", "value")
+            for delta in deltas[chunk..<min(chunk + 500, deltas.count)] {
+                insert = insert.values(SQLBind(shop.rawValue), SQLBind(delta.day), SQLBind(delta.metric),
+                                       SQLBind(delta.value))
+            }
+            try await insert.onConflict(with: ["shop_id", "day", "metric"]) {
+                $0.set("value", to: SQLRaw("report_daily_counts.value + excluded.value"))
+            }.run()
+        }
+    }
+
+    func insertDurations(_ subjects: [(String, ReportContribution)], shop: ShopID, on sql: any SQLDatabase)
+        async throws
+    {
+        let rows = subjects.flatMap { subject, contribution in
+            contribution.durations.sorted { $0.key < $1.key }.map { (subject, contribution.day, $0.key, $0.value) }
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 500) {
+            var insert = sql.insert(into: "report_durations").columns("shop_id", "metric", "seconds", "day", "subject_id")
+            for (subject, day, metric, seconds) in rows[chunk..<min(chunk + 500, rows.count)] {
+                insert = insert.values(SQLBind(shop.rawValue), SQLBind(metric), SQLBind(seconds), SQLBind(day),
+                                       SQLBind(subject))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Product names for the product breakdown (the alphabetically first name a product was claimed under).
+    func saveLabels(shop: ShopID, products: [String: String], on sql: any SQLDatabase) async throws {
+        guard !products.isEmpty else { return }
+        var insert = sql.insert(into: "report_labels").columns("shop_id", "key", "label")
+        for (product, name) in products.sorted(by: { $0.key < $1.key }) {
+            insert = insert.values(SQLBind(shop.rawValue), SQLBind(ComplaintReport.Metric.product + product), SQLBind(name))
+        }
+        try await insert.onConflict(with: ["shop_id", "key"]) {
+            $0.set("label", to: SQLRaw("CASE WHEN excluded.label < report_labels.label THEN excluded.label ELSE report_labels.label END"))
+        }.run()
+    }
+
+    func productNames(complaint: String, on sql: any SQLDatabase) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT product_id, name FROM complaint_items WHERE complaint_id = \(bind: complaint)
+            """).all() {
+            let product = try row.decode(column: "product_id", as: String.self)
+            let name = try row.decode(column: "name", as: String.self)
+            names[product] = min(names[product] ?? name, name)
+        }
+        return names
+    }
+
+    /// Working intervals from the day before the first receipt to the last answer of the facts.
+    static func schedule(_ facts: [ComplaintFact], settings: ComplaintSettingsRecord, zone: TimeZone) -> WorkingSchedule {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let dates = facts.flatMap { [$0.receivedAt, $0.firstResponseAt, $0.closedAt].compactMap { $0 } }
+        let years = (dates.min().map { calendar.component(.year, from: $0) } ?? 2000) - 1
+            ... (dates.max().map { calendar.component(.year, from: $0) } ?? 2000) + 1
+        return ComplaintReport.schedule(for: facts, calendar: settings.businessCalendar(timeZone: zone, years: years))
+    }
+
+    // MARK: Rebuilding and recounting
+
+    /// Every contribution of one shop computed again from the rows: what the counters must equal.
+    public func recount(shop: ShopID, on sql: any SQLDatabase) async throws
+        -> (contributions: [(String, ReportContribution)], labels: [String: String])
+    {
+        guard let record = try await ShopStore().find(shop, on: sql) else { return ([], [:]) }
+        let zone = TimeZone(identifier: record.timeZone) ?? .gmt
+        let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
+            ?? .defaults(shop: shop, locale: record.locale)
+        let store = ReportStore()
+        let complaints = try await store.complaintFacts(shop: shop, start: .distantPast, end: .distantFuture, on: sql)
+        let schedule = Self.schedule(complaints, settings: settings, zone: zone)
+        var result = complaints.map { ($0.id, $0.contribution(timeZone: zone, schedule: schedule)) }
+        result += try await store.dialogFacts(shop: shop, start: .distantPast, end: .distantFuture, on: sql)
+            .map { ($0.id, $0.contribution(timeZone: zone)) }
+        var labels: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT i.product_id, MIN(i.name) AS name FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
+            WHERE c.shop_id = \(bind: shop.rawValue) GROUP BY i.product_id
+            """).all() {
+            labels[ComplaintReport.Metric.product + (try row.decode(column: "product_id", as: String.self))]
+                = try row.decode(column: "name", as: String.self)
+        }
+        return (result, labels)
+    }
+
+    /// Replaces one shop's roll-ups with a recount (after its time zone changed, and to fill them the first time).
+    public func rebuild(shop: ShopID, on sql: any SQLDatabase) async throws {
+        for table in ["report_daily_counts", "report_durations", "report_contributions", "report_labels"] {
+            try await sql.raw("DELETE FROM \(ident: table) WHERE shop_id = \(bind: shop.rawValue)").run()
+        }
+        let (contributions, labels) = try await recount(shop: shop, on: sql)
+        var sums: [String: ReportContribution.Delta] = [:]
+        for (_, contribution) in contributions {
+            for delta in ReportContribution.deltas(from: nil, to: contribution) {
+                sums["\(delta.day)|\(delta.metric)", default: .init(day: delta.day, metric: delta.metric, value: 0)].value
+                    += delta.value
+            }
+        }
+        try await add(Array(sums.values), shop: shop, on: sql)
+        try await insertDurations(contributions, shop: shop, on: sql)
+        for chunk in stride(from: 0, to: contributions.count, by: 500) {
+            var insert = sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "body")
+            for (subject, contribution) in contributions[chunk..<min(chunk + 500, contributions.count)] {
+                insert = insert.values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.encoded()))
+            }
+            try await insert.run()
+        }
+        let sorted = labels.sorted { $0.key < $1.key }
+        for chunk in stride(from: 0, to: sorted.count, by: 500) {
+            var insert = sql.insert(into: "report_labels").columns("shop_id", "key", "label")
+            for (key, label) in sorted[chunk..<min(chunk + 500, sorted.count)] {
+                insert = insert.values(SQLBind(shop.rawValue), SQLBind(key), SQLBind(label))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// One shop's kept roll-ups, in the same form as a recount: `day|metric` → value (zeros left out), every
+    /// duration row as `subject|metric|day|seconds`, and the labels.
+    public func stored(shop: ShopID, on sql: any SQLDatabase) async throws
+        -> (counts: [String: Int], durations: [String], labels: [String: String])
+    {
+        var counts: [String: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT day, metric, value FROM report_daily_counts WHERE shop_id = \(bind: shop.rawValue) AND value <> 0
+            """).all() {
+            counts["\(try row.decode(column: "day", as: Int.self))|\(try row.decode(column: "metric", as: String.self))"]
+                = try row.decode(column: "value", as: Int.self)
+        }
+        let durations = try await sql.raw("""
+            SELECT subject_id, metric, day, seconds FROM report_durations WHERE shop_id = \(bind: shop.rawValue)
+            """).all().map { row in
+            "\(try row.decode(column: "subject_id", as: String.self))|\(try row.decode(column: "metric", as: String.self))|"
+                + "\(try row.decode(column: "day", as: Int.self))|\(try row.decode(column: "seconds", as: Int.self))"
+        }
+        var labels: [String: String] = [:]
+        for row in try await sql.raw("SELECT key, label FROM report_labels WHERE shop_id = \(bind: shop.rawValue)").all() {
+            labels[try row.decode(column: "key", as: String.self)] = try row.decode(column: "label", as: String.self)
+        }
+        return (counts, durations.sorted(), labels)
+    }
+
+    /// A recount in the form of `stored`.
+    public static func expected(_ contributions: [(String, ReportContribution)]) -> (counts: [String: Int], durations: [String]) {
+        var counts: [String: Int] = [:]
+        var durations: [String] = []
+        for (subject, contribution) in contributions {
+            for delta in ReportContribution.deltas(from: nil, to: contribution) {
+                counts["\(delta.day)|\(delta.metric)", default: 0] += delta.value
+            }
+            for (metric, seconds) in contribution.durations {
+                durations.append("\(subject)|\(metric)|\(contribution.day)|\(seconds)")
+            }
+        }
+        return (counts.filter { $0.value != 0 }, durations.sorted())
+    }
+
+    // MARK: Reading them
+
+    /// The roll-up of one shop's `prefix` metrics (`c.` or `d.`) over local days `first…last`: totals, the
+    /// per-day values of `series`, and the spread of every duration metric.
+    public func rollup(shop: ShopID, prefix: String, firstDay: Int, lastDay: Int, series: Set<String>,
+                       spreads wanted: Set<String>? = nil, on sql: any SQLDatabase) async throws -> ReportRollup
+    {
+        var totals: [String: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT metric, CAST(SUM(value) AS BIGINT) AS total FROM report_daily_counts
+            WHERE shop_id = \(bind: shop.rawValue) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+              AND (metric LIKE \(bind: prefix + "%") OR metric LIKE \(bind: "#" + prefix + "%"))
+            GROUP BY metric
+            """).all() {
+            totals[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "total", as: Int.self)
+        }
+        var daily: [Int: [String: Int]] = [:]
+        if !series.isEmpty {
+            for row in try await sql.raw("""
+                SELECT day, metric, value FROM report_daily_counts
+                WHERE shop_id = \(bind: shop.rawValue) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+                  AND metric IN (\(binds: series.sorted()))
+                """).all() {
+                daily[try row.decode(column: "day", as: Int.self), default: [:]][
+                    try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
+            }
+        }
+        // How many durations each metric has in all, to choose how to find a rank.
+        var everywhere: [String: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT metric, value FROM report_daily_counts
+            WHERE shop_id = \(bind: shop.rawValue) AND day = \(bind: ReportContribution.allDays)
+              AND metric LIKE \(bind: "#" + prefix + "%")
+            """).all() {
+            everywhere[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
+        }
+        var spreads: [String: Spread] = [:]
+        for (metric, count) in totals where metric.hasPrefix("#") && count > 0 {
+            let name = String(metric.dropFirst())
+            if let wanted, !wanted.contains(name) { continue }
+            spreads[name] = try await spread(shop: shop, metric: name, firstDay: firstDay, lastDay: lastDay, count: count,
+                                             all: everywhere[metric] ?? count, on: sql)
+        }
+        return ReportRollup(totals: totals, daily: daily, spreads: spreads)
+    }
+
+    /// The median and 90th percentile of `count` durations of a metric in the days given, read at their ranks.
+    /// When the days hold a good part of all the metric's durations, the index ordered by length is walked (it
+    /// stops at the rank); otherwise the days' durations are sorted (few of them).
+    func spread(shop: ShopID, metric: String, firstDay: Int, lastDay: Int, count: Int, all: Int,
+                on sql: any SQLDatabase) async throws -> Spread
+    {
+        guard let ranks = Spread.ranks(count: count) else { return Spread([]) }
+        let walk = count * 10 >= all
+        // A unary `+` keeps an index from serving that term, so the planner takes the index the strategy needs.
+        let days: SQLQueryString = walk
+            ? "+day >= \(bind: firstDay) AND +day <= \(bind: lastDay)"
+            : "day >= \(bind: firstDay) AND day <= \(bind: lastDay)"
+        let order: SQLQueryString = walk ? "seconds" : "+seconds"
+        func values(from rank: Int, count take: Int) async throws -> [Int] {
+            try await sql.raw("""
+                SELECT seconds FROM report_durations
+                WHERE shop_id = \(bind: shop.rawValue) AND metric = \(bind: metric) AND \(days)
+                ORDER BY \(order) LIMIT \(literal: take) OFFSET \(literal: rank)
+                """).all().map { try $0.decode(column: "seconds", as: Int.self) }
+        }
+        var known: [Int: Double] = [:]
+        for (offset, value) in try await values(from: ranks.median[0], count: ranks.median.count).enumerated() {
+            known[ranks.median[0] + offset] = Double(value)
+        }
+        if known[ranks.p90] == nil, let value = try await values(from: ranks.p90, count: 1).first {
+            known[ranks.p90] = Double(value)
+        }
+        return Spread(count: count) { known[$0] ?? 0 }
+    }
+
+    /// Names of the products in `keys` (`c.product:` + id).
+    public func labels(shop: ShopID, keys: [String], on sql: any SQLDatabase) async throws -> [String: String] {
+        guard !keys.isEmpty else { return [:] }
+        var labels: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT key, label FROM report_labels WHERE shop_id = \(bind: shop.rawValue) AND key IN (\(binds: keys))
+            """).all() {
+            labels[try row.decode(column: "key", as: String.self)] = try row.decode(column: "label", as: String.self)
+        }
+        return labels
+    }
+}
