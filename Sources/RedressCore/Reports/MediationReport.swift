@@ -98,6 +98,8 @@ public struct MediationReport: Sendable, Equatable, Codable {
         public static let series: Set<String> = [dialogs, resolved, replied, replySeconds]
         /// Reviews and held reviews per day, counted apart and added to the dialogs' roll-up for the series.
         public static let reviews = "r.reviews", held = "r.held"
+        /// Reviews of a product and the sum of their current ratings, by the day of submission.
+        public static let product = "r.product:", productRatingSum = "r.product_rating_sum:"
     }
 
     /// From dialog facts in memory (the reference for tests and the recount).

@@ -44,6 +44,33 @@ public struct ReportRollupStore: Sendable {
         }
     }
 
+    /// A review's products (mediation by product), moved when a review is submitted or its rating changes: per
+    /// product and local day of submission, the reviews and the sum of their current ratings.
+    public func trackReview(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws {
+        guard before?.rating != after.rating else { return }
+        let rows = try await sql.raw("""
+            SELECT i.product_id, i.name, s.time_zone FROM order_items i JOIN shops s ON s.id = i.shop_id
+            WHERE i.order_id = \(bind: after.orderId) AND i.shop_id = \(bind: after.shopId)
+            """).all()
+        guard let first = rows.first else { return }
+        let zone = TimeZone(identifier: try first.decode(column: "time_zone", as: String.self)) ?? .gmt
+        var names: [String: String] = [:]
+        for row in rows {
+            let product = try row.decode(column: "product_id", as: String.self)
+            let name = try row.decode(column: "name", as: String.self)
+            names[product] = min(names[product] ?? name, name)
+        }
+        let day = ComplaintReport.localDay(after.submittedAt, zone)
+        var deltas: [ReportContribution.Delta] = []
+        for product in names.keys.sorted() {
+            if before == nil { deltas.append(.init(day: day, metric: MediationReport.Metric.product + product, value: 1)) }
+            deltas.append(.init(day: day, metric: MediationReport.Metric.productRatingSum + product,
+                                value: after.rating - (before?.rating ?? 0)))
+        }
+        try await add(deltas.sorted { $0.metric < $1.metric }, shop: ShopID(after.shopId), on: sql)
+        try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
+    }
+
     /// Moves the counters from what `subject` added before to `contribution` (nil: it adds nothing any more).
     public func apply(subject: String, shop: ShopID, contribution: ReportContribution?, on sql: any SQLDatabase)
         async throws
@@ -97,11 +124,12 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Product names for the product breakdown (the alphabetically first name a product was claimed under).
-    func saveLabels(shop: ShopID, products: [String: String], on sql: any SQLDatabase) async throws {
+    func saveLabels(shop: ShopID, prefix: String = ComplaintReport.Metric.product, products: [String: String],
+                    on sql: any SQLDatabase) async throws {
         guard !products.isEmpty else { return }
         var insert = sql.insert(into: "report_labels").columns("shop_id", "key", "label")
         for (product, name) in products.sorted(by: { $0.key < $1.key }) {
-            insert = insert.values(SQLBind(shop.rawValue), SQLBind(ComplaintReport.Metric.product + product), SQLBind(name))
+            insert = insert.values(SQLBind(shop.rawValue), SQLBind(prefix + product), SQLBind(name))
         }
         try await insert.onConflict(with: ["shop_id", "key"]) {
             $0.set("label", to: SQLRaw("CASE WHEN excluded.label < report_labels.label THEN excluded.label ELSE report_labels.label END"))
@@ -134,9 +162,10 @@ public struct ReportRollupStore: Sendable {
 
     /// Every contribution of one shop computed again from the rows: what the counters must equal.
     public func recount(shop: ShopID, on sql: any SQLDatabase) async throws
-        -> (contributions: [(String, ReportContribution)], labels: [String: String])
+        -> (contributions: [(String, ReportContribution)], reviewProducts: [ReportContribution.Delta],
+            labels: [String: String])
     {
-        guard let record = try await ShopStore().find(shop, on: sql) else { return ([], [:]) }
+        guard let record = try await ShopStore().find(shop, on: sql) else { return ([], [], [:]) }
         let zone = TimeZone(identifier: record.timeZone) ?? .gmt
         let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
             ?? .defaults(shop: shop, locale: record.locale)
@@ -154,7 +183,48 @@ public struct ReportRollupStore: Sendable {
             labels[ComplaintReport.Metric.product + (try row.decode(column: "product_id", as: String.self))]
                 = try row.decode(column: "name", as: String.self)
         }
-        return (result, labels)
+        let reviewed = try await reviewProducts(shop: shop, zone: zone, on: sql)
+        labels.merge(reviewed.labels) { first, _ in first }
+        return (result, reviewed.deltas, labels)
+    }
+
+    /// Reviews and rating sums per product and local day counted from the rows (a review counts once per product
+    /// of its order), and the products' names.
+    func reviewProducts(shop: ShopID, zone: TimeZone, on sql: any SQLDatabase) async throws
+        -> (deltas: [ReportContribution.Delta], labels: [String: String])
+    {
+        guard let range = try await sql.raw("""
+            SELECT MIN(submitted_at) AS first, MAX(submitted_at) AS last FROM reviews WHERE shop_id = \(bind: shop.rawValue)
+            """).first(), let first = try range.optional("first", as: Date.self), let last = try range.optional("last", as: Date.self)
+        else { return ([], [:]) }
+        let epoch: SQLQueryString = sql.dialect.name == "sqlite"
+            ? "CAST(submitted_at AS INTEGER)" : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at)) AS BIGINT)"
+        let offset = ReportStore.offsetExpression(zone, start: first.addingTimeInterval(-1), end: last.addingTimeInterval(1),
+                                                  epoch: epoch)
+        var deltas: [ReportContribution.Delta] = []
+        for row in try await sql.raw("""
+            SELECT (\(epoch) + \(offset)) / 86400 AS day, product_id, COUNT(*) AS n, CAST(SUM(rating) AS BIGINT) AS total
+            FROM (SELECT DISTINCT r.id, r.submitted_at, r.rating, i.product_id
+                  FROM reviews r JOIN order_items i ON i.order_id = r.order_id AND i.shop_id = r.shop_id
+                  WHERE r.shop_id = \(bind: shop.rawValue)) reviewed
+            GROUP BY 1, product_id
+            """).all() {
+            let day = try row.decode(column: "day", as: Int.self)
+            let product = try row.decode(column: "product_id", as: String.self)
+            deltas.append(.init(day: day, metric: MediationReport.Metric.product + product,
+                                value: try row.decode(column: "n", as: Int.self)))
+            deltas.append(.init(day: day, metric: MediationReport.Metric.productRatingSum + product,
+                                value: try row.decode(column: "total", as: Int.self)))
+        }
+        var labels: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT i.product_id, MIN(i.name) AS name FROM order_items i JOIN reviews r ON r.order_id = i.order_id
+            WHERE r.shop_id = \(bind: shop.rawValue) AND i.shop_id = \(bind: shop.rawValue) GROUP BY i.product_id
+            """).all() {
+            labels[MediationReport.Metric.product + (try row.decode(column: "product_id", as: String.self))]
+                = try row.decode(column: "name", as: String.self)
+        }
+        return (deltas, labels)
     }
 
     /// Replaces one shop's roll-ups with a recount (after its time zone changed, and to fill them the first time).
@@ -162,8 +232,9 @@ public struct ReportRollupStore: Sendable {
         for table in ["report_daily_counts", "report_durations", "report_contributions", "report_labels"] {
             try await sql.raw("DELETE FROM \(ident: table) WHERE shop_id = \(bind: shop.rawValue)").run()
         }
-        let (contributions, labels) = try await recount(shop: shop, on: sql)
+        let (contributions, reviewed, labels) = try await recount(shop: shop, on: sql)
         var sums: [String: ReportContribution.Delta] = [:]
+        for delta in reviewed { sums["\(delta.day)|\(delta.metric)"] = delta }
         for (_, contribution) in contributions {
             for delta in ReportContribution.deltas(from: nil, to: contribution) {
                 sums["\(delta.day)|\(delta.metric)", default: .init(day: delta.day, metric: delta.metric, value: 0)].value
@@ -215,8 +286,11 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// A recount in the form of `stored`.
-    public static func expected(_ contributions: [(String, ReportContribution)]) -> (counts: [String: Int], durations: [String]) {
+    public static func expected(_ contributions: [(String, ReportContribution)], reviewProducts: [ReportContribution.Delta])
+        -> (counts: [String: Int], durations: [String])
+    {
         var counts: [String: Int] = [:]
+        for delta in reviewProducts { counts["\(delta.day)|\(delta.metric)", default: 0] += delta.value }
         var durations: [String] = []
         for (subject, contribution) in contributions {
             for delta in ReportContribution.deltas(from: nil, to: contribution) {
@@ -303,6 +377,22 @@ public struct ReportRollupStore: Sendable {
             known[ranks.p90] = Double(value)
         }
         return Spread(count: count) { known[$0] ?? 0 }
+    }
+
+    /// Reviews per product (count and mean current rating) over local days `first…last`, the most reviewed first.
+    public func reviewsByProduct(shop: ShopID, firstDay: Int, lastDay: Int, limit: Int = 200, on sql: any SQLDatabase)
+        async throws -> [(productId: String, name: String, reviews: Int, average: Double)]
+    {
+        let rollup = try await rollup(shop: shop, prefix: "r.", firstDay: firstDay, lastDay: lastDay, series: [], spreads: [],
+                                      on: sql)
+        let counts = rollup.keyed(MediationReport.Metric.product), sums = rollup.keyed(MediationReport.Metric.productRatingSum)
+        let top = counts.filter { $0.value > 0 }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)
+        let names = try await labels(shop: shop, keys: top.map { MediationReport.Metric.product + $0.key }, on: sql)
+        return top.map { product, count in
+            (product, names[MediationReport.Metric.product + product] ?? product, count,
+             Spread.round(Double(sums[product] ?? 0) / Double(count)))
+        }
     }
 
     /// Names of the products in `keys` (`c.product:` + id).

@@ -231,21 +231,6 @@ public struct ReportStore: Sendable {
                              withdrawn: totals[ReviewStatsStore.Metric.withdrawn] ?? 0,
                              withdrawnAfterCompensation: totals[ReviewStatsStore.Metric.withdrawnCompensated] ?? 0)
     }
-
-    /// Reviews per product among those submitted in `[start, end)`: count and mean current rating.
-    public func reviewsByProduct(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
-        -> [(productId: String, name: String, reviews: Int, average: Double)]
-    {
-        try await sql.raw("""
-            SELECT i.product_id, MIN(i.name) AS name, COUNT(*) AS n, AVG(CAST(r.rating AS DOUBLE PRECISION)) AS average
-            FROM reviews r JOIN order_items i ON i.order_id = r.order_id
-            WHERE r.shop_id = \(bind: shop.rawValue) AND r.submitted_at >= \(bind: start) AND r.submitted_at < \(bind: end)
-            GROUP BY i.product_id ORDER BY n DESC, i.product_id LIMIT 200
-            """).all().map { row in
-            (try row.decode(column: "product_id", as: String.self), try row.decode(column: "name", as: String.self),
-             try row.decode(column: "n", as: Int.self), Spread.round(try row.decode(column: "average", as: Double.self)))
-        }
-    }
 }
 
 extension SQLRow {

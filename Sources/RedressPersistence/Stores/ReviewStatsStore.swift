@@ -138,6 +138,7 @@ public struct ReviewStatsStore: Sendable {
     public func track(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws -> ReviewRecord {
         var after = after
         try await apply(Self.deltas(before: before, after: after), on: sql)
+        try await ReportRollupStore().trackReview(before: before, after: after, on: sql)
         after.statsDay = ReviewRecord.statsDay(after.submittedAt)
         after.statsRating = after.reviewStatus == .published ? after.rating : nil
         return after

@@ -94,8 +94,8 @@ extension ReportService {
             return ReportGroup.mediation(MediationReport.agents(data.rollup),
                                          names: try await staffNames(shop: shop.shopID), unassigned: "unassigned")
         case .product:
-            return try await store.reviewsByProduct(shop: shop.shopID, start: data.period.start, end: data.period.end,
-                                                    on: services.database.sql).map { row in
+            return try await rollups.reviewsByProduct(shop: shop.shopID, firstDay: data.period.firstDay,
+                                                      lastDay: data.period.lastDay, on: services.database.sql).map { row in
                 var group = ReportGroup(key: row.productId, label: row.name)
                 group.reviews = row.reviews
                 group.averageRating = row.average
