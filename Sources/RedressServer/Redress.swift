@@ -12,7 +12,8 @@ struct Redress: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redress",
         abstract: "Review mediation with a fair hold, and complaints answered before the legal deadline.",
-        subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self, OrdersCommand.self])
+        subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self, OrdersCommand.self,
+                      ReportsCommand.self])
 }
 
 /// Options every command that opens the database shares.
@@ -148,6 +149,65 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await withServices(db) { _ in say("Database is up to date.") }
+    }
+}
+
+struct ReportsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reports", abstract: "Check or rebuild the reports' daily roll-ups.",
+        subcommands: [Verify.self, Rebuild.self])
+
+    /// The shop named by `--shop`, or every shop.
+    static func shops(_ slug: String?, services: AppServices) async throws -> [ShopRecord] {
+        let sql = services.database.sql
+        if let slug {
+            guard let shop = try await ShopStore().find(slug: slug, on: sql) else {
+                throw ValidationError("no shop with the slug \(slug)")
+            }
+            return [shop]
+        }
+        return try await ShopStore().all(on: sql)
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare the kept roll-ups with a recount from the rows; exit 1 if they differ.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Only this shop (slug).") var shop: String?
+
+        func run() async throws {
+            let differ = try await withServices(db) { services in
+                var differ = 0
+                for shop in try await ReportsCommand.shops(shop, services: services) {
+                    let result = try await ReportRollupStore().verify(shop: shop.shopID, on: services.database.sql)
+                    say("\(shop.slug): \(result.counters) counters and \(result.durations) durations recounted, "
+                        + (result.differences.isEmpty ? "all equal" : "\(result.differences.count) differences"))
+                    for line in result.differences.prefix(20) { say("  \(line)") }
+                    if !result.differences.isEmpty { differ += 1 }
+                }
+                return differ
+            }
+            if differ > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the roll-ups with a recount from the rows (one transaction per shop).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Only this shop (slug).") var shop: String?
+
+        func run() async throws {
+            try await withServices(db) { services in
+                for shop in try await ReportsCommand.shops(shop, services: services) {
+                    let start = ContinuousClock.now
+                    try await services.database.transaction { tx in
+                        try await ReportRollupStore().rebuild(shop: shop.shopID, on: tx)
+                    }
+                    say("\(shop.slug): rebuilt in \(ContinuousClock.now - start)")
+                }
+            }
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 """Crash durability (issue 9): a bounded load generator submits orders, reviews, dialog messages and complaints
 against a running `redress serve`, while the server is killed with SIGKILL at random moments and restarted. At the
 end every request that got a 2xx answer must be in the database, nothing may be applied twice, every outbox row is
-sent or still pending, and the public counters (and the reports' hourly counters) equal a recount from the rows.
+sent or still pending, and the public counters (and the reports' hourly counters and daily roll-ups) equal a recount
+from the rows.
 
     python3 crash.py REDRESS_BIN DATABASE_URL [--operations N] [--kills K] [--seconds S] [--workers W]
 
@@ -229,6 +230,12 @@ standby_rows = int(sql(f"SELECT COUNT(*) FROM reviews WHERE shop_id = '{shop_id}
 check(standby == standby_rows, f"standby counter {standby} != {standby_rows} rows")
 hourly = int(sql(f"SELECT COALESCE(SUM(count), 0) FROM review_hourly_counts WHERE shop_id = '{shop_id}'")[0][0])
 check(hourly == len(reviews), f"hourly report counters {hourly} != {len(reviews)} reviews")
+# The reports' daily roll-ups of complaints, dialogs and review products equal a recount from the rows.
+verified = subprocess.run([binary, "reports", "verify", "--database", url, "--shop", slug],
+                          capture_output=True, text=True, cwd=work)
+check(verified.returncode == 0 and "all equal" in verified.stdout,
+      f"report roll-up counters differ from a recount: {verified.stdout[-2000:]}{verified.stderr[-500:]}")
+rollup_line = verified.stdout.strip().splitlines()[-1] if verified.stdout.strip() else "?"
 
 # Logs carry ids, never keys, customer tokens, e-mail addresses or SQL.
 log_text = open(os.path.join(work, "server.log"), encoding="utf-8", errors="replace").read()
@@ -242,7 +249,7 @@ print(f"crash durability on {engine}: {kills} SIGKILLs; "
       f"unknown outcome (connection cut): {unknown['orders']} orders (sent again), {unknown['reviews']} reviews, "
       f"{len(unknown['messages'])} messages, {len(unknown['complaints'])} complaints; "
       f"outbox {total} rows: {sent} sent, {pending} pending; counters equal a recount: "
-      f"{'yes' if not any('counter' in f for f in failures) else 'no'}")
+      f"{'yes' if not any('counter' in f for f in failures) else 'no'} (report roll-ups: {rollup_line})")
 if engine == "postgres":
     subprocess.run(["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {urllib.parse.urlsplit(url).path[1:]}"])
 if failures:

@@ -262,7 +262,7 @@ public struct ReportRollupStore: Sendable {
 
     /// One shop's kept roll-ups, in the same form as a recount: `day|metric` → value (zeros left out), every
     /// duration row as `subject|metric|day|seconds`, and the labels.
-    public func stored(shop: ShopID, on sql: any SQLDatabase) async throws
+    func stored(shop: ShopID, on sql: any SQLDatabase) async throws
         -> (counts: [String: Int], durations: [String], labels: [String: String])
     {
         var counts: [String: Int] = [:]
@@ -285,8 +285,32 @@ public struct ReportRollupStore: Sendable {
         return (counts, durations.sorted(), labels)
     }
 
+    /// What differs between the kept roll-ups of a shop and a recount from its rows (empty: they are equal), as
+    /// readable lines, and how many counters and durations were compared.
+    public func verify(shop: ShopID, on sql: any SQLDatabase) async throws
+        -> (differences: [String], counters: Int, durations: Int)
+    {
+        let kept = try await stored(shop: shop, on: sql)
+        let recount = try await recount(shop: shop, on: sql)
+        let expected = Self.expected(recount.contributions, reviewProducts: recount.reviewProducts)
+        var differences: [String] = []
+        for key in Set(kept.counts.keys).union(expected.counts.keys).sorted() where kept.counts[key] != expected.counts[key] {
+            differences.append("counter \(key): kept \(kept.counts[key] ?? 0), recounted \(expected.counts[key] ?? 0)")
+        }
+        let keptDurations = Set(kept.durations), expectedDurations = Set(expected.durations)
+        for row in keptDurations.subtracting(expectedDurations).sorted() { differences.append("duration kept, not recounted: \(row)") }
+        for row in expectedDurations.subtracting(keptDurations).sorted() { differences.append("duration recounted, not kept: \(row)") }
+        if kept.durations.count != expected.durations.count {
+            differences.append("durations: \(kept.durations.count) kept, \(expected.durations.count) recounted")
+        }
+        for key in Set(kept.labels.keys).union(recount.labels.keys).sorted() where kept.labels[key] != recount.labels[key] {
+            differences.append("label \(key): kept \(kept.labels[key] ?? "none"), recounted \(recount.labels[key] ?? "none")")
+        }
+        return (differences, expected.counts.count, expected.durations.count)
+    }
+
     /// A recount in the form of `stored`.
-    public static func expected(_ contributions: [(String, ReportContribution)], reviewProducts: [ReportContribution.Delta])
+    static func expected(_ contributions: [(String, ReportContribution)], reviewProducts: [ReportContribution.Delta])
         -> (counts: [String: Int], durations: [String])
     {
         var counts: [String: Int] = [:]
