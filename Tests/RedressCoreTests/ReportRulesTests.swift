@@ -268,6 +268,8 @@ struct ReportRollupTests {
         #expect(leave.allSatisfy { $0.value == -1 } && leave.count == 4)
         #expect(ReportContribution.decode(moved.encoded()) == moved)
         #expect(ReportContribution.decode("not json") == nil)
+        #expect(["#c.reply", "c.product:P.1", "d.dialogs", "r.product_rating_sum:x.y"].map(ReportContribution.family)
+                == ["c", "c", "d", "r"])
     }
 
     @Test("a complaint's contribution: day of receipt in the shop's zone, day of the term, agent figures")

@@ -257,6 +257,22 @@ struct ReportFixtureTests {
             // c7, received at 00:30 on 1 November in Warsaw, was still 31 October in New York.
             #expect((inNewYork.json["report"] as? [String: Any])?["received"] as? Int == 6)
             #expect((inNewYork.json["period"] as? [String: Any])?["timeZone"] as? String == "America/New_York")
+            // The check can fail: a counter, a duration and a name changed by hand are each found; a rebuild mends them.
+            try await sql.raw("""
+                UPDATE report_daily_counts SET value = value + 1
+                WHERE shop_id = \(bind: s.shop.id) AND metric = 'c.received' AND day = (
+                  SELECT MIN(day) FROM report_daily_counts WHERE shop_id = \(bind: s.shop.id) AND metric = 'c.received')
+                """).run()
+            try await sql.raw("""
+                UPDATE report_durations SET seconds = seconds + 1 WHERE subject_id = \(bind: s.shop.id + "-c1")
+                """).run()
+            try await sql.raw("UPDATE report_labels SET label = 'x' WHERE shop_id = \(bind: s.shop.id)").run()
+            let tampered = try await ReportRollupStore().verify(shop: ShopID(s.shop.id), on: sql).differences
+            #expect(tampered.contains { $0.hasPrefix("counter ") && $0.contains("|c.received: kept ") })
+            #expect(tampered.contains { $0.hasPrefix("duration kept, not recounted: \(s.shop.id)-c1|") })
+            #expect(tampered.contains { $0.hasPrefix("label c.product:") })
+            try await ReportRollupStore().rebuild(shop: ShopID(s.shop.id), on: sql)
+            try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
         }
     }
 

@@ -28,6 +28,13 @@ public struct ReportContribution: Sendable, Equatable, Codable {
         add(Self.countMetric(metric))
     }
 
+    /// The family of a metric: `c` (complaints), `d` (dialogs) or `r` (reviews) — the letter before the first dot.
+    /// Counters are stored by family first, so a report of one family never scans the others' rows.
+    public static func family(_ metric: String) -> String {
+        let name = metric.hasPrefix("#") ? metric.dropFirst() : Substring(metric)
+        return String(name.prefix { $0 != "." })
+    }
+
     /// The counter that holds how many durations of `metric` there are.
     public static func countMetric(_ metric: String) -> String { "#" + metric }
 

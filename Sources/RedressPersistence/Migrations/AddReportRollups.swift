@@ -7,12 +7,14 @@ import SQLKit
 /// database already has, shop by shop.
 struct AddReportRollups: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        // By family (`c`, `d`, `r`) before day: a report of one family scans only its own counters.
         try await database.schema("report_daily_counts")
             .field("shop_id", .string, .required)
+            .field("family", .string, .required)
             .field("day", .int64, .required)
             .field("metric", .string, .required)
             .field("value", .int64, .required)
-            .unique(on: "shop_id", "day", "metric")
+            .unique(on: "shop_id", "family", "day", "metric")
             .create()
         try await database.schema("report_durations")
             .field("shop_id", .string, .required)

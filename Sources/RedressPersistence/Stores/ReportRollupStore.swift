@@ -67,7 +67,7 @@ public struct ReportRollupStore: Sendable {
             deltas.append(.init(day: day, metric: MediationReport.Metric.productRatingSum + product,
                                 value: after.rating - (before?.rating ?? 0)))
         }
-        try await add(deltas.sorted { $0.metric < $1.metric }, shop: ShopID(after.shopId), on: sql)
+        try await add(deltas, shop: ShopID(after.shopId), on: sql)
         try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
     }
 
@@ -95,13 +95,19 @@ public struct ReportRollupStore: Sendable {
     }
 
     func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: any SQLDatabase) async throws {
+        // Rows locked in key order, so concurrent writers cannot deadlock.
+        let deltas = deltas.sorted {
+            let families = (ReportContribution.family($0.metric), ReportContribution.family($1.metric))
+            if families.0 != families.1 { return families.0 < families.1 }
+            return $0.day != $1.day ? $0.day < $1.day : $0.metric < $1.metric
+        }
         for chunk in stride(from: 0, to: deltas.count, by: 500) {
-            var insert = sql.insert(into: "report_daily_counts").columns("shop_id", "day", "metric", "value")
+            var insert = sql.insert(into: "report_daily_counts").columns("shop_id", "family", "day", "metric", "value")
             for delta in deltas[chunk..<min(chunk + 500, deltas.count)] {
-                insert = insert.values(SQLBind(shop.rawValue), SQLBind(delta.day), SQLBind(delta.metric),
-                                       SQLBind(delta.value))
+                insert = insert.values(SQLBind(shop.rawValue), SQLBind(ReportContribution.family(delta.metric)),
+                                       SQLBind(delta.day), SQLBind(delta.metric), SQLBind(delta.value))
             }
-            try await insert.onConflict(with: ["shop_id", "day", "metric"]) {
+            try await insert.onConflict(with: ["shop_id", "family", "day", "metric"]) {
                 $0.set("value", to: SQLRaw("report_daily_counts.value + excluded.value"))
             }.run()
         }
@@ -329,16 +335,16 @@ public struct ReportRollupStore: Sendable {
 
     // MARK: Reading them
 
-    /// The roll-up of one shop's `prefix` metrics (`c.` or `d.`) over local days `first…last`: totals, the
-    /// per-day values of `series`, and the spread of every duration metric.
-    public func rollup(shop: ShopID, prefix: String, firstDay: Int, lastDay: Int, series: Set<String>,
+    /// The roll-up of one shop's metrics of a family (`c`, `d` or `r`) over local days `first…last`: totals, the
+    /// per-day values of `series`, and the spread of every duration metric (or of those in `spreads`).
+    public func rollup(shop: ShopID, family: String, firstDay: Int, lastDay: Int, series: Set<String>,
                        spreads wanted: Set<String>? = nil, on sql: any SQLDatabase) async throws -> ReportRollup
     {
         var totals: [String: Int] = [:]
         for row in try await sql.raw("""
             SELECT metric, CAST(SUM(value) AS BIGINT) AS total FROM report_daily_counts
-            WHERE shop_id = \(bind: shop.rawValue) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
-              AND (metric LIKE \(bind: prefix + "%") OR metric LIKE \(bind: "#" + prefix + "%"))
+            WHERE shop_id = \(bind: shop.rawValue) AND family = \(bind: family) AND day >= \(bind: firstDay)
+              AND day <= \(bind: lastDay)
             GROUP BY metric
             """).all() {
             totals[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "total", as: Int.self)
@@ -347,8 +353,8 @@ public struct ReportRollupStore: Sendable {
         if !series.isEmpty {
             for row in try await sql.raw("""
                 SELECT day, metric, value FROM report_daily_counts
-                WHERE shop_id = \(bind: shop.rawValue) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
-                  AND metric IN (\(binds: series.sorted()))
+                WHERE shop_id = \(bind: shop.rawValue) AND family = \(bind: family) AND day >= \(bind: firstDay)
+                  AND day <= \(bind: lastDay) AND metric IN (\(binds: series.sorted()))
                 """).all() {
                 daily[try row.decode(column: "day", as: Int.self), default: [:]][
                     try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
@@ -358,8 +364,8 @@ public struct ReportRollupStore: Sendable {
         var everywhere: [String: Int] = [:]
         for row in try await sql.raw("""
             SELECT metric, value FROM report_daily_counts
-            WHERE shop_id = \(bind: shop.rawValue) AND day = \(bind: ReportContribution.allDays)
-              AND metric LIKE \(bind: "#" + prefix + "%")
+            WHERE shop_id = \(bind: shop.rawValue) AND family = \(bind: family)
+              AND day = \(bind: ReportContribution.allDays)
             """).all() {
             everywhere[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
         }
@@ -407,7 +413,7 @@ public struct ReportRollupStore: Sendable {
     public func reviewsByProduct(shop: ShopID, firstDay: Int, lastDay: Int, limit: Int = 200, on sql: any SQLDatabase)
         async throws -> [(productId: String, name: String, reviews: Int, average: Double)]
     {
-        let rollup = try await rollup(shop: shop, prefix: "r.", firstDay: firstDay, lastDay: lastDay, series: [], spreads: [],
+        let rollup = try await rollup(shop: shop, family: "r", firstDay: firstDay, lastDay: lastDay, series: [], spreads: [],
                                       on: sql)
         let counts = rollup.keyed(MediationReport.Metric.product), sums = rollup.keyed(MediationReport.Metric.productRatingSum)
         let top = counts.filter { $0.value > 0 }

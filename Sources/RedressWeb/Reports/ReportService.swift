@@ -55,7 +55,7 @@ struct ReportService {
             -> (ComplaintReport, ReportRollup)
         {
             let rollup = try await rollups.rollup(
-                shop: shop.shopID, prefix: "c.", firstDay: period.firstDay, lastDay: period.lastDay,
+                shop: shop.shopID, family: "c", firstDay: period.firstDay, lastDay: period.lastDay,
                 series: agents ? ComplaintReport.Metric.series : [],
                 spreads: agents ? nil : Set(ComplaintReport.Metric.durations), on: sql)
             let overdue = try await store.refundsOverdue(shop: shop.shopID, start: period.start, end: period.end,
@@ -98,7 +98,7 @@ struct ReportService {
             let counts = try await store.reviewCounts(shop: shop.shopID, start: period.start, end: period.end,
                                                       zone: period.timeZone, on: sql)
             var rollup = try await rollups.rollup(
-                shop: shop.shopID, prefix: "d.", firstDay: period.firstDay, lastDay: period.lastDay,
+                shop: shop.shopID, family: "d", firstDay: period.firstDay, lastDay: period.lastDay,
                 series: details ? MediationReport.Metric.series : [],
                 spreads: details ? nil : [MediationReport.Metric.reply], on: sql)
             for (day, count) in counts.days {
