@@ -5,7 +5,8 @@
 # Prints p50/p99 and requests/s of every report page and API call (default period and 12 months) under wrk, with
 # one connection and with four, and the server's peak memory. Asserts nothing; loopback only, bounded in time.
 #   Benchmarks/reports.sh [REVIEWS] [COMPLAINTS] [SECONDS]
-# BENCH_DIR keeps the generated database for another run; SCRATCH picks the build directory (default .build).
+# BENCH_DIR keeps the generated database for another run; SCRATCH picks the build directory (default .build);
+# BENCH_DB=postgres://… measures on PostgreSQL instead of a SQLite file (an empty database; keep BENCH_DIR with it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/lib.sh
@@ -19,7 +20,7 @@ mkdir -p "$work"
 server=
 # Stop the server and wait for it, then remove its directory unless BENCH_DIR keeps it.
 trap 'kill $server 2>/dev/null && wait $server 2>/dev/null; [ -n "${BENCH_DIR:-}" ] || rm -rf "$work" || true' EXIT
-db="sqlite:$work/bench.sqlite"
+db=${BENCH_DB:-sqlite:$work/bench.sqlite}
 if [ ! -f "$work/generate.log" ]; then
   echo "== generating $reviews reviews and $complaints complaints in one shop"
   "$bin/RedressBench" reports "$db" "$reviews" "$complaints" | tee "$work/generate.log.part"
@@ -30,7 +31,7 @@ fi
 key=$(sed -n 's/^apiKey=//p' "$work/generate.log" | tail -n1)
 login=$(sed -n 's/^login=//p' "$work/generate.log")
 password=$(sed -n 's/^password=//p' "$work/generate.log")
-ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
+[ -f "$work/bench.sqlite" ] && ls -la "$work/bench.sqlite" | awk '{print "database file: " $5/1048576 " MiB"}'
 
 port=$(free_port)
 (cd "$work" && exec "$bin/redress" serve --database "$db" --port "$port" --role web >"$work/server.log" 2>&1) &
