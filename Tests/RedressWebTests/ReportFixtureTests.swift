@@ -76,7 +76,7 @@ struct ReportFixtureTests {
                     claimType: "other", remedy: nil, assignee: owner),
             // A duplicate merged into c5: never counted.
             Fixture(id: "c6", received: "2026-10-31 11:00", email: "dorota@example.com", category: "defective",
-                    claimType: "other", remedy: "refund", orderId: "O4", items: [("P-1", "Kubek żółty")],
+                    claimType: "other", remedy: "refund", orderId: "O4", items: [("P-1", "kubek żółty")],
                     mergedInto: "c5"),
             // 00:30 on 1 November in Warsaw (still 31 October in UTC): outside October.
             Fixture(id: "c7", received: "2026-11-01 00:30", email: "anna@example.com", category: "other",

@@ -20,16 +20,18 @@ public struct ReportRollupStore: Sendable {
             """).first() else { return }
         let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
         guard try row.decodeNil(column: "merged_into") else {
-            return try await apply(subject: id, shop: shop, contribution: nil, on: sql)
+            try await apply(subject: id, shop: shop, contribution: nil, on: sql)
+            return
         }
         let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
         let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
             ?? .defaults(shop: shop, locale: try row.decode(column: "locale", as: String.self))
         let facts = try await ReportStore().complaintFacts(shop: shop, id: id, on: sql)
         guard let fact = facts.first else { return }
-        try await saveLabels(shop: shop, products: try await productNames(complaint: id, on: sql), on: sql)
         let contribution = fact.contribution(timeZone: zone, schedule: Self.schedule([fact], settings: settings, zone: zone))
-        try await apply(subject: id, shop: shop, contribution: contribution, on: sql)
+        if try await apply(subject: id, shop: shop, contribution: contribution, on: sql), !fact.productIds.isEmpty {
+            try await saveLabels(shop: shop, products: try await productNames(complaint: id, on: sql), on: sql)
+        }
     }
 
     /// Recomputes the contribution of the dialog of a review (only held reviews have one).
@@ -71,13 +73,15 @@ public struct ReportRollupStore: Sendable {
         try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
     }
 
-    /// Moves the counters from what `subject` added before to `contribution` (nil: it adds nothing any more).
+    /// Moves the counters from what `subject` added before to `contribution` (nil: it adds nothing any more);
+    /// false when nothing changed.
+    @discardableResult
     public func apply(subject: String, shop: ShopID, contribution: ReportContribution?, on sql: any SQLDatabase)
-        async throws
+        async throws -> Bool
     {
         let old = try await sql.raw("SELECT body FROM report_contributions WHERE subject_id = \(bind: subject)")
             .first().map { try $0.decode(column: "body", as: String.self) }.flatMap(ReportContribution.decode)
-        guard old != contribution else { return }
+        guard old != contribution else { return false }
         try await add(ReportContribution.deltas(from: old, to: contribution), shop: shop, on: sql)
         if old?.durations != contribution?.durations || old?.day != contribution?.day {
             try await sql.raw("DELETE FROM report_durations WHERE subject_id = \(bind: subject)").run()
@@ -87,11 +91,12 @@ public struct ReportRollupStore: Sendable {
         }
         guard let contribution else {
             try await sql.raw("DELETE FROM report_contributions WHERE subject_id = \(bind: subject)").run()
-            return
+            return true
         }
         try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "body")
             .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.encoded()))
             .onConflict(with: ["subject_id"]) { $0.set(excludedValueOf: "body") }.run()
+        return true
     }
 
     func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: any SQLDatabase) async throws {
@@ -138,7 +143,8 @@ public struct ReportRollupStore: Sendable {
             insert = insert.values(SQLBind(shop.rawValue), SQLBind(prefix + product), SQLBind(name))
         }
         try await insert.onConflict(with: ["shop_id", "key"]) {
-            $0.set("label", to: SQLRaw("CASE WHEN excluded.label < report_labels.label THEN excluded.label ELSE report_labels.label END"))
+            $0.set("label", to: SQLRaw("CASE WHEN excluded.label\(Self.byCodePoint(sql)) < report_labels.label "
+                                       + "THEN excluded.label ELSE report_labels.label END"))
         }.run()
     }
 
@@ -153,6 +159,10 @@ public struct ReportRollupStore: Sendable {
         }
         return names
     }
+
+    /// Names compare by code point on both engines, as Swift's `min` does (SQLite compares bytes already; PostgreSQL
+    /// would use the database's locale).
+    static func byCodePoint(_ sql: any SQLDatabase) -> String { sql.dialect.name == "sqlite" ? "" : " COLLATE \"C\"" }
 
     /// Working intervals from the day before the first receipt to the last answer of the facts.
     static func schedule(_ facts: [ComplaintFact], settings: ComplaintSettingsRecord, zone: TimeZone) -> WorkingSchedule {
@@ -183,8 +193,9 @@ public struct ReportRollupStore: Sendable {
             .map { ($0.id, $0.contribution(timeZone: zone)) }
         var labels: [String: String] = [:]
         for row in try await sql.raw("""
-            SELECT i.product_id, MIN(i.name) AS name FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
-            WHERE c.shop_id = \(bind: shop.rawValue) GROUP BY i.product_id
+            SELECT i.product_id, MIN(i.name\(unsafeRaw: Self.byCodePoint(sql))) AS name
+            FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
+            WHERE c.shop_id = \(bind: shop.rawValue) AND c.merged_into IS NULL GROUP BY i.product_id
             """).all() {
             labels[ComplaintReport.Metric.product + (try row.decode(column: "product_id", as: String.self))]
                 = try row.decode(column: "name", as: String.self)
@@ -224,7 +235,8 @@ public struct ReportRollupStore: Sendable {
         }
         var labels: [String: String] = [:]
         for row in try await sql.raw("""
-            SELECT i.product_id, MIN(i.name) AS name FROM order_items i JOIN reviews r ON r.order_id = i.order_id
+            SELECT i.product_id, MIN(i.name\(unsafeRaw: Self.byCodePoint(sql))) AS name
+            FROM order_items i JOIN reviews r ON r.order_id = i.order_id
             WHERE r.shop_id = \(bind: shop.rawValue) AND i.shop_id = \(bind: shop.rawValue) GROUP BY i.product_id
             """).all() {
             labels[MediationReport.Metric.product + (try row.decode(column: "product_id", as: String.self))]
