@@ -128,6 +128,9 @@ public struct BusinessCalendar: Sendable, Equatable {
 public struct WorkingSchedule: Sendable {
     public let intervals: [(start: Date, end: Date)]
 
+    /// No working time at all (for facts with no duration to measure).
+    public init() { intervals = [] }
+
     public init(calendar: BusinessCalendar, from start: Date, to end: Date) {
         var intervals: [(start: Date, end: Date)] = []
         var day = start

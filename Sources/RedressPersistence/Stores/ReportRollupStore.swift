@@ -12,38 +12,53 @@ public struct ReportRollupStore: Sendable {
     // MARK: Keeping them
 
     /// Recomputes one complaint's contribution from its row and moves the counters by the difference (a merged
-    /// duplicate leaves the reports).
+    /// duplicate leaves the reports). One query reads the facts, the shop's zone and what was counted before.
     public func refreshComplaint(_ id: String, on sql: any SQLDatabase) async throws {
+        let products: SQLQueryString = sql.dialect.name == "sqlite"
+            ? "json_group_array(i.product_id)" : "CAST(json_agg(i.product_id) AS TEXT)"
         guard let row = try await sql.raw("""
-            SELECT c.shop_id, c.merged_into, s.time_zone, s.locale FROM complaints c JOIN shops s ON s.id = c.shop_id
+            SELECT \(ReportStore.complaintColumns), c.shop_id, c.merged_into, s.time_zone, s.locale, k.body AS kept,
+                   (SELECT \(products) FROM complaint_items i WHERE i.complaint_id = c.id) AS products
+            FROM complaints c JOIN shops s ON s.id = c.shop_id LEFT JOIN complaint_decisions d ON d.id = c.decision_id
+              LEFT JOIN report_contributions k ON k.subject_id = c.id
             WHERE c.id = \(bind: id)
             """).first() else { return }
         let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
+        let kept = try row.optional("kept", as: String.self).flatMap(ReportContribution.decode)
         guard try row.decodeNil(column: "merged_into") else {
-            try await apply(subject: id, shop: shop, contribution: nil, on: sql)
+            try await apply(subject: id, shop: shop, from: kept, to: nil, on: sql)
             return
         }
         let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
-        let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
-            ?? .defaults(shop: shop, locale: try row.decode(column: "locale", as: String.self))
-        let facts = try await ReportStore().complaintFacts(shop: shop, id: id, on: sql)
-        guard let fact = facts.first else { return }
-        let contribution = fact.contribution(timeZone: zone, schedule: Self.schedule([fact], settings: settings, zone: zone))
-        if try await apply(subject: id, shop: shop, contribution: contribution, on: sql), !fact.productIds.isEmpty {
+        let productIds = try row.optional("products", as: String.self)
+            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let fact = try ReportStore.complaintFact(row, products: productIds)
+        // Working hours only matter once there is a response or a close to measure.
+        var schedule = WorkingSchedule()
+        if fact.firstResponseAt != nil || fact.closedAt != nil {
+            let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
+                ?? .defaults(shop: shop, locale: try row.decode(column: "locale", as: String.self))
+            schedule = Self.schedule([fact], settings: settings, zone: zone)
+        }
+        let contribution = fact.contribution(timeZone: zone, schedule: schedule)
+        if try await apply(subject: id, shop: shop, from: kept, to: contribution, on: sql), !productIds.isEmpty {
             try await saveLabels(shop: shop, products: try await productNames(complaint: id, on: sql), on: sql)
         }
     }
 
-    /// Recomputes the contribution of the dialog of a review (only held reviews have one).
+    /// Recomputes the contribution of the dialog of a review (only held reviews count theirs).
     public func refreshDialog(reviewId: String, on sql: any SQLDatabase) async throws {
         guard let row = try await sql.raw("""
-            SELECT r.shop_id, s.time_zone FROM reviews r JOIN shops s ON s.id = r.shop_id WHERE r.id = \(bind: reviewId)
+            SELECT \(ReportStore.dialogColumns), r.shop_id, r.held, s.time_zone, k.body AS kept
+            FROM reviews r JOIN dialogs d ON d.review_id = r.id JOIN shops s ON s.id = r.shop_id
+              LEFT JOIN report_contributions k ON k.subject_id = d.id
+            WHERE r.id = \(bind: reviewId)
             """).first() else { return }
-        let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
+        let fact = try ReportStore.dialogFact(row)
         let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
-        for fact in try await ReportStore().dialogFacts(shop: shop, reviewId: reviewId, on: sql) {
-            try await apply(subject: fact.id, shop: shop, contribution: fact.contribution(timeZone: zone), on: sql)
-        }
+        try await apply(subject: fact.id, shop: ShopID(try row.decode(column: "shop_id", as: String.self)),
+                        from: try row.optional("kept", as: String.self).flatMap(ReportContribution.decode),
+                        to: try row.decode(column: "held", as: Bool.self) ? fact.contribution(timeZone: zone) : nil, on: sql)
     }
 
     /// A review's products (mediation by product), moved when a review is submitted or its rating changes: per
@@ -73,14 +88,12 @@ public struct ReportRollupStore: Sendable {
         try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
     }
 
-    /// Moves the counters from what `subject` added before to `contribution` (nil: it adds nothing any more);
-    /// false when nothing changed.
+    /// Moves the counters from what `subject` added before (`old`, as kept) to `contribution` (nil: it adds nothing
+    /// any more); false when nothing changed.
     @discardableResult
-    public func apply(subject: String, shop: ShopID, contribution: ReportContribution?, on sql: any SQLDatabase)
-        async throws -> Bool
+    func apply(subject: String, shop: ShopID, from old: ReportContribution?, to contribution: ReportContribution?,
+               on sql: any SQLDatabase) async throws -> Bool
     {
-        let old = try await sql.raw("SELECT body FROM report_contributions WHERE subject_id = \(bind: subject)")
-            .first().map { try $0.decode(column: "body", as: String.self) }.flatMap(ReportContribution.decode)
         guard old != contribution else { return false }
         try await add(ReportContribution.deltas(from: old, to: contribution), shop: shop, on: sql)
         if old?.durations != contribution?.durations || old?.day != contribution?.day {

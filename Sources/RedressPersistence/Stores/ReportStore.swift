@@ -16,11 +16,6 @@ public struct ReportStore: Sendable {
                                  on: sql)
     }
 
-    /// One complaint's facts (none when it was merged into another).
-    public func complaintFacts(shop: ShopID, id: String, on sql: any SQLDatabase) async throws -> [ComplaintFact] {
-        try await complaintFacts(shop: shop, where: "c.id = \(bind: id)", on: sql)
-    }
-
     /// The facts of the shop's complaints matching `condition`, with the products each claims.
     func complaintFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
         -> [ComplaintFact]
@@ -34,9 +29,7 @@ public struct ReportStore: Sendable {
                 .append(try row.decode(column: "product_id", as: String.self))
         }
         let rows = try await sql.raw("""
-            SELECT c.id, c.received_at, c.category, c.claim_type, c.requested_remedy, c.first_response_at, c.closed_at,
-                   c.decision_sent_at, d.outcome, d.remedy, c.legal_state, c.refund_due_at, c.refunded_at,
-                   c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count, c.reply_count
+            SELECT \(Self.complaintColumns)
             FROM complaints c LEFT JOIN complaint_decisions d ON d.id = c.decision_id
             WHERE c.shop_id = \(bind: shop.rawValue) AND \(condition) AND c.merged_into IS NULL
             """).all()
@@ -44,26 +37,37 @@ public struct ReportStore: Sendable {
         facts.reserveCapacity(rows.count)
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
-            facts.append(ComplaintFact(
-                id: id, receivedAt: try row.decode(column: "received_at", as: Date.self),
-                category: try row.decode(column: "category", as: String.self),
-                claimType: try row.decode(column: "claim_type", as: String.self),
-                requestedRemedy: try row.optional("requested_remedy", as: String.self),
-                firstResponseAt: try row.optional("first_response_at", as: Date.self),
-                closedAt: try row.optional("closed_at", as: Date.self),
-                decisionSentAt: try row.optional("decision_sent_at", as: Date.self),
-                outcome: try row.optional("outcome", as: String.self),
-                grantedRemedy: try row.optional("remedy", as: String.self),
-                legalState: try row.decode(column: "legal_state", as: String.self),
-                refundDueAt: try row.optional("refund_due_at", as: Date.self),
-                refundedAt: try row.optional("refunded_at", as: Date.self),
-                surveySentAt: try row.optional("survey_sent_at", as: Date.self),
-                surveyRating: try row.optional("survey_rating", as: Int.self),
-                assigneeId: try row.optional("assignee_id", as: String.self),
-                shopReplies: try row.decode(column: "reply_count", as: Int.self),
-                reopened: try row.decode(column: "reopened_count", as: Int.self), productIds: products[id] ?? []))
+            facts.append(try Self.complaintFact(row, products: products[id] ?? []))
         }
         return facts
+    }
+
+    /// The columns of a complaint's facts (`c` the complaint, `d` its decision).
+    static let complaintColumns: SQLQueryString = """
+        c.id, c.received_at, c.category, c.claim_type, c.requested_remedy, c.first_response_at, c.closed_at,
+        c.decision_sent_at, d.outcome, d.remedy, c.legal_state, c.refund_due_at, c.refunded_at,
+        c.survey_sent_at, c.survey_rating, c.assignee_id, c.reopened_count, c.reply_count
+        """
+
+    static func complaintFact(_ row: any SQLRow, products: [String]) throws -> ComplaintFact {
+        ComplaintFact(
+            id: try row.decode(column: "id", as: String.self), receivedAt: try row.decode(column: "received_at", as: Date.self),
+            category: try row.decode(column: "category", as: String.self),
+            claimType: try row.decode(column: "claim_type", as: String.self),
+            requestedRemedy: try row.optional("requested_remedy", as: String.self),
+            firstResponseAt: try row.optional("first_response_at", as: Date.self),
+            closedAt: try row.optional("closed_at", as: Date.self),
+            decisionSentAt: try row.optional("decision_sent_at", as: Date.self),
+            outcome: try row.optional("outcome", as: String.self),
+            grantedRemedy: try row.optional("remedy", as: String.self),
+            legalState: try row.decode(column: "legal_state", as: String.self),
+            refundDueAt: try row.optional("refund_due_at", as: Date.self),
+            refundedAt: try row.optional("refunded_at", as: Date.self),
+            surveySentAt: try row.optional("survey_sent_at", as: Date.self),
+            surveyRating: try row.optional("survey_rating", as: Int.self),
+            assigneeId: try row.optional("assignee_id", as: String.self),
+            shopReplies: try row.decode(column: "reply_count", as: Int.self),
+            reopened: try row.decode(column: "reopened_count", as: Int.self), productIds: products)
     }
 
     /// Complaints received in `[start, end)` whose refund was due before `now` and is not marked refunded.
@@ -185,30 +189,31 @@ public struct ReportStore: Sendable {
                               on: sql)
     }
 
-    /// The dialog of one review, if it is held and has one.
-    public func dialogFacts(shop: ShopID, reviewId: String, on sql: any SQLDatabase) async throws -> [DialogFact] {
-        try await dialogFacts(shop: shop, where: "r.id = \(bind: reviewId)", on: sql)
-    }
-
     func dialogFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
         -> [DialogFact]
     {
         try await sql.raw("""
-            SELECT d.id, r.submitted_at, r.rating, r.status, d.first_shop_reply_at, d.outcome, d.opened_by,
-                   (SELECT v.rating FROM review_versions v WHERE v.review_id = r.id AND v.number = 1) AS first_rating
-            FROM reviews r JOIN dialogs d ON d.review_id = r.id
+            SELECT \(Self.dialogColumns) FROM reviews r JOIN dialogs d ON d.review_id = r.id
             WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true) AND \(condition)
-            """).all().map { row in
-            let rating = try row.decode(column: "rating", as: Int.self)
-            return DialogFact(
-                id: try row.decode(column: "id", as: String.self),
-                reviewSubmittedAt: try row.decode(column: "submitted_at", as: Date.self),
-                firstShopReplyAt: try row.optional("first_shop_reply_at", as: Date.self),
-                outcome: try row.optional("outcome", as: String.self),
-                firstRating: try row.optional("first_rating", as: Int.self) ?? rating, currentRating: rating,
-                reviewStatus: try row.decode(column: "status", as: String.self),
-                openedBy: try row.optional("opened_by", as: String.self))
-        }
+            """).all().map(Self.dialogFact)
+    }
+
+    /// The columns of a dialog's facts (`d` the dialog, `r` its review), with the review's first rating.
+    static let dialogColumns: SQLQueryString = """
+        d.id, r.submitted_at, r.rating, r.status, d.first_shop_reply_at, d.outcome, d.opened_by,
+        (SELECT v.rating FROM review_versions v WHERE v.review_id = r.id AND v.number = 1) AS first_rating
+        """
+
+    static func dialogFact(_ row: any SQLRow) throws -> DialogFact {
+        let rating = try row.decode(column: "rating", as: Int.self)
+        return DialogFact(
+            id: try row.decode(column: "id", as: String.self),
+            reviewSubmittedAt: try row.decode(column: "submitted_at", as: Date.self),
+            firstShopReplyAt: try row.optional("first_shop_reply_at", as: Date.self),
+            outcome: try row.optional("outcome", as: String.self),
+            firstRating: try row.optional("first_rating", as: Int.self) ?? rating, currentRating: rating,
+            reviewStatus: try row.decode(column: "status", as: String.self),
+            openedBy: try row.optional("opened_by", as: String.self))
     }
 
     /// The public profile's counters (changed after dialog, withdrawn, withdrawn after compensation) summed over
