@@ -2,10 +2,11 @@ import Foundation
 import RedressCore
 import SQLKit
 
-/// The daily report roll-ups (issue 8), kept in the same transaction as every change of a complaint or a mediation
-/// dialog: `report_daily_counts` (shop, local day, metric → value), `report_durations` (one row per duration, in an
-/// index ordered by length, so a median is a short index walk) and `report_contributions` (what each subject added,
-/// so the next change takes exactly that back). `report_labels` names the products counted.
+/// The daily report roll-ups (issue 8), kept in the same transaction as every change of a complaint, a mediation
+/// dialog or a review's rating: `report_daily_counts` (shop, family `c`/`d`/`r`, local day, metric → value),
+/// `report_durations` (one row per duration, in an index ordered by length, so a median is a short index walk) and
+/// `report_contributions` (what each complaint or dialog added, so the next change takes exactly that back).
+/// `report_labels` names the products counted.
 public struct ReportRollupStore: Sendable {
     public init() {}
 

@@ -51,7 +51,7 @@ struct ReportService {
         let service = ComplaintService(services: services)
         let term = try await service.settings(shop, on: sql).termDays
         let now = services.clock.now()
-        func build(_ period: ReportPeriod, repeats: RepeatComplaints?, agents: Bool) async throws
+        func build(_ period: ReportPeriod, agents: Bool) async throws
             -> (ComplaintReport, ReportRollup)
         {
             let rollup = try await rollups.rollup(
@@ -66,7 +66,7 @@ struct ReportService {
             let named = products.map {
                 BreakdownRow(key: $0.key, label: labels[ComplaintReport.Metric.product + $0.key] ?? $0.key, count: $0.count)
             }
-            return (ComplaintReport.build(rollup: rollup, term: term, repeats: repeats, refundsOverdue: overdue,
+            return (ComplaintReport.build(rollup: rollup, term: term, repeats: nil, refundsOverdue: overdue,
                                           byProduct: named), rollup)
         }
         // Repeat complaints look back 12 months from the period's end (for the period itself only); they scan a
@@ -77,8 +77,8 @@ struct ReportService {
                                                          now: now) {
             try await store.repeatComplaints(shop: shop.shopID, start: window.start, end: window.end, on: sql)
         }
-        async let before = build(period.previous, repeats: nil, agents: false)
-        var (report, rollup) = try await build(period, repeats: nil, agents: true)
+        async let before = build(period.previous, agents: false)
+        var (report, rollup) = try await build(period, agents: true)
         report.repeats = try await repeats
         let (previous, _) = try await before
         return Complaints(period: period, report: report, previous: previous, rollup: rollup)
