@@ -53,6 +53,7 @@ public final class AppServices: Sendable {
         let reviews = ReviewService(services: self)
         deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
         deadlineWorker.register(ComplaintService(services: self).handlers(), batch: [:])
+        deadlineWorker.register(ReportService(services: self).handlers(), batch: [:])
     }
 
     /// Admin token or shop API key → identity; nil for anything unknown or revoked.

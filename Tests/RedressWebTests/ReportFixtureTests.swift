@@ -252,7 +252,15 @@ struct ReportFixtureTests {
                 headers: [.cookie: owner.cookie, .init("X-CSRF-Token")!: owner.csrf, .contentType: "application/json"],
                 body: jsonBody(["timeZone": "America/New_York", "version": 1]))
             #expect(moved.status == .ok, "\(moved.text)")
+            // The days move in steps of timed work: until they ran, the kept days are those of Warsaw.
+            let pending = try await ReportRollupStore().verify(shop: ShopID(s.shop.id), on: sql).differences
+            #expect(!pending.isEmpty)
+            try await s.advance("PT1S")
             try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
+            let zones = try await sql.raw("""
+                SELECT DISTINCT zone FROM report_contributions WHERE shop_id = \(bind: s.shop.id)
+                """).all().map { try $0.decode(column: "zone", as: String.self) }
+            #expect(zones == ["America/New_York"])
             let inNewYork = try await s.api(.get, "/api/v1/reports/complaints?from=2026-10-01&to=2026-10-31")
             // c7, received at 00:30 on 1 November in Warsaw, was still 31 October in New York.
             #expect((inNewYork.json["report"] as? [String: Any])?["received"] as? Int == 6)

@@ -35,6 +35,9 @@ public struct ReportContribution: Sendable, Equatable, Codable {
         return String(name.prefix { $0 != "." })
     }
 
+    /// The family of the subject (`c` a complaint, `d` a dialog): every contribution counts the subject itself.
+    public var family: String { counts.keys.min().map(Self.family) ?? "" }
+
     /// The counter that holds how many durations of `metric` there are.
     public static func countMetric(_ metric: String) -> String { "#" + metric }
 

@@ -23,9 +23,12 @@ struct AddReportRollups: AsyncMigration {
             .field("day", .int64, .required)
             .field("subject_id", .string, .required)
             .create()
+        // With the family (`c`, `d`) and the time zone it was counted in: a shop's new zone is applied in batches.
         try await database.schema("report_contributions")
             .field("subject_id", .string, .identifier(auto: false))
             .field("shop_id", .string, .required)
+            .field("family", .string, .required)
+            .field("zone", .string, .required)
             .field("body", .string, .required)
             .create()
         try await database.schema("report_labels")
@@ -41,7 +44,8 @@ struct AddReportRollups: AsyncMigration {
         try await sql.create(index: "report_durations_day").on("report_durations").column("shop_id").column("metric")
             .column("day").column("seconds").run()
         try await sql.create(index: "report_durations_subject").on("report_durations").column("subject_id").run()
-        try await sql.create(index: "report_contributions_shop").on("report_contributions").column("shop_id").run()
+        try await sql.create(index: "report_contributions_shop").on("report_contributions").column("shop_id")
+            .column("zone").column("subject_id").run()
         // Refunds overdue: the few complaints with a refund due and not made.
         try await sql.raw("""
             CREATE INDEX complaints_refund_due ON complaints (shop_id, received_at)

@@ -19,18 +19,19 @@ public struct ReportRollupStore: Sendable {
             ? "json_group_array(i.product_id)" : "CAST(json_agg(i.product_id) AS TEXT)"
         guard let row = try await sql.raw("""
             SELECT \(ReportStore.complaintColumns), c.shop_id, c.merged_into, s.time_zone, s.locale, k.body AS kept,
+                   k.zone AS kept_zone,
                    (SELECT \(products) FROM complaint_items i WHERE i.complaint_id = c.id) AS products
             FROM complaints c JOIN shops s ON s.id = c.shop_id LEFT JOIN complaint_decisions d ON d.id = c.decision_id
               LEFT JOIN report_contributions k ON k.subject_id = c.id
             WHERE c.id = \(bind: id)
             """).first() else { return }
         let shop = ShopID(try row.decode(column: "shop_id", as: String.self))
-        let kept = try row.optional("kept", as: String.self).flatMap(ReportContribution.decode)
+        let kept = try Self.kept(row)
+        let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
         guard try row.decodeNil(column: "merged_into") else {
-            try await apply(subject: id, shop: shop, from: kept, to: nil, on: sql)
+            try await apply(subject: id, shop: shop, zone: zone, from: kept, to: nil, on: sql)
             return
         }
-        let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
         let productIds = try row.optional("products", as: String.self)
             .flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         let fact = try ReportStore.complaintFact(row, products: productIds)
@@ -42,24 +43,78 @@ public struct ReportRollupStore: Sendable {
             schedule = Self.schedule([fact], settings: settings, zone: zone)
         }
         let contribution = fact.contribution(timeZone: zone, schedule: schedule)
-        if try await apply(subject: id, shop: shop, from: kept, to: contribution, on: sql), !productIds.isEmpty {
+        if try await apply(subject: id, shop: shop, zone: zone, from: kept, to: contribution, on: sql),
+           !productIds.isEmpty {
             try await saveLabels(shop: shop, products: try await productNames(complaint: id, on: sql), on: sql)
         }
     }
 
+    /// What a subject's row says was counted before, and in which zone.
+    static func kept(_ row: any SQLRow) throws -> (contribution: ReportContribution, zone: String)? {
+        guard let body = try row.optional("kept", as: String.self), let contribution = ReportContribution.decode(body)
+        else { return nil }
+        return (contribution, try row.optional("kept_zone", as: String.self) ?? "")
+    }
+
     /// Recomputes the contribution of the dialog of a review (only held reviews count theirs).
     public func refreshDialog(reviewId: String, on sql: any SQLDatabase) async throws {
+        try await refreshDialog(where: "r.id = \(bind: reviewId)", on: sql)
+    }
+
+    func refreshDialog(where condition: SQLQueryString, on sql: any SQLDatabase) async throws {
         guard let row = try await sql.raw("""
-            SELECT \(ReportStore.dialogColumns), r.shop_id, r.held, s.time_zone, k.body AS kept
+            SELECT \(ReportStore.dialogColumns), r.shop_id, r.held, s.time_zone, k.body AS kept, k.zone AS kept_zone
             FROM reviews r JOIN dialogs d ON d.review_id = r.id JOIN shops s ON s.id = r.shop_id
               LEFT JOIN report_contributions k ON k.subject_id = d.id
-            WHERE r.id = \(bind: reviewId)
+            WHERE \(condition)
             """).first() else { return }
         let fact = try ReportStore.dialogFact(row)
         let zone = TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? .gmt
-        try await apply(subject: fact.id, shop: ShopID(try row.decode(column: "shop_id", as: String.self)),
-                        from: try row.optional("kept", as: String.self).flatMap(ReportContribution.decode),
+        try await apply(subject: fact.id, shop: ShopID(try row.decode(column: "shop_id", as: String.self)), zone: zone,
+                        from: try Self.kept(row),
                         to: try row.decode(column: "held", as: Bool.self) ? fact.contribution(timeZone: zone) : nil, on: sql)
+    }
+
+    /// One step of moving a shop's roll-ups to its new time zone (after the shop changed it): up to `limit`
+    /// complaints and dialogs still counted in another zone are counted again; when none is left, the review
+    /// products are counted again from the rows. Returns true when the shop is done. Each step is a short
+    /// transaction of timed work, so a large shop's writes never wait long; reports in between count some
+    /// subjects on the days of the old zone.
+    public func rezoneStep(shop: ShopID, limit: Int = 300, on sql: any SQLDatabase) async throws -> Bool {
+        guard let record = try await ShopStore().find(shop, on: sql) else { return true }
+        let zone = TimeZone(identifier: record.timeZone) ?? .gmt
+        var pending: [(String, String)] = []
+        // Two index ranges (zones before and after the current one) rather than `<>`, which would walk the rows done.
+        for comparison in ["<", ">"] {
+            guard pending.count < limit else { break }
+            pending += try await sql.raw("""
+                SELECT subject_id, family FROM report_contributions
+                WHERE shop_id = \(bind: shop.rawValue) AND zone \(unsafeRaw: comparison) \(bind: zone.identifier)
+                LIMIT \(literal: limit - pending.count)
+                """).all().map { (try $0.decode(column: "subject_id", as: String.self),
+                                  try $0.decode(column: "family", as: String.self)) }
+        }
+        for (subject, family) in pending {
+            if family == "d" {
+                try await refreshDialog(where: "d.id = \(bind: subject)", on: sql)
+            } else {
+                try await refreshComplaint(subject, on: sql)
+            }
+        }
+        if !pending.isEmpty {
+            // Every step moves on, even past a subject that could not be counted again (`verify` would show it).
+            try await sql.raw("""
+                UPDATE report_contributions SET zone = \(bind: zone.identifier)
+                WHERE subject_id IN (\(binds: pending.map(\.0)))
+                """).run()
+            return false
+        }
+        try await sql.raw("""
+            DELETE FROM report_daily_counts WHERE shop_id = \(bind: shop.rawValue) AND family = 'r'
+            """).run()
+        let reviewed = try await reviewProducts(shop: shop, zone: zone, on: sql)
+        try await add(reviewed.deltas, shop: shop, on: sql)
+        return true
     }
 
     /// A review's products (mediation by product), moved when a review is submitted or its rating changes: per
@@ -92,10 +147,19 @@ public struct ReportRollupStore: Sendable {
     /// Moves the counters from what `subject` added before (`old`, as kept) to `contribution` (nil: it adds nothing
     /// any more); false when nothing changed.
     @discardableResult
-    func apply(subject: String, shop: ShopID, from old: ReportContribution?, to contribution: ReportContribution?,
-               on sql: any SQLDatabase) async throws -> Bool
+    func apply(subject: String, shop: ShopID, zone: TimeZone, from kept: (contribution: ReportContribution, zone: String)?,
+               to contribution: ReportContribution?, on sql: any SQLDatabase) async throws -> Bool
     {
-        guard old != contribution else { return false }
+        let old = kept?.contribution
+        guard old != contribution else {
+            // Counted the same in a new zone (no day moved): only the zone it was counted in changes.
+            if let kept, kept.zone != zone.identifier {
+                try await sql.raw("""
+                    UPDATE report_contributions SET zone = \(bind: zone.identifier) WHERE subject_id = \(bind: subject)
+                    """).run()
+            }
+            return false
+        }
         try await add(ReportContribution.deltas(from: old, to: contribution), shop: shop, on: sql)
         if old?.durations != contribution?.durations || old?.day != contribution?.day {
             try await sql.raw("DELETE FROM report_durations WHERE subject_id = \(bind: subject)").run()
@@ -107,9 +171,10 @@ public struct ReportRollupStore: Sendable {
             try await sql.raw("DELETE FROM report_contributions WHERE subject_id = \(bind: subject)").run()
             return true
         }
-        try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "body")
-            .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.encoded()))
-            .onConflict(with: ["subject_id"]) { $0.set(excludedValueOf: "body") }.run()
+        try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "family", "zone", "body")
+            .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.family), SQLBind(zone.identifier),
+                    SQLBind(contribution.encoded()))
+            .onConflict(with: ["subject_id"]) { $0.set(excludedValueOf: "zone").set(excludedValueOf: "body") }.run()
         return true
     }
 
@@ -275,10 +340,12 @@ public struct ReportRollupStore: Sendable {
         }
         try await add(Array(sums.values), shop: shop, on: sql)
         try await insertDurations(contributions, shop: shop, on: sql)
+        let zone = (try await ShopStore().find(shop, on: sql).flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt).identifier
         for chunk in stride(from: 0, to: contributions.count, by: 500) {
-            var insert = sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "body")
+            var insert = sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "family", "zone", "body")
             for (subject, contribution) in contributions[chunk..<min(chunk + 500, contributions.count)] {
-                insert = insert.values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.encoded()))
+                insert = insert.values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.family),
+                                       SQLBind(zone), SQLBind(contribution.encoded()))
             }
             try await insert.run()
         }

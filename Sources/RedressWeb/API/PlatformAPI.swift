@@ -186,8 +186,12 @@ struct PlatformAPI {
             let newVersion = try await services.shops.update(
                 owner.shopID, name: name, locale: locale, timeZone: timeZone, senderEmail: senderEmail,
                 expectedVersion: version, on: tx)
-            // Report roll-ups count by local day: a new zone moves complaints and dialogs to other days.
-            if timeZone != current.timeZone { try await ReportRollupStore().rebuild(shop: owner.shopID, on: tx) }
+            // Report roll-ups count by local day: a new zone moves complaints and dialogs to other days, counted
+            // again in short steps of timed work.
+            if timeZone != current.timeZone {
+                try await DeadlineStore().schedule(kind: ReportService.Work.rezone, subjectId: owner.shopId,
+                                                   shop: owner.shopID, dueAt: now, now: now, on: tx)
+            }
             try await services.audit.append(
                 shop: owner.shopID, actor: .staff(owner.staffId), action: "shop.updated", subjectType: "shop",
                 subjectId: owner.shopId,

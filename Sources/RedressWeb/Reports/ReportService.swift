@@ -10,6 +10,18 @@ struct ReportService {
     let store = ReportStore()
     let rollups = ReportRollupStore()
 
+    enum Work {
+        /// Moving a shop's report roll-ups to its new time zone, a few hundred subjects per step.
+        static let rezone = "reports.rezone"
+    }
+
+    func handlers() -> [String: TimedWorkHandler] {
+        [Work.rezone: { context in
+            try await rollups.rezoneStep(shop: ShopID(context.work.subjectId), on: context.sql)
+                ? .done : .repeatAt(context.now)
+        }]
+    }
+
     enum Grouping: String, CaseIterable {
         case day, week, month, category, product, agent
 

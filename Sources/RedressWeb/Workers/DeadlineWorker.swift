@@ -51,12 +51,15 @@ public final class DeadlineWorker: Service, Sendable {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var claimed = 0
             do {
-                _ = try await tick()
+                claimed = try await tick()
             } catch {
                 logger.warning("deadline worker tick failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            try? await Task.sleep(for: pollInterval)
+            // After a batch, look again at once (a backlog, or work in steps such as a report re-zone, drains
+            // quickly); idle, wait the poll interval.
+            try? await Task.sleep(for: claimed > 0 ? .milliseconds(10) : pollInterval)
         }
     }
 
