@@ -141,7 +141,10 @@ public struct ReportRollupStore: Sendable {
                                 value: after.rating - (before?.rating ?? 0)))
         }
         try await add(deltas, shop: ShopID(after.shopId), on: sql)
-        try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
+        // Names come with the order, so only a new review can bring one.
+        if before == nil {
+            try await saveLabels(shop: ShopID(after.shopId), prefix: MediationReport.Metric.product, products: names, on: sql)
+        }
     }
 
     /// Moves the counters from what `subject` added before (`old`, as kept) to `contribution` (nil: it adds nothing
@@ -295,8 +298,8 @@ public struct ReportRollupStore: Sendable {
         else { return ([], [:]) }
         let epoch: SQLQueryString = sql.dialect.name == "sqlite"
             ? "CAST(submitted_at AS INTEGER)" : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at)) AS BIGINT)"
-        let offset = ReportStore.offsetExpression(zone, start: first.addingTimeInterval(-1), end: last.addingTimeInterval(1),
-                                                  epoch: epoch)
+        let offset = ReportStore.offsetExpression(
+            ReportStore.offsets(zone, start: first.addingTimeInterval(-1), end: last.addingTimeInterval(1)), epoch: epoch)
         var deltas: [ReportContribution.Delta] = []
         for row in try await sql.raw("""
             SELECT (\(epoch) + \(offset)) / 86400 AS day, product_id, COUNT(*) AS n, CAST(SUM(rating) AS BIGINT) AS total

@@ -117,8 +117,9 @@ public struct ReportStore: Sendable {
         async throws -> (totals: [ReviewCount], days: [Int: (reviews: Int, held: Int)])
     {
         let sqlite = sql.dialect.name == "sqlite"
+        let offsets = Self.offsets(zone, start: start, end: end)
         let wholeHours = start.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0
-            && Self.offsets(zone, start: start, end: end).allSatisfy { $0.offset % 3600 == 0 }
+            && offsets.allSatisfy { $0.offset % 3600 == 0 }
         let epoch: SQLQueryString, source: SQLQueryString, total: SQLQueryString, held: SQLQueryString
         let totalsQuery: SQLQueryString
         if wholeHours {
@@ -151,7 +152,7 @@ public struct ReportStore: Sendable {
                                count: try row.decode(column: "n", as: Int.self))
         }
         var days: [Int: (reviews: Int, held: Int)] = [:]
-        let day: SQLQueryString = "(\(epoch) + \(Self.offsetExpression(zone, start: start, end: end, epoch: epoch))) / 86400"
+        let day: SQLQueryString = "(\(epoch) + \(Self.offsetExpression(offsets, epoch: epoch))) / 86400"
         for row in try await sql.raw("""
             SELECT \(day) AS day, CAST(\(total) AS BIGINT) AS n, CAST(\(held) AS BIGINT) AS held FROM \(source) GROUP BY 1
             """).all() {
@@ -172,9 +173,8 @@ public struct ReportStore: Sendable {
         return result
     }
 
-    /// SQL for the zone's offset at the instant `epoch` (seconds since 1970) within `[start, end)`.
-    static func offsetExpression(_ zone: TimeZone, start: Date, end: Date, epoch: SQLQueryString) -> SQLQueryString {
-        let offsets = offsets(zone, start: start, end: end)
+    /// SQL for the zone's offset at the instant `epoch` (seconds since 1970), from the zone's `offsets`.
+    static func offsetExpression(_ offsets: [(from: Int, offset: Int)], epoch: SQLQueryString) -> SQLQueryString {
         guard offsets.count > 1 else { return "\(literal: offsets[0].offset)" }
         var expression: SQLQueryString = "CASE"
         for (index, segment) in offsets.enumerated().dropLast() {
