@@ -90,8 +90,8 @@ struct ReportStatisticsTests {
         #expect(Share(1, of: 3).percent == 33.3)
         #expect(Share(2, of: 3).percent == 66.7)
         #expect(Share(0, of: 0).percent == nil)
-        #expect(meanRating([5, 2]) == 3.5)
-        #expect(meanRating([]) == nil)
+        #expect(meanRating(sum: 5 + 2, count: 2) == 3.5)
+        #expect(meanRating(sum: 0, count: 0) == nil)
     }
 }
 

@@ -232,7 +232,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
                 RemedyRow(remedy: $0.rawValue, requested: requested[$0.rawValue] ?? 0, granted: granted[$0.rawValue] ?? 0)
             },
             refunds: Refunds(decided: total(Metric.refund), overdue: refundsOverdue),
-            survey: Survey(average: mean(total(Metric.ratingSum), of: rated), sent: total(Metric.surveySent),
+            survey: Survey(average: meanRating(sum: total(Metric.ratingSum), count: rated), sent: total(Metric.surveySent),
                            responses: Share(rated, of: total(Metric.surveySent)),
                            satisfied: Share(total(Metric.satisfied), of: rated)))
     }
@@ -258,7 +258,7 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
         return handled.map { agent, count in
             AgentRow(agentId: agent, handled: count,
                      firstResponseMedianHours: rollup.spread(Metric.agentFirstResponse + agent).median,
-                     decisions: decided[agent] ?? 0, satisfaction: mean(sums[agent] ?? 0, of: rated[agent] ?? 0))
+                     decisions: decided[agent] ?? 0, satisfaction: meanRating(sum: sums[agent] ?? 0, count: rated[agent] ?? 0))
         }
         .sorted { $0.handled != $1.handled ? $0.handled > $1.handled : $0.agentId < $1.agentId }
     }
@@ -266,20 +266,14 @@ public struct ComplaintReport: Sendable, Equatable, Codable {
     /// One row per day, week or month of the period (the monthly table when grouped by month), by receipt.
     public static func rows(_ rollup: ReportRollup, buckets: [ReportPeriod.Bucket], timeZone: TimeZone) -> [PeriodRow] {
         zip(buckets, rollup.buckets(buckets, timeZone: timeZone)).map { bucket, sums in
-            let responded = sums[Metric.responded] ?? 0
-            return PeriodRow(
+            PeriodRow(
                 key: bucket.key, received: sums[Metric.received] ?? 0,
-                averageFirstResponseHours: responded == 0 ? nil
-                    : Spread.round(Double(sums[Metric.responseSeconds] ?? 0) / Double(responded) / 3600),
+                averageFirstResponseHours: averageHours(seconds: sums[Metric.responseSeconds] ?? 0,
+                                                        count: sums[Metric.responded] ?? 0),
                 firstContactResolution: Share(sums[Metric.firstContact] ?? 0, of: sums[Metric.closed] ?? 0),
                 satisfied: Share(sums[Metric.satisfied] ?? 0, of: sums[Metric.rated] ?? 0),
                 deemedAccepted: sums[Metric.deemed] ?? 0)
         }
-    }
-
-    /// A mean of whole-number ratings from their sum and count (two decimals; nil when there is none).
-    static func mean(_ sum: Int, of count: Int) -> Double? {
-        count > 0 ? Spread.round(Double(sum) / Double(count)) : nil
     }
 }
 

@@ -128,8 +128,8 @@ public struct MediationReport: Sendable, Equatable, Codable {
             dialogs: Share(opened, of: heldTotal),
             firstShopReplyHours: dialogs.spread(Metric.reply),
             resolvedByCustomer: Share(dialogs.total(Metric.resolved), of: opened),
-            ratingBefore: ComplaintReport.mean(dialogs.total(Metric.firstRatingSum), of: opened),
-            ratingAfter: ComplaintReport.mean(dialogs.total(Metric.standingRatingSum), of: dialogs.total(Metric.standing)),
+            ratingBefore: meanRating(sum: dialogs.total(Metric.firstRatingSum), count: opened),
+            ratingAfter: meanRating(sum: dialogs.total(Metric.standingRatingSum), count: dialogs.total(Metric.standing)),
             profile: profile,
             publication: Publication(
                 day7: heldCount { $0.publishedVia == PublicationRoute.day7.rawValue },
@@ -166,13 +166,11 @@ public struct MediationReport: Sendable, Equatable, Codable {
     {
         let sums = dialogs.buckets(buckets, timeZone: timeZone)
         return buckets.indices.map { index in
-            let replied = sums[index][Metric.replied] ?? 0
-            return GroupRow(key: buckets[index].key, reviews: sums[index][Metric.reviews] ?? 0,
-                            held: sums[index][Metric.held] ?? 0,
-                            dialogs: sums[index][Metric.dialogs] ?? 0,
-                            resolvedByCustomer: sums[index][Metric.resolved] ?? 0,
-                            averageFirstShopReplyHours: replied == 0 ? nil
-                                : Spread.round(Double(sums[index][Metric.replySeconds] ?? 0) / Double(replied) / 3600))
+            GroupRow(key: buckets[index].key, reviews: sums[index][Metric.reviews] ?? 0,
+                     held: sums[index][Metric.held] ?? 0, dialogs: sums[index][Metric.dialogs] ?? 0,
+                     resolvedByCustomer: sums[index][Metric.resolved] ?? 0,
+                     averageFirstShopReplyHours: averageHours(seconds: sums[index][Metric.replySeconds] ?? 0,
+                                                              count: sums[index][Metric.replied] ?? 0))
         }
     }
 }

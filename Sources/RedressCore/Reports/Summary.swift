@@ -45,10 +45,14 @@ public struct Share: Sendable, Equatable, Codable {
     }
 }
 
-/// A mean of whole-number ratings with two decimals (nil when there is none).
-public func meanRating(_ values: [Int]) -> Double? {
-    guard !values.isEmpty else { return nil }
-    return Spread.round(Double(values.reduce(0, +)) / Double(values.count))
+/// A mean of whole-number ratings from their sum and count, with two decimals (nil when there is none).
+public func meanRating(sum: Int, count: Int) -> Double? {
+    count > 0 ? Spread.round(Double(sum) / Double(count)) : nil
+}
+
+/// The mean of `count` durations summing to `seconds`, in hours with two decimals (nil when there is none).
+public func averageHours(seconds: Int, count: Int) -> Double? {
+    count > 0 ? Spread.round(Double(seconds) / Double(count) / 3600) : nil
 }
 
 /// One line of a breakdown: a key (a category, a product id…), the label shown, and its count.

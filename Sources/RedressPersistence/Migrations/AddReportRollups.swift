@@ -23,11 +23,10 @@ struct AddReportRollups: AsyncMigration {
             .field("day", .int64, .required)
             .field("subject_id", .string, .required)
             .create()
-        // With the family (`c`, `d`) and the time zone it was counted in: a shop's new zone is applied in batches.
+        // With the time zone it was counted in: a shop's new zone is applied in batches.
         try await database.schema("report_contributions")
             .field("subject_id", .string, .identifier(auto: false))
             .field("shop_id", .string, .required)
-            .field("family", .string, .required)
             .field("zone", .string, .required)
             .field("body", .string, .required)
             .create()

@@ -88,11 +88,11 @@ public struct ReportRollupStore: Sendable {
         for comparison in ["<", ">"] {
             guard pending.count < limit else { break }
             pending += try await sql.raw("""
-                SELECT subject_id, family FROM report_contributions
+                SELECT subject_id, body FROM report_contributions
                 WHERE shop_id = \(bind: shop.rawValue) AND zone \(unsafeRaw: comparison) \(bind: zone.identifier)
                 LIMIT \(literal: limit - pending.count)
                 """).all().map { (try $0.decode(column: "subject_id", as: String.self),
-                                  try $0.decode(column: "family", as: String.self)) }
+                                  ReportContribution.decode(try $0.decode(column: "body", as: String.self))?.family ?? "") }
         }
         for (subject, family) in pending {
             if family == "d" {
@@ -174,9 +174,8 @@ public struct ReportRollupStore: Sendable {
             try await sql.raw("DELETE FROM report_contributions WHERE subject_id = \(bind: subject)").run()
             return true
         }
-        try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "family", "zone", "body")
-            .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.family), SQLBind(zone.identifier),
-                    SQLBind(contribution.encoded()))
+        try await sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "zone", "body")
+            .values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(zone.identifier), SQLBind(contribution.encoded()))
             .onConflict(with: ["subject_id"]) { $0.set(excludedValueOf: "zone").set(excludedValueOf: "body") }.run()
         return true
     }
@@ -268,10 +267,10 @@ public struct ReportRollupStore: Sendable {
         let settings = try await ComplaintSettingsStore().find(shop: shop, on: sql)
             ?? .defaults(shop: shop, locale: record.locale)
         let store = ReportStore()
-        let complaints = try await store.complaintFacts(shop: shop, start: .distantPast, end: .distantFuture, on: sql)
+        let complaints = try await store.complaintFacts(shop: shop, on: sql)
         let schedule = Self.schedule(complaints, settings: settings, zone: zone)
         var result = complaints.map { ($0.id, $0.contribution(timeZone: zone, schedule: schedule)) }
-        result += try await store.dialogFacts(shop: shop, start: .distantPast, end: .distantFuture, on: sql)
+        result += try await store.dialogFacts(shop: shop, on: sql)
             .map { ($0.id, $0.contribution(timeZone: zone)) }
         var labels: [String: String] = [:]
         for row in try await sql.raw("""
@@ -345,10 +344,10 @@ public struct ReportRollupStore: Sendable {
         try await insertDurations(contributions, shop: shop, on: sql)
         let zone = (try await ShopStore().find(shop, on: sql).flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt).identifier
         for chunk in stride(from: 0, to: contributions.count, by: 500) {
-            var insert = sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "family", "zone", "body")
+            var insert = sql.insert(into: "report_contributions").columns("subject_id", "shop_id", "zone", "body")
             for (subject, contribution) in contributions[chunk..<min(chunk + 500, contributions.count)] {
-                insert = insert.values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(contribution.family),
-                                       SQLBind(zone), SQLBind(contribution.encoded()))
+                insert = insert.values(SQLBind(subject), SQLBind(shop.rawValue), SQLBind(zone),
+                                       SQLBind(contribution.encoded()))
             }
             try await insert.run()
         }

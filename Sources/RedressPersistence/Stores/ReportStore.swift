@@ -7,23 +7,13 @@ import SQLKit
 public struct ReportStore: Sendable {
     public init() {}
 
-    /// The complaints received in `[start, end)`, merged duplicates left out, with their current decision and the
-    /// number of replies to the customer.
-    public func complaintFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
-        -> [ComplaintFact]
-    {
-        try await complaintFacts(shop: shop, where: "c.received_at >= \(bind: start) AND c.received_at < \(bind: end)",
-                                 on: sql)
-    }
-
-    /// The facts of the shop's complaints matching `condition`, with the products each claims.
-    func complaintFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
-        -> [ComplaintFact]
-    {
+    /// Every complaint of the shop (merged duplicates left out) with its current decision, reply count and the
+    /// products it claims: what the report roll-ups are recounted from.
+    public func complaintFacts(shop: ShopID, on sql: any SQLDatabase) async throws -> [ComplaintFact] {
         var products: [String: [String]] = [:]
         for row in try await sql.raw("""
             SELECT i.complaint_id, i.product_id FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
-            WHERE c.shop_id = \(bind: shop.rawValue) AND \(condition) AND c.merged_into IS NULL
+            WHERE c.shop_id = \(bind: shop.rawValue) AND c.merged_into IS NULL
             """).all() {
             products[try row.decode(column: "complaint_id", as: String.self), default: []]
                 .append(try row.decode(column: "product_id", as: String.self))
@@ -31,7 +21,7 @@ public struct ReportStore: Sendable {
         let rows = try await sql.raw("""
             SELECT \(Self.complaintColumns)
             FROM complaints c LEFT JOIN complaint_decisions d ON d.id = c.decision_id
-            WHERE c.shop_id = \(bind: shop.rawValue) AND \(condition) AND c.merged_into IS NULL
+            WHERE c.shop_id = \(bind: shop.rawValue) AND c.merged_into IS NULL
             """).all()
         var facts: [ComplaintFact] = []
         facts.reserveCapacity(rows.count)
@@ -183,18 +173,11 @@ public struct ReportStore: Sendable {
         return expression + " ELSE \(literal: offsets.last!.offset) END"
     }
 
-    /// The dialogs of reviews submitted in `[start, end)` (only held reviews have one), with the first rating.
-    public func dialogFacts(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws -> [DialogFact] {
-        try await dialogFacts(shop: shop, where: "r.submitted_at >= \(bind: start) AND r.submitted_at < \(bind: end)",
-                              on: sql)
-    }
-
-    func dialogFacts(shop: ShopID, where condition: SQLQueryString, on sql: any SQLDatabase) async throws
-        -> [DialogFact]
-    {
+    /// Every dialog of the shop's held reviews (only those have one), with the review's first rating.
+    public func dialogFacts(shop: ShopID, on sql: any SQLDatabase) async throws -> [DialogFact] {
         try await sql.raw("""
             SELECT \(Self.dialogColumns) FROM reviews r JOIN dialogs d ON d.review_id = r.id
-            WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true) AND \(condition)
+            WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true)
             """).all().map(Self.dialogFact)
     }
 
