@@ -75,6 +75,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("delivery-give-up-hours"),
             help: "Hours after which an undeliverable e-mail or webhook call is given up (default 72).")
     var giveUpHours: Double?
+    @Flag(name: .customLong("allow-private-webhook-targets"),
+          help: "Let webhooks call loopback and private addresses (tests, receivers on the same network).")
+    var allowPrivateWebhookTargets = false
     @Option(name: .customLong("hold-threshold"),
             help: "Ratings at or below are held (R3); one value for the installation (default 3).")
     var holdThreshold: Int?
@@ -92,6 +95,7 @@ struct Serve: AsyncParsableCommand {
         // therefore gets cookies without the flag. Any other address keeps it unless --insecure-cookies says otherwise.
         config.secureCookies = !insecureCookies && !AppConfig.isLoopbackHTTP(config.publicBaseURL)
         config.mailDirectory = mailDirectory
+        config.allowPrivateWebhookTargets = allowPrivateWebhookTargets
         let environment = ProcessInfo.processInfo.environment
         if let url = smtpURL ?? environment["SMTP_URL"], !url.isEmpty {
             do {

@@ -33,6 +33,9 @@ public struct AppConfig: Sendable {
     public var deliveryRetry = RetryPolicy()
     /// How long a webhook endpoint has to answer.
     public var webhookTimeout: TimeInterval = 10
+    /// Let webhooks reach loopback and private networks (`--allow-private-webhook-targets`): tests and receivers on
+    /// the same premises. Off, a shop cannot use webhooks to probe the server's own network.
+    public var allowPrivateWebhookTargets = false
     public var sessionLifetime: TimeInterval = 12 * 3600
     /// How often the workers look for due work when idle.
     public var pollInterval: Duration = .seconds(1)

@@ -49,7 +49,8 @@ public final class AppServices: Sendable {
             handlers: TimedWork.handlers(config: config))
         dispatcher = OutboxDispatcher(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
-            mail: transport, poster: try? HTTPPoster(timeout: config.webhookTimeout), retryPolicy: config.deliveryRetry, concurrency: config.smtp?.connections ?? 4)
+            mail: transport, poster: try? HTTPPoster(timeout: config.webhookTimeout,
+                                                     allowPrivateTargets: config.allowPrivateWebhookTargets), retryPolicy: config.deliveryRetry, concurrency: config.smtp?.connections ?? 4)
         let reviews = ReviewService(services: self)
         deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
         deadlineWorker.register(ComplaintService(services: self).handlers(), batch: [:])

@@ -139,3 +139,40 @@ struct UTCDayTests {
         #expect(UTCDay.start("2026-13-01") == nil)
     }
 }
+
+@Suite("S3 customer link purposes")
+struct CustomerLinkPurposeTests {
+    /// The whole table: which purpose may do what.
+    static let allowed: [CustomerLinkPurpose: Set<CustomerLinkAction>] = [
+        .review: [.writeReview, .readCase],
+        .invitation: Set(CustomerLinkAction.allCases),
+        .case: Set(CustomerLinkAction.allCases),
+        .complaint: [.readComplaint, .answerComplaint],
+    ]
+
+    @Test(arguments: CustomerLinkPurpose.allCases)
+    func everyPurposeAllowsExactlyItsActions(purpose: CustomerLinkPurpose) {
+        for action in CustomerLinkAction.allCases {
+            #expect(purpose.allows(action) == Self.allowed[purpose]!.contains(action), "\(purpose) \(action)")
+        }
+    }
+
+    @Test func linksTheShopSeesNeverChangeTheReview() {
+        for purpose in CustomerLinkPurpose.allCases where !purpose.isMailedOnlyToTheOrder {
+            #expect(!purpose.allows(.changeReview))
+        }
+        #expect(CustomerLinkPurpose.stored("something-old") == .review, "an unknown stored purpose can do least")
+        #expect(CustomerLinkPurpose.review.permitted(["review", "edit", "withdraw"]) == ["review"])
+        #expect(CustomerLinkPurpose.case.permitted(["edit", "withdraw"]) == ["edit", "withdraw"])
+    }
+
+    @Test func maskingHidesEveryTokenAndKeepsTheRest() {
+        let token = String(repeating: "aZ0-_", count: 9)
+        let text = "Open https://r.example/c/\(token) or https://r.example/r/\(token)?lang=pl.\nShort /c/abc stays."
+        let masked = CustomerLinkMask.mask(text)
+        #expect(!masked.contains(token))
+        #expect(masked == "Open https://r.example/c/hidden-link or https://r.example/r/hidden-link?lang=pl.\n"
+                + "Short /c/abc stays.")
+        #expect(CustomerLinkMask.mask("żółw /c/ ε") == "żółw /c/ ε")
+    }
+}

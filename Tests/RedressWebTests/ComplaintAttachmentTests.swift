@@ -45,10 +45,11 @@ struct ComplaintAttachmentTests {
             #expect((detail["attachments"] as? [[String: Any]])?.count == 5)
 
             // The customer sees them through the link (no staff notes, but their own and the shop's files).
-            let token = try await s.orderWithLink("A-2")
-            _ = try await s.client.execute(
+            _ = try await s.orderWithLink("A-2")
+            let filed = try await s.client.execute(
                 uri: "/api/v1/public/shops/sklep/complaints", method: .post, headers: [.contentType: "application/json"],
                 body: jsonBody(["orderExternalId": "A-2", "email": "klient@example.com", "description": "x"]))
+            let token = ReviewScenario.token(of: try #require(filed.json["statusUrl"] as? String))
             let mine = try await s.client.execute(
                 uri: "/api/v1/customer/\(token)/complaint/attachments", method: .post,
                 headers: [.contentType: "application/octet-stream", .init("X-Filename")!: "scan.pdf"],

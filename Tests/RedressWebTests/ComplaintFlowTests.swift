@@ -227,11 +227,12 @@ struct ComplaintFlowTests {
     @Test("the customer writes back (waiting → in progress), priority and urgency, a refund tracked until paid")
     func customerSideAndMoney() async throws {
         try await TestApp.scenario(.sqlite) { s in
-            let token = try await s.orderWithLink("Z-1")
+            _ = try await s.orderWithLink("Z-1")
             let filed = try await s.client.execute(
                 uri: "/api/v1/public/shops/sklep/complaints", method: .post, headers: [.contentType: "application/json"],
                 body: jsonBody(["orderExternalId": "Z-1", "email": "klient@example.com", "requestedRemedy": "refund"]))
             let reference = try #require(filed.json["reference"] as? String)
+            let token = ReviewScenario.token(of: try #require(filed.json["statusUrl"] as? String))
             #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/status", ["status": "waiting_for_customer"]).status == .ok)
             let written = try await s.customer(.post, token, "/complaint/messages", ["body": "Here is the receipt number 123."])
             #expect(written.status == .created)

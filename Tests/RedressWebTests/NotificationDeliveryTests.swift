@@ -145,7 +145,8 @@ struct NotificationDeliveryTests {
         let hooks = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await hooks.test(.live) { hookClient in
             let port = try #require(hookClient.port)
-            try await TestApp.scenario(.sqlite) { s in
+            // The receiver is on loopback: allowed by the installation setting, refused without it (SSRF tests).
+            try await TestApp.scenario(.sqlite, configure: { $0.allowPrivateWebhookTargets = true }) { s in
                 let created = try await s.api(.post, "/api/v1/webhooks", [
                     "url": "http://127.0.0.1:\(port)/hook", "events": ["review.published"], "description": "ERP",
                 ])

@@ -72,11 +72,16 @@ struct PageSnapshotTests {
                 ("rating", "2"), ("title", "Title \(Self.hostile)"), ("body", "The mug broke. \(Self.hostile)"),
             ])
             #expect(sent.status == .seeOther)
-            let standby = try await customer.get(try #require(sent.headers[.location]))
+            // The shop's link only shows the review (S3); the customer's own link came by e-mail.
+            let shopLink = try await customer.get(try #require(sent.headers[.location]))
+            #expect(shopLink.text.contains("This link only shows your review") && !shopLink.text.contains("/withdraw"))
+            Snapshot.check(shopLink.text, "customer-case-shop-link")
+            let mailed = try await s.mailedToken(to: "c@example.com")
+            let standby = try await customer.get("/c/\(mailed)?done=submitted")
             #expect(standby.text.contains("will be published on"))
             expectEscaped(standby, "case page")
             Snapshot.check(standby.text, "customer-case-standby")
-            let greek = try await customer.get("/c/\(token)?lang=el")
+            let greek = try await customer.get("/c/\(mailed)?lang=el")
             #expect(greek.text.contains("<html lang=\"el\">"))
             Snapshot.check(greek.text, "customer-case-standby-el")
 
@@ -123,14 +128,14 @@ struct PageSnapshotTests {
 
             // The customer sees the reply, not the note; resolves (with a confirmation page) and edits.
             app.clock.advance(by: 3600)
-            let withReply = try await customer.get("/c/\(token)")
+            let withReply = try await customer.get("/c/\(mailed)")
             #expect(withReply.text.contains("Sorry!") && !withReply.text.contains("courier damage"))
             Snapshot.check(withReply.text, "customer-case-dialog")
-            let confirm = try await customer.post("/c/\(token)/resolved", [])
+            let confirm = try await customer.post("/c/\(mailed)/resolved", [])
             Snapshot.check(confirm.text, "customer-confirm")
-            _ = try await customer.post("/c/\(token)/resolved", [("confirmed", "1")])
-            _ = try await customer.post("/c/\(token)/edit", [("rating", "4"), ("body", "Replaced at once, thanks.")])
-            Snapshot.check(try await customer.get("/c/\(token)").text, "customer-case-resolved-edited")
+            _ = try await customer.post("/c/\(mailed)/resolved", [("confirmed", "1")])
+            _ = try await customer.post("/c/\(mailed)/edit", [("rating", "4"), ("body", "Replaced at once, thanks.")])
+            Snapshot.check(try await customer.get("/c/\(mailed)").text, "customer-case-resolved-edited")
             _ = try await staffPost("\(dialogPath)/close", [])
             Snapshot.check(try await staffGet("/panel/dialogs?state=closed").text, "panel-closed-dialogs")
             Snapshot.check(try await staffGet("/panel/dialogs?stars=5").text, "panel-open-dialogs-empty")
@@ -141,8 +146,8 @@ struct PageSnapshotTests {
             expectEscaped(profile, "profile")
             #expect(profile.text.contains("Changed after a dialog with the shop on"))
             Snapshot.check(profile.text, "profile")
-            _ = try await customer.post("/c/\(token)/withdraw", [("reason", "compensated"), ("confirmed", "1")])
-            Snapshot.check(try await customer.get("/c/\(token)").text, "customer-case-withdrawn")
+            _ = try await customer.post("/c/\(mailed)/withdraw", [("reason", "compensated"), ("confirmed", "1")])
+            Snapshot.check(try await customer.get("/c/\(mailed)").text, "customer-case-withdrawn")
             Snapshot.check(try await customer.get("/shops/snap?lang=pl").text, "profile-empty-pl")
         }
     }

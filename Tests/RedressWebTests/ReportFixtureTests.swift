@@ -292,8 +292,8 @@ struct ReportFixtureTests {
             var tokens: [String] = [], ids: [String] = []
             for (index, rating) in [5, 2, 1, 2, 3].enumerated() {
                 let token = try await s.orderWithLink("R\(index + 1)")
-                tokens.append(token)
                 ids.append(try await s.review(token, rating: rating).id)
+                tokens.append(try await s.mailedToken(order: "R\(index + 1)"))
             }
             // R5: the customer publishes at once.
             #expect(try await s.customer(.post, tokens[4], "/publish-now").status == .ok)

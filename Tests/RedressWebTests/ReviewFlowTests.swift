@@ -12,8 +12,9 @@ struct ReviewFlowTests {
     @Test("a 2-star review without a dialog is published at day 7", arguments: Engine.available)
     func publishedAtDaySeven(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("A-100")
+            var token = try await s.orderWithLink("A-100")
             let review = try await s.review(token, rating: 2)
+            token = try await s.mailedToken(order: "A-100")
             #expect(review.status == "standby")
             var summary = try await s.summary()
             #expect(summary["inStandby"] as? Int == 1 && summary["count"] as? Int == 0)
@@ -81,8 +82,9 @@ struct ReviewFlowTests {
     @Test("publish now", arguments: Engine.available)
     func publishNow(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("A-400")
+            var token = try await s.orderWithLink("A-400")
             let review = try await s.review(token, rating: 2)
+            token = try await s.mailedToken(order: "A-400")
             let response = try await s.customer(.post, token, "/publish-now")
             #expect(response.status == .ok)
             #expect(response.json["status"] as? String == "published")
@@ -96,8 +98,9 @@ struct ReviewFlowTests {
     @Test("resolve, edit within the window: a new version, labelled, and the statistics follow", arguments: Engine.available)
     func resolveAndEdit(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("A-500")
+            var token = try await s.orderWithLink("A-500")
             let review = try await s.review(token, rating: 1)
+            token = try await s.mailedToken(order: "A-500")
             let dialogID = try #require(try await s.api(.post, "/api/v1/reviews/\(review.id)/dialog").json["dialogId"] as? String)
             _ = try await s.customer(.post, token, "/messages", ["body": "Yes, here it is."])
             let closed = try await s.api(.post, "/api/v1/dialogs/\(dialogID)/close")
@@ -130,8 +133,9 @@ struct ReviewFlowTests {
     @Test("withdrawal with compensated counts in the public counters", arguments: Engine.available)
     func withdrawCompensated(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("A-600")
+            var token = try await s.orderWithLink("A-600")
             let review = try await s.review(token, rating: 5)
+            token = try await s.mailedToken(order: "A-600")
             let bad = try await s.customer(.post, token, "/withdraw", ["reason": "bribed"])
             #expect(bad.status == .unprocessableContent)
             let response = try await s.customer(.post, token, "/withdraw", ["reason": "compensated", "comment": "Refunded."])
@@ -149,8 +153,9 @@ struct ReviewFlowTests {
     @Test("a 5-star review is public at once; one review per order", arguments: Engine.available)
     func positiveAtOnce(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("A-700")
+            var token = try await s.orderWithLink("A-700")
             let review = try await s.review(token, rating: 5)
+            token = try await s.mailedToken(order: "A-700")
             #expect(review.status == "published")
             #expect(try await s.publicReviewIDs() == [review.id])
             let second = try await s.customer(.post, token, "/review", ["rating": 1, "body": "Changed my mind entirely."])
@@ -343,8 +348,9 @@ struct ReviewIntakeTests {
     @Test("R11: an offer tied to a review change is flagged and recorded; notes stay internal", arguments: Engine.available)
     func incentiveWarning(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("N-1")
+            var token = try await s.orderWithLink("N-1")
             let review = try await s.review(token, rating: 1)
+            token = try await s.mailedToken(order: "N-1")
             let dialogID = try #require(try await s.api(.post, "/api/v1/reviews/\(review.id)/dialog").json["dialogId"] as? String)
             let offer = try await s.api(.post, "/api/v1/dialogs/\(dialogID)/messages",
                                         ["body": "We will refund you if you remove the review."])
@@ -370,8 +376,9 @@ struct ReviewIntakeTests {
     @Test("R12: three reports per party, the review stays visible, moderation removes with reasons, one appeal", arguments: Engine.available)
     func abuseReports(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
-            let token = try await s.orderWithLink("R-1")
+            var token = try await s.orderWithLink("R-1")
             let review = try await s.review(token, rating: 5)
+            token = try await s.mailedToken(order: "R-1")
             for _ in 0..<3 {
                 #expect(try await s.api(.post, "/api/v1/reviews/\(review.id)/report", ["reason": "Not a customer"]).status
                         == .created)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RedressCore
+import RedressMail
 import RedressPersistence
 import RedressTestSupport
 import RedressWeb
@@ -56,6 +57,36 @@ struct ReviewScenario: Sendable {
         let link = try await api(.post, "/api/v1/orders/\(externalId)/review-invitation")
         #expect(link.status == .created, "\(link.text)")
         return try #require(link.json["token"] as? String)
+    }
+
+    /// The token of the newest case link Redress mailed to `email` (read from the mail as stored for delivery), for
+    /// `order` when given: the customer's own link, which the shop never sees (S3).
+    func mailedToken(to email: String = "klient@example.com", order: String? = nil) async throws -> String {
+        let sql = app.services.database.sql
+        let rows = try await sql.raw(
+            "SELECT payload FROM outbox WHERE channel = 'email' ORDER BY created_at DESC").all()
+        for row in rows {
+            let mail = try JSONDecoder().decode(MailMessage.self,
+                                                from: Data(try row.decode(column: "payload", as: String.self).utf8))
+            guard mail.to == [email] else { continue }
+            for part in mail.text.components(separatedBy: "/c/").dropFirst() {
+                let token = String(part.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+                guard let order else { return token }
+                let owner = try await sql.raw("""
+                    SELECT o.external_id AS id FROM customer_links l JOIN orders o ON o.id = l.order_id
+                    WHERE l.token_hash = \(bind: SecretHash.of(token))
+                    """).first()?.decode(column: "id", as: String.self)
+                if owner == order { return token }
+            }
+        }
+        Issue.record("no mail to \(email) with a case link")
+        return ""
+    }
+
+    /// The token of a link URL such as a complaint's `statusUrl`.
+    static func token(of url: String) -> String {
+        guard let range = url.range(of: "/c/") else { return "" }
+        return String(url[range.upperBound...].prefix { $0 != "/" && $0 != "?" })
     }
 
     /// Writes a review through the customer's link and returns its id.

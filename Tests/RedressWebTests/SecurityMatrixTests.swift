@@ -40,8 +40,9 @@ struct SecurityMatrixTests {
     func matrix(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
             // Shop "sklep" with one of everything; shop "inny" with its own key and nothing else.
-            let token = try await s.orderWithLink("A-1")
+            var token = try await s.orderWithLink("A-1")
             let review = try await s.review(token, rating: 2)
+            token = try await s.mailedToken(order: "A-1")
             let dialog = try #require(try await s.api(.post, "/api/v1/reviews/\(review.id)/dialog").json["dialogId"] as? String)
             #expect(try await s.api(.post, "/api/v1/dialogs/\(dialog)/messages", ["body": "Przepraszamy"]).status == .created)
             let reference = try #require(try await s.fileComplaint("A-2")["reference"] as? String)
@@ -156,8 +157,9 @@ struct SecurityMatrixTests {
     @Test("every panel form carries the CSRF token and is refused without it; security headers; body size limit")
     func formsHeadersAndLimits() async throws {
         try await TestApp.scenario(.sqlite) { s in
-            let token = try await s.orderWithLink("A-1")
+            var token = try await s.orderWithLink("A-1")
             let review = try await s.review(token, rating: 2)
+            token = try await s.mailedToken(order: "A-1")
             let dialog = try #require(try await s.api(.post, "/api/v1/reviews/\(review.id)/dialog").json["dialogId"] as? String)
             let reference = try #require(try await s.fileComplaint("A-2")["reference"] as? String)
             let owner = try await s.client.signIn("owner@sklep.test")

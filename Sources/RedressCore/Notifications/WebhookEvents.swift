@@ -56,7 +56,9 @@ public struct WebhookSubscription: Sendable, Equatable {
 
 /// Checks a webhook URL: absolute http(s) with a host, no credentials in it, at most 500 characters.
 public enum WebhookURL {
-    public static func validate(_ text: String) throws -> String {
+    /// An http(s) URL with a host; unless `allowPrivate`, the host must not be this machine or a private network
+    /// written as an address or as `localhost` (names are resolved and checked again before every call).
+    public static func validate(_ text: String, allowPrivate: Bool = false) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.count <= 500, let parts = URLComponents(string: trimmed),
               let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme),
@@ -64,7 +66,19 @@ public enum WebhookURL {
         else {
             throw ValidationErrors.one("url", "an http:// or https:// address with a host, without user or password")
         }
+        if !allowPrivate && !isPublicHost(host) { throw ValidationErrors.one("url", privateTargetMessage) }
         return trimmed
+    }
+
+    public static let privateTargetMessage =
+        "must be a public internet address, not this server or a private network (loopback, private, link-local, "
+        + "CGNAT, multicast or unspecified addresses)"
+
+    /// False for `localhost` names and for addresses outside the public internet, in any spelling.
+    public static func isPublicHost(_ host: String) -> Bool {
+        if NetworkAddress.isLocalName(host) { return false }
+        if let address = NetworkAddress.literal(host) { return address.isPublic }
+        return true
     }
 }
 

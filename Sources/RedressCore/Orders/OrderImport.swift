@@ -54,6 +54,13 @@ public struct IncomingOrder: Equatable, Sendable, Codable {
             }
             if item.name.count > 300 { errors.add("items[\(index)].name", "must be at most 300 characters") }
             if item.quantity < 1 || item.quantity > 100_000 { errors.add("items[\(index)].quantity", "must be 1 or more") }
+            if let price = item.unitPrice, price < 0 || price > 1_000_000_000 || price.isNaN {
+                errors.add("items[\(index)].unitPrice", "must be from 0 to 1000000000")
+            }
+        }
+        if !StorableTime.contains(placedAt) { errors.add("placedAt", "must be a time between the years 1900 and 9999") }
+        if let deliveredAt, !StorableTime.contains(deliveredAt) {
+            errors.add("deliveredAt", "must be a time between the years 1900 and 9999")
         }
         if let deliveredAt, deliveredAt < placedAt.addingTimeInterval(-86_400) {
             errors.add("deliveredAt", "cannot be before the order was placed")

@@ -20,7 +20,8 @@ public enum UTCDay {
     /// The start (00:00 UTC) of a `yyyy-MM-dd` day.
     public static func start(_ text: String) -> Date? {
         let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        guard parts.count == 3, (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2])
+        else { return nil }
         let (year, month, day) = (parts[0] - (parts[1] <= 2 ? 1 : 0), parts[1], parts[2])
         let era = (year >= 0 ? year : year - 399) / 400
         let yoe = year - era * 400

@@ -11,6 +11,7 @@ enum RedressMigrations {
         CreateComplaints(),
         AddReportFacts(),
         AddReportRollups(),
+        AddLinkPurposes(),
     ]
 }
 

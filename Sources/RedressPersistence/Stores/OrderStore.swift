@@ -176,25 +176,30 @@ public struct CustomerLinkStore: Sendable {
         public var shopId: String
         public var orderId: String
         public var purpose: String
+        /// The one complaint a `complaint` link opens.
+        public var complaintId: String?
         public var createdAt: Date
         public var expiresAt: Date
+
+        /// What the link may do; checked wherever its token is resolved.
+        public var capability: CustomerLinkPurpose { .stored(purpose) }
     }
 
-    public func issue(shop: ShopID, orderId: String, purpose: String, now: Date, expiresAt: Date,
-                      on sql: any SQLDatabase) async throws -> (token: String, link: Link) {
+    public func issue(shop: ShopID, orderId: String, purpose: CustomerLinkPurpose, complaintId: String? = nil,
+                      now: Date, expiresAt: Date, on sql: any SQLDatabase) async throws -> (token: String, link: Link) {
         let token = SecureToken.make(bytes: 32)
-        let link = Link(id: SecureToken.id("lnk"), shopId: shop.rawValue, orderId: orderId, purpose: purpose,
-                        createdAt: now, expiresAt: expiresAt)
+        let link = Link(id: SecureToken.id("lnk"), shopId: shop.rawValue, orderId: orderId, purpose: purpose.rawValue,
+                        complaintId: complaintId, createdAt: now, expiresAt: expiresAt)
         try await sql.insert(into: "customer_links")
-            .columns("id", "shop_id", "order_id", "token_hash", "purpose", "created_at", "expires_at")
+            .columns("id", "shop_id", "order_id", "token_hash", "purpose", "complaint_id", "created_at", "expires_at")
             .values(SQLBind(link.id), SQLBind(link.shopId), SQLBind(orderId), SQLBind(SecretHash.of(token)),
-                    SQLBind(purpose), SQLBind(now), SQLBind(expiresAt))
+                    SQLBind(purpose.rawValue), SQLBind(complaintId), SQLBind(now), SQLBind(expiresAt))
             .run()
         return (token, link)
     }
 
     /// Issues one link per order in one statement; returns the tokens in the order of `orderIds`.
-    public func issue(shop: [String], orderIds: [String], purpose: String, now: Date, expiresAt: Date,
+    public func issue(shop: [String], orderIds: [String], purpose: CustomerLinkPurpose, now: Date, expiresAt: Date,
                       on sql: any SQLDatabase) async throws -> [String] {
         let tokens = orderIds.map { _ in SecureToken.make(bytes: 32) }
         for chunk in stride(from: 0, to: orderIds.count, by: 500) {
@@ -203,7 +208,7 @@ public struct CustomerLinkStore: Sendable {
             for index in chunk..<min(chunk + 500, orderIds.count) {
                 insert = insert.values(
                     SQLBind(SecureToken.id("lnk")), SQLBind(shop[index]), SQLBind(orderIds[index]),
-                    SQLBind(SecretHash.of(tokens[index])), SQLBind(purpose), SQLBind(now), SQLBind(expiresAt))
+                    SQLBind(SecretHash.of(tokens[index])), SQLBind(purpose.rawValue), SQLBind(now), SQLBind(expiresAt))
             }
             try await insert.run()
         }
@@ -213,7 +218,8 @@ public struct CustomerLinkStore: Sendable {
     /// The live link for a token, or nil when it is unknown or expired.
     public func resolve(token: String, now: Date, on sql: any SQLDatabase) async throws -> Link? {
         guard token.count >= 20, token.count <= 100 else { return nil }
-        return try await sql.select().columns("id", "shop_id", "order_id", "purpose", "created_at", "expires_at")
+        return try await sql.select()
+            .columns("id", "shop_id", "order_id", "purpose", "complaint_id", "created_at", "expires_at")
             .from("customer_links").where("token_hash", .equal, SecretHash.of(token))
             .where("expires_at", .greaterThan, now)
             .first()?.decodeRecord(Link.self)

@@ -39,8 +39,9 @@ public struct ReviewQueries: Sendable {
                 return nil
             }
             let parts = text.split(separator: "|", maxSplits: 1)
-            guard parts.count == 2, let seconds = Double(parts[0]) else { return nil }
-            submittedAt = Date(timeIntervalSince1970: seconds)
+            guard parts.count == 2, let seconds = Double(parts[0]),
+                  let date = StorableTime.date(secondsSince1970: seconds) else { return nil }
+            submittedAt = date
             id = String(parts[1])
         }
     }

@@ -52,12 +52,12 @@ struct ListQuery {
 
     /// A plain date means the whole day in the shop's time zone: `from` its start, `to` the next day's start.
     static func date(_ text: String, timeZone: TimeZone, endOfDay: Bool) -> Date? {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        if let date = ISO8601DateFormatter().date(from: text) { return StorableTime.checked(date) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone
         formatter.dateFormat = "yyyy-MM-dd"
-        guard let day = formatter.date(from: text) else { return nil }
+        guard let day = StorableTime.checked(formatter.date(from: text)) else { return nil }
         return endOfDay ? HoldPolicy().addDays(1, to: day, in: timeZone) : day
     }
 }

@@ -51,12 +51,15 @@ extension ReviewAPI {
 
     func customerView(token: String) async throws -> CustomerView {
         let sql = services.database.sql
-        let found = try await reviewsService.customerCase(token: token, on: sql)
+        let found = try await reviewsService.customerCase(token: token, for: .readCase, .readComplaint, on: sql)
+        let purpose = found.link.capability
         let items = try await OrderStore().items(orderId: found.order.id, on: sql)
         var review: CustomerView.Review?
         var dialog: CustomerView.Dialog?
         var actions: [String] = []
-        if let record = found.review {
+        if !purpose.allows(.readCase) {
+            // A complaint link shows its complaint and the order, nothing of the review.
+        } else if let record = found.review {
             let versions = try await ReviewStore().versions(reviewId: record.id, on: sql)
             review = CustomerView.Review(
                 id: record.id, status: record.status, rating: record.rating, title: record.title, body: record.body,
@@ -78,9 +81,11 @@ extension ReviewAPI {
         } else if found.order.cancelledAt == nil {
             actions = ["review"]
         }
+        actions = purpose.permitted(actions)
         var complaint: ComplaintDTO.CustomerComplaint?
-        if let latest = try await ComplaintStore().forOrder(found.order.id, on: sql).first {
-            complaint = try await ComplaintService(services: services).customerView(latest)
+        let complaints = ComplaintService(services: services)
+        if purpose.allows(.readComplaint), let opened = try? await complaints.complaint(openedBy: found, on: sql) {
+            complaint = try await complaints.customerView(opened)
         }
         return CustomerView(
             shop: .init(name: found.shop.name, slug: found.shop.slug), locale: found.order.locale,

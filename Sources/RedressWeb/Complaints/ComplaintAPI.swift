@@ -39,6 +39,9 @@ struct ComplaintAPI {
             intake.requestedRemedy = requestedRemedy
             intake.partyType = partyType
             if staff {
+                if let receivedAt, !StorableTime.contains(receivedAt) {
+                    throw Problem.invalid(["receivedAt": "must be a time between the years 1900 and 9999"])
+                }
                 intake.receivedAt = receivedAt
                 let channel = channel ?? defaultChannel
                 guard ["phone", "letter", "email", "in_store", "web", "api"].contains(channel) else {
@@ -308,7 +311,7 @@ struct ComplaintAPI {
                    summary: "The customer attaches a photo or PDF to the order's complaint", tag: "customer",
                    security: .customerToken, requestContentType: "application/octet-stream", responses: fileResponses)
         { request, context in
-            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            let complaint = try await customerComplaint(try context.parameters.require("token"), for: .answerComplaint)
             let upload = try await Self.upload(request)
             let stored = try await services.database.transaction { tx in
                 try await complaints.attach([upload], to: complaint, author: "customer", on: tx)
@@ -318,7 +321,7 @@ struct ComplaintAPI {
         router.api(.get, "/api/v1/customer/{token}/complaint/attachments/{attachmentId}", catalog: catalog,
                    summary: "The customer downloads an attachment of the order's complaint", tag: "customer",
                    security: .customerToken, responses: [200: ("The file", nil)]) { _, context in
-            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            let complaint = try await customerComplaint(try context.parameters.require("token"), for: .readComplaint)
             return try await complaints.download(try context.parameters.require("attachmentId"), complaint: complaint)
         }
     }
@@ -351,7 +354,7 @@ struct ComplaintAPI {
                    summary: "The customer writes in the complaint's conversation", tag: "customer",
                    security: .customerToken, request: .object(required: ["body"], [("body", .stringMax(10_000, min: 1))]),
                    responses: [201: ("Posted", .ref("ComplaintMessage")), 409: ("Closed", .ref("Problem"))]) { request, context in
-            let complaint = try await customerComplaint(try context.parameters.require("token"))
+            let complaint = try await customerComplaint(try context.parameters.require("token"), for: .answerComplaint)
             let body = try await request.decode(as: [String: String].self, context: context)
             let message = try await complaints.postFromCustomer(complaint, body: body["body"] ?? "")
             return try Response.json(ComplaintDTO.Message(message), status: .created)
@@ -378,14 +381,11 @@ struct ComplaintAPI {
         }
     }
 
-    /// The latest complaint of the order a customer link belongs to.
-    func customerComplaint(_ token: String) async throws -> ComplaintRecord {
+    /// The complaint a customer link opens, if it may do `action` with it.
+    func customerComplaint(_ token: String, for action: CustomerLinkAction) async throws -> ComplaintRecord {
         let sql = services.database.sql
-        let found = try await complaints.reviews.customerCase(token: token, on: sql)
-        guard let complaint = try await complaints.store.forOrder(found.order.id, on: sql).first else {
-            throw Problem.notFound("complaint")
-        }
-        return complaint
+        let found = try await complaints.reviews.customerCase(token: token, for: action, on: sql)
+        return try await complaints.complaint(openedBy: found, on: sql)
     }
 
     static func upload(_ request: Request) async throws -> ComplaintService.Upload {
@@ -423,7 +423,8 @@ struct ComplaintAPI {
         }
         if let due = query.get("dueBefore"), !due.isEmpty {
             // A time, or a plain date meaning "before the end of that day" (the panel's date field).
-            filter.dueBefore = (try? Date(due, strategy: .iso8601)) ?? UTCDay.start(due).map { $0.addingTimeInterval(86_400) }
+            filter.dueBefore = StorableTime.checked(
+                (try? Date(due, strategy: .iso8601)) ?? UTCDay.start(due).map { $0.addingTimeInterval(86_400) })
             if filter.dueBefore == nil { errors.add("dueBefore", "must be an ISO 8601 time or a date") }
         }
         filter.assignee = query.get("assignee").flatMap { $0.isEmpty ? nil : $0 }

@@ -144,14 +144,13 @@ extension ComplaintPages {
             return pages.page("complaint_status", try await statusModel(request, t, complaint: updated, shop: shop,
                                                                         justFiled: false))
         }
-        // The link in every complaint e-mail: the order's signed token opens its latest complaint.
+        // The link in every complaint e-mail: a complaint link opens its complaint, a case link the order's latest.
         router.get("/c/{token}/complaint") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
                 let sql = services.database.sql
-                let found = try await complaints.reviews.customerCase(token: try context.parameters.require("token"), on: sql)
-                guard let complaint = try await complaints.store.forOrder(found.order.id, on: sql).first else {
-                    throw Problem.notFound("complaint")
-                }
+                let found = try await complaints.reviews.customerCase(token: try context.parameters.require("token"),
+                                                                      for: .readComplaint, on: sql)
+                let complaint = try await complaints.complaint(openedBy: found, on: sql)
                 let t = Localization.forVisitor(request, preferred: complaint.locale)
                 return pages.page("complaint_status", try await statusModel(request, t, complaint: complaint, shop: found.shop,
                                                                             justFiled: false))

@@ -36,7 +36,7 @@ extension ComplaintService {
         }
     }
 
-    /// The complaint's status page through the order's signed link (C7).
+    /// The complaint's status page through a signed complaint link (C7).
     func complaintLink(token: String) -> String { reviews.link("c", token: token) + "/complaint" }
 
     /// The customer's way back: the complaint page of the order's link, or the look-up page.
@@ -44,7 +44,8 @@ extension ComplaintService {
         -> String
     {
         if let orderId = complaint.orderId, let order = try await orders.find(orderId, shop: shop.shopID, on: tx) {
-            return complaintLink(token: try await reviews.caseLink(order: order, shop: shop, now: now, on: tx))
+            return complaintLink(token: try await reviews.complaintLink(order: order, complaintId: complaint.id, shop: shop,
+                                                                        now: now, on: tx))
         }
         return "\(services.config.publicBaseURL)/complaints/status"
     }
@@ -147,8 +148,8 @@ extension ComplaintService {
         if (reason ?? "").count > 5_000 { errors.add("reason", "must be at most 5,000 characters") }
         let amount = input.amount?.trimmingCharacters(in: .whitespaces)
         if remedy == .priceReduction && (amount ?? "").isEmpty { errors.add("amount", "is required for a price reduction") }
-        if let amount, !amount.isEmpty, Decimal(string: amount).map({ $0 > 0 }) != true {
-            errors.add("amount", "must be a positive number")
+        if let amount, !amount.isEmpty, Decimal(string: amount).map({ $0 > 0 && $0 <= 1_000_000_000 }) != true {
+            errors.add("amount", "must be a positive number up to 1000000000")
         }
         try errors.throwIfAny()
         let now = services.clock.now()

@@ -130,7 +130,11 @@ struct ComplaintService: Sendable {
                                                     "answerDueAt": complaint.answerDueAt.formatted(.iso8601)],
                                             now: now, on: tx)
             var token: String?
-            if let order { token = try await reviews.caseLink(order: order, shop: shop, now: now, on: tx) }
+            // A link to this complaint only: it goes to the complainant's address, which may not be the order's,
+            // and back to whoever filed it (the shop, for a complaint it enters itself).
+            if let order {
+                token = try await reviews.complaintLink(order: order, complaintId: id, shop: shop, now: now, on: tx)
+            }
             try await notifier.send(.complaintReceived, to: [email], locale: complaint.locale, shop: shop,
                                     date: clock.lastDay(receivedAt: receivedAt, timeZone: zone)
                                         .addingTimeInterval(86_399),
@@ -149,6 +153,23 @@ struct ComplaintService: Sendable {
               complaint.mergedInto == nil
         else { throw Problem.notFound("complaint") }
         return complaint
+    }
+
+    /// The complaint a customer link opens: a complaint link its own one (followed into the case it was merged
+    /// into), a case link the order's latest.
+    func complaint(openedBy found: CustomerCase, on sql: any SQLDatabase) async throws -> ComplaintRecord {
+        guard var id = found.link.complaintId else {
+            guard let latest = try await store.forOrder(found.order.id, on: sql).first else {
+                throw Problem.notFound("complaint")
+            }
+            return latest
+        }
+        for _ in 0..<10 {
+            guard let complaint = try await store.find(id: id, on: sql), complaint.shopId == found.shop.id else { break }
+            guard let target = complaint.mergedInto else { return complaint }
+            id = target
+        }
+        throw Problem.notFound("complaint")
     }
 
     // MARK: - Timed work (C2, C6)

@@ -160,8 +160,9 @@ struct NotificationPages {
     /// `millis.id` → the keyset position.
     static func cursor(_ text: String) -> (Date, String)? {
         let parts = text.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let millis = Double(parts[0]) else { return nil }
-        return (Date(timeIntervalSince1970: millis / 1000), String(parts[1]))
+        guard parts.count == 2, let millis = Double(parts[0]),
+              let date = StorableTime.date(secondsSince1970: millis / 1000) else { return nil }
+        return (date, String(parts[1]))
     }
 
     /// The `.eml` file the folder transport wrote for one of this shop's messages.
@@ -172,11 +173,20 @@ struct NotificationPages {
                                                          id: id).first
         else { throw Problem.notFound("message") }
         let file = URL(fileURLWithPath: services.config.mailDirectory).appendingPathComponent("\(entry.id).eml")
-        guard let data = FileManager.default.contents(atPath: file.path) else { throw Problem.notFound("message") }
+        guard let data = FileManager.default.contents(atPath: file.path),
+              var mail = try? JSONDecoder().decode(MailMessage.self, from: Data(entry.payload.utf8))
+        else { throw Problem.notFound("message") }
+        // The mail as it was sent, with the customer's links masked: staff read them, never use them (S3).
+        let sent = String(decoding: data, as: UTF8.self)
+        let messageID = sent.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: <") }
+            .map { String($0.dropFirst("Message-ID: <".count).dropLast()) } ?? "\(entry.id)@redress"
+        mail.text = CustomerLinkMask.mask(mail.text)
+        mail.html = mail.html.map(CustomerLinkMask.mask)
+        let document = MIMEWriter.render(mail, messageID: messageID, date: entry.sentAt ?? entry.createdAt)
         var headers = HTTPFields()
         headers[.contentType] = "message/rfc822"
         headers[.contentDisposition] = "inline; filename=\"\(entry.id).eml\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 
     private func webhooksPage(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RedressCore
+import RedressMail
 import RedressPersistence
 
 /// Webhook endpoints over the API (N3): an integration (API key) or a shop owner registers endpoints, chooses
@@ -131,8 +132,19 @@ struct WebhookAdministration {
         var errors = ValidationErrors()
         var checkedURL = ""
         var subscription = WebhookSubscription(events: [])
-        do { checkedURL = try WebhookURL.validate(url) } catch let error as ValidationErrors {
+        let allowPrivate = services.config.allowPrivateWebhookTargets
+        do { checkedURL = try WebhookURL.validate(url, allowPrivate: allowPrivate) } catch let error as ValidationErrors {
             errors.merge(error)
+        }
+        // A name that resolves now must resolve to a public address; one that does not resolve yet is checked again
+        // before every call.
+        if !allowPrivate, errors.isEmpty, let parts = URLComponents(string: checkedURL), let host = parts.host {
+            let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            do {
+                _ = try await HTTPPoster.resolve(host: bare, port: parts.port ?? 443, allowPrivate: false)
+            } catch WebhookDeliveryError.privateAddress {
+                errors.add("url", WebhookURL.privateTargetMessage)
+            } catch {}
         }
         do { subscription = try WebhookSubscription(parsing: events) } catch let error as ValidationErrors {
             errors.merge(error)

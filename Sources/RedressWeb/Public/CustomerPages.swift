@@ -80,6 +80,8 @@ struct CustomerPages {
         var replyHeading: String
         var action: String
         var reviewLink: String?
+        /// The link the shop handed out: it shows the review, the mailed link changes it.
+        var readOnly: Bool
         var bodyMax: Int
     }
 
@@ -97,7 +99,7 @@ struct CustomerPages {
         router.get("/r/{token}") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
             let token = try context.parameters.require("token")
-            let found = try await reviews.customerCase(token: token, on: services.database.sql)
+            let found = try await reviews.customerCase(token: token, for: .writeReview, on: services.database.sql)
             if found.review != nil { return Response.seeOther(casePath(token, request)) }
             return respond(request, reviewForm(request, found: found, token: token, errors: [:], values: nil))
             }
@@ -106,7 +108,7 @@ struct CustomerPages {
             let token = try context.parameters.require("token")
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
-            let found = try await reviews.customerCase(token: token, on: services.database.sql)
+            let found = try await reviews.customerCase(token: token, for: .writeReview, on: services.database.sql)
             if found.review != nil { return Response.seeOther(casePath(token, request)) }
             do {
                 let text = try ReviewText.validate(rating: form["rating"].flatMap { Int($0) }, title: form["title"],
@@ -122,7 +124,14 @@ struct CustomerPages {
         }
         router.get("/c/{token}") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
-                respond(request, try await casePage(request, token: try context.parameters.require("token")))
+                let token = try context.parameters.require("token")
+                let found = try await reviews.customerCase(token: token, for: .readCase, .readComplaint,
+                                                           on: services.database.sql)
+                // A complaint link opens its complaint, never the review.
+                if !found.link.capability.allows(.readCase) {
+                    return Response.seeOther("/c/\(token)/complaint\(langSuffix(request))")
+                }
+                return respond(request, try await casePage(request, token: token))
             }
         }
         router.post("/c/{token}/{action}") { request, context in
@@ -185,7 +194,7 @@ struct CustomerPages {
         -> (template: String, model: Any)
     {
         let sql = services.database.sql
-        let found = try await reviews.customerCase(token: token, on: sql)
+        let found = try await reviews.customerCase(token: token, for: .readCase, on: sql)
         let t = language(request, order: found.order)
         let zone = reviews.timeZone(found.shop)
         let heading = t("case_heading", ["shop": found.shop.name])
@@ -203,6 +212,7 @@ struct CustomerPages {
             canAppeal: allowed.contains("appeal"), editUntil: nil, editStars: [], reasons: [], removedReason: nil,
             reply: nil, replyHeading: t("shop_reply", ["shop": found.shop.name]),
             action: "/c/\(token)", reviewLink: found.review == nil ? "/r/\(token)\(langSuffix(request))" : nil,
+            readOnly: found.review != nil && !found.link.capability.allows(.changeReview),
             bodyMax: ReviewText.bodyMax)
         if let review = found.review {
             model.statusText = switch review.reviewStatus {
@@ -251,7 +261,7 @@ struct CustomerPages {
 
     /// Irreversible actions first show what will happen; the confirmation page posts again with `confirmed=1`.
     private func perform(_ action: String, token: String, form: FormData, request: Request) async throws -> Response {
-        let found = try await reviews.customerCase(token: token, on: services.database.sql)
+        let found = try await reviews.customerCase(token: token, for: .changeReview, on: services.database.sql)
         let t = language(request, order: found.order)
         let zone = reviews.timeZone(found.shop)
         func confirm(_ heading: String, _ explanation: String, fields: [Option] = []) -> Response {

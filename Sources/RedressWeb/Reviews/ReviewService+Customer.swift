@@ -12,14 +12,30 @@ struct CustomerCase: Sendable {
 }
 
 extension ReviewService {
-    /// Resolves a customer token; unknown, tampered and expired tokens all answer 404.
-    func customerCase(token: String, on sql: any SQLDatabase) async throws -> CustomerCase {
+    /// Resolves a customer token for one of `actions`; unknown, tampered and expired tokens all answer 404, a link
+    /// whose purpose allows none of them 403 (S3: a link the shop has seen never speaks as the customer).
+    func customerCase(token: String, for actions: CustomerLinkAction..., on sql: any SQLDatabase) async throws
+        -> CustomerCase
+    {
         let now = services.clock.now()
         guard let link = try await links.resolve(token: token, now: now, on: sql),
               let shop = try await services.shops.find(ShopID(link.shopId), on: sql),
               let order = try await orders.find(link.orderId, shop: shop.shopID, on: sql)
         else { throw Problem(status: .notFound, title: "Not Found", detail: "This link is unknown or has expired.") }
+        guard actions.contains(where: link.capability.allows) else { throw Self.linkRefusal(link.capability) }
         return CustomerCase(link: link, shop: shop, order: order, review: try await reviews.find(orderId: order.id, on: sql))
+    }
+
+    static func linkRefusal(_ purpose: CustomerLinkPurpose) -> Problem {
+        switch purpose {
+        case .review:
+            Problem.forbidden("This link can only write the review. To change it, withdraw it or answer the shop, "
+                              + "use the link we e-mailed to the order's address.")
+        case .complaint:
+            Problem.forbidden("This link opens one complaint only.")
+        case .invitation, .case:
+            Problem.forbidden("This link cannot do that.")
+        }
     }
 
     private func requireReview(_ found: CustomerCase) throws -> ReviewRecord {
@@ -31,7 +47,7 @@ extension ReviewService {
     func submitReview(token: String, text: ReviewText) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .writeReview, on: tx)
             guard found.review == nil else { throw Problem.conflict("This order already has a review.") }
             guard found.order.cancelledAt == nil else { throw Problem.conflict("The order was cancelled.") }
             let zone = timeZone(found.shop)
@@ -73,6 +89,12 @@ extension ReviewService {
                 try await webhooks.emit(.reviewPublished, shop: found.shop.shopID, data: WebhookResource(review: review),
                                         now: now, on: tx)
             }
+            if !review.held && !found.link.capability.allows(.changeReview) {
+                // Written through the shop's link: the customer's own way to change it comes by e-mail.
+                let caseToken = try await caseLink(order: found.order, shop: found.shop, now: now, on: tx)
+                try await notifier.send(.reviewPublished, to: [found.order.email], locale: found.order.locale,
+                                        shop: found.shop, link: link("c", token: caseToken), now: now, on: tx)
+            }
             if review.held, let publishAt = review.publishAt {
                 let caseToken = try await caseLink(order: found.order, shop: found.shop, now: now, on: tx)
                 try await notifier.send(.reviewStandbyCustomer, to: [found.order.email], locale: found.order.locale,
@@ -94,7 +116,7 @@ extension ReviewService {
     ) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             let saved = try await change(review, shop: found.shop, command: command, actor: .customer(found.order.id),
                                          action: action, now: now, on: tx) { adjust(&$0, now) }
@@ -121,7 +143,7 @@ extension ReviewService {
     func edit(token: String, text: ReviewText) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             let afterDialog = review.dialogState != DialogState.none.rawValue
             let saved = try await change(review, shop: found.shop, command: .customerEdits(rating: text.rating),
@@ -153,7 +175,7 @@ extension ReviewService {
     func customerMessage(token: String, body: String) async throws -> DialogMessageRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             guard var dialog = try await dialogs.find(reviewId: review.id, on: tx) else {
                 throw Problem.conflict("The shop has not opened a dialog about this review.")
@@ -182,7 +204,7 @@ extension ReviewService {
     func customerReport(token: String, reason: String) async throws -> AbuseReportRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             return try await addReport(review: review, party: "customer", reason: reason,
                                        actor: .customer(found.order.id), now: now, on: tx)
@@ -193,7 +215,7 @@ extension ReviewService {
     func appeal(token: String, statement: String) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, on: tx)
+            let found = try await customerCase(token: token, for: .changeReview, on: tx)
             var review = try requireReview(found)
             guard review.reviewStatus == .removed else { throw Problem.conflict("Only a removed review can be appealed.") }
             guard review.appealAt == nil else { throw Problem.conflict("The removal was already appealed once.") }

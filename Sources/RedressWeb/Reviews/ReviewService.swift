@@ -115,7 +115,8 @@ struct ReviewService: Sendable {
             throw Problem.conflict("This order already has a review.")
         }
         let expires = policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop))
-        let (token, _) = try await links.issue(shop: shop.shopID, orderId: order.id, purpose: "review", now: now,
+        // The shop sees this link: it writes the first review and nothing else (S3).
+        let (token, _) = try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .review, now: now,
                                                expiresAt: expires, on: tx)
         return (link("r", token: token), token, expires)
     }
@@ -173,7 +174,7 @@ struct ReviewService: Sendable {
         for (shopId, group) in Dictionary(grouping: mailed, by: \.shopId) {
             let shop = shops[shopId]!
             let tokens = try await links.issue(
-                shop: group.map(\.shopId), orderIds: group.map(\.orderId), purpose: "case", now: now,
+                shop: group.map(\.shopId), orderIds: group.map(\.orderId), purpose: .case, now: now,
                 expiresAt: policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop)), on: tx)
             for (review, token) in zip(group, tokens) {
                 let contact = orderRows[review.orderId]!
@@ -201,8 +202,9 @@ struct ReviewService: Sendable {
         if reminder ? order.remindedAt != nil : order.invitedAt != nil { return .done }
         let shop = try await shop(shopID, on: tx)
         let expires = policy.linkExpiry(issuedAt: context.now, timeZone: timeZone(shop))
-        let (token, _) = try await links.issue(shop: shopID, orderId: order.id, purpose: "review", now: context.now,
-                                               expiresAt: expires, on: tx)
+        // Only Redress sees this link, mailed to the order's address: it opens the whole case.
+        let (token, _) = try await links.issue(shop: shopID, orderId: order.id, purpose: .invitation,
+                                               now: context.now, expiresAt: expires, on: tx)
         try await notifier.send(reminder ? .invitationReminder : .invitation, to: [order.email], locale: order.locale,
                                 shop: shop, date: expires, link: link("r", token: token), now: context.now, on: tx)
         if reminder {
@@ -314,11 +316,21 @@ struct ReviewService: Sendable {
                                 link: link("c", token: token), now: now, on: tx)
     }
 
-    /// A fresh link to the customer's case page, valid 60 days.
+    /// A fresh link to the customer's case page, valid 60 days. It can do everything the customer can, so it is
+    /// only ever mailed to the order's address, never returned to the shop.
     func caseLink(order: OrderRecord, shop: ShopRecord, now: Date, on tx: any SQLDatabase) async throws -> String {
         let expires = policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop))
-        return try await links.issue(shop: shop.shopID, orderId: order.id, purpose: "case", now: now, expiresAt: expires,
+        return try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .case, now: now, expiresAt: expires,
                                      on: tx).token
+    }
+
+    /// A fresh link to one complaint: read it and answer it, nothing about the review (S3).
+    func complaintLink(order: OrderRecord, complaintId: String, shop: ShopRecord, now: Date, on tx: any SQLDatabase)
+        async throws -> String
+    {
+        let expires = policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop))
+        return try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .complaint, complaintId: complaintId,
+                                     now: now, expiresAt: expires, on: tx).token
     }
 }
 

@@ -25,6 +25,10 @@ public struct Problem: Error, Sendable {
         Problem(status: .notFound, title: "Not Found", detail: "No such \(what).")
     }
 
+    public static func forbidden(_ detail: String) -> Problem {
+        Problem(status: .forbidden, title: "Forbidden", detail: detail)
+    }
+
     public static func conflict(_ detail: String) -> Problem {
         Problem(status: .conflict, title: "Conflict", detail: detail)
     }
