@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdBcrypt
 import Logging
 import RedressCore
 import RedressMail
@@ -24,12 +25,16 @@ public final class AppServices: Sendable {
     public let reportCache = ReportCache()
     public let deadlineWorker: DeadlineWorker
     public let dispatcher: OutboxDispatcher
+    /// A bcrypt hash of a random string at the installation's work factor: a sign-in for an address that is no
+    /// staff member's spends as long as one with a wrong password (issue 15, item 8).
+    public let dummyPasswordHash: String
 
     public init(
         config: AppConfig, database: DatabaseService, clock: any WallClock, logger: Logger,
         mailTransport: (any MailTransport)? = nil
     ) {
         self.config = config
+        dummyPasswordHash = Bcrypt.hash(SecureToken.make(bytes: 16), cost: config.bcryptCost)
         self.database = database
         self.clock = clock
         self.logger = logger

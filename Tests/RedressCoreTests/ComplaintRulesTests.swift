@@ -250,4 +250,48 @@ struct ScheduleAndAttachmentTests {
         #expect(files.count == 1 && files[0].filename == "a.jpg" && files[0].data == photo)
         #expect(throws: ValidationErrors.self) { try MultipartForm(body: Array("nothing".utf8), boundary: boundary) }
     }
+
+    /// The naive search the parser used before, as the reference.
+    static func naiveFind(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        for index in start...(haystack.count - needle.count) where Array(haystack[index..<index + needle.count]) == needle {
+            return index
+        }
+        return nil
+    }
+
+    @Test("the boundary search equals the naive one on 5,000 random inputs (issue 15, item 5: linear, fuzzed)")
+    func boundarySearchIsTheNaiveOneInLinearTime() {
+        var generator = SeededGenerator(seed: 15)
+        for _ in 0..<5_000 {
+            let alphabet: [UInt8] = [45, 13, 10, 97]
+            let haystack = (0..<Int.random(in: 0...60, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let needle = (0..<Int.random(in: 1...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let start = Int.random(in: 0...max(0, haystack.count), using: &generator)
+            #expect(MultipartForm.find(needle, in: haystack, from: start) == Self.naiveFind(needle, in: haystack, from: start),
+                    "\(needle) in \(haystack) from \(start)")
+        }
+        // The hostile case: 2 MB of dashes against a 200-dash boundary holds no part (and is read in one pass).
+        let dashes = [UInt8](repeating: 45, count: 2 * 1024 * 1024)
+        #expect((try? MultipartForm(body: dashes, boundary: String(repeating: "-", count: 198)))?.parts.isEmpty != false)
+        #expect(throws: ValidationErrors.self) { try MultipartForm(body: dashes, boundary: "x" + String(repeating: "-", count: 198)) }
+        // Random bytes never crash the parser.
+        for _ in 0..<500 {
+            let body = (0..<Int.random(in: 0...400, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            _ = try? MultipartForm(body: body + Array("--b\r\n\r\n--b--".utf8), boundary: "b")
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing fuzz case can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

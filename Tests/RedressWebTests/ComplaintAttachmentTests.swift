@@ -38,6 +38,9 @@ struct ComplaintAttachmentTests {
             #expect(download.status == .ok && Array(buffer: download.body) == Self.jpeg)
             #expect(download.headers[.contentType] == "image/jpeg")
             #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            // Its own sandbox policy survives the security headers (issue 15, item 11).
+            #expect(download.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
+            #expect(download.headers[.xContentTypeOptions] == "nosniff")
             let other = try await s.client.createShop("obcy")
             #expect(try await s.api(.get, "/api/v1/complaints/\(reference)/attachments/\(id)", key: other.apiKey).status
                     == .notFound)
@@ -59,7 +62,9 @@ struct ComplaintAttachmentTests {
             let attachments = (view.json["complaint"] as? [String: Any])?["attachments"] as? [[String: Any]]
             #expect(attachments?.count == 1 && attachments?.first?["contentType"] as? String == "application/pdf")
             let fileId = try #require(attachments?.first?["id"] as? String)
-            #expect(try await s.customer(.get, token, "/complaint/attachments/\(fileId)").status == .ok)
+            let mineDownload = try await s.customer(.get, token, "/complaint/attachments/\(fileId)")
+            #expect(mineDownload.status == .ok)
+            #expect(mineDownload.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
             #expect(try await s.customer(.get, token, "/complaint/attachments/\(id)").status == .notFound,
                     "another complaint's file is not reachable through this link")
         }

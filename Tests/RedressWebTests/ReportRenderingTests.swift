@@ -62,4 +62,14 @@ struct ReportRenderingTests {
         #expect(parsed?[1] == rows[0] && parsed?[2] == rows[1])
         #expect(parsed?[3] == ["2026-09", "'=HYPERLINK(\"x\")", "-3", "'+48 600"], "formulas are neutralised, numbers kept")
     }
+
+    @Test("cells starting with a tab or carriage return, or a formula after them, are neutralised (issue 15, item 12)")
+    func formulasBehindWhitespace() {
+        for cell in ["\t=1+1", "\r=1+1", "\r\n=cmd|' /C calc'!A0", "\n@SUM(A1)", " -2+3", "\t", "\rtext"] {
+            #expect(CSVWriter.field(cell).hasPrefix("'") || CSVWriter.field(cell).hasPrefix("\"'"), "\(cell.debugDescription)")
+        }
+        for cell in ["-3.5", "text", "", " plain", "2026-11"] {
+            #expect(!CSVWriter.field(cell).contains("'"), "\(cell.debugDescription)")
+        }
+    }
 }

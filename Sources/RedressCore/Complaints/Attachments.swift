@@ -134,20 +134,25 @@ public struct MultipartForm: Sendable {
         return nil
     }
 
+    /// The first position of `needle` in `haystack` at or after `start`: Knuth–Morris–Pratt, so a hostile body
+    /// (2 MB of dashes against a 200-dash boundary) costs its length plus the boundary's, never their product.
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
+        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count
+        else { return nil }
+        var failure = [Int](repeating: 0, count: needle.count)
+        var matched = 0
+        for index in 1..<max(1, needle.count) {
+            while matched > 0 && needle[index] != needle[matched] { matched = failure[matched - 1] }
+            if needle[index] == needle[matched] { matched += 1 }
+            failure[index] = matched
+        }
+        matched = 0
         var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var match = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    match = false
-                    break
-                }
-                if match { return index }
-            }
+        while index < haystack.count {
+            let byte = haystack[index]
+            while matched > 0 && byte != needle[matched] { matched = failure[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return index - needle.count + 1 }
             index += 1
         }
         return nil

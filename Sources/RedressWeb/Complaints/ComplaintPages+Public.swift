@@ -52,11 +52,19 @@ extension ComplaintPages {
             }
         }
         router.post("/shops/{slug}/complaint") { request, context in
+            // Throttle, CSRF cookie and size come before the body is read or parsed (issue 15, item 5).
+            try await complaints.checkLookup(address: context.clientAddress)
+            try CSRF.requireCookie(request)
             // The second step uploads photos (multipart); the first is a plain form.
             var files: [ComplaintService.Upload] = []
             let form: FormData
             if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:)) {
-                let buffer = try await request.body.collect(upTo: (AttachmentKind.maxBytes + 64 * 1024) * AttachmentKind.maxPerComplaint)
+                let limit = (AttachmentKind.maxBytes + 64 * 1024) * AttachmentKind.maxPerComplaint
+                if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                    throw Problem(status: .contentTooLarge, title: "Content Too Large",
+                                  detail: "At most \(AttachmentKind.maxPerComplaint) files of 10 MB each.")
+                }
+                let buffer = try await request.body.collect(upTo: limit)
                 let multipart = try MultipartForm(body: Array(buffer: buffer), boundary: boundary)
                 var values: [String: [String]] = [:]
                 for part in multipart.parts where part.filename == nil { values[part.name, default: []].append(part.text) }
@@ -68,7 +76,6 @@ extension ComplaintPages {
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
             let shop = try await publicShop(try context.parameters.require("slug"))
             let sql = services.database.sql
-            try await complaints.checkLookup(address: context.clientAddress)
             let external = (form["order"] ?? "").trimmingCharacters(in: .whitespaces)
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             let order = external.isEmpty ? nil : try await OrderStore().find(externalId: external, shop: shop.shopID, on: sql)
@@ -109,12 +116,20 @@ extension ComplaintPages {
                 return pages.page("complaint_form", model, status: .unprocessableContent)
             }
         }
-        router.post("/complaints/survey") { request, _ in
+        router.post("/complaints/survey") { request, context in
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
-            let complaint = try await complaints.answerSurvey(
-                reference: form["reference"] ?? "", email: form["email"] ?? "", rating: form["rating"].flatMap { Int($0) },
-                comment: form["comment"])
+            // Reference + e-mail is a look-up: throttled like the status page (issue 15, item 6).
+            try await complaints.checkLookup(address: context.clientAddress)
+            let complaint: ComplaintRecord
+            do {
+                complaint = try await complaints.answerSurvey(
+                    reference: form["reference"] ?? "", email: form["email"] ?? "",
+                    rating: form["rating"].flatMap { Int($0) }, comment: form["comment"])
+            } catch let problem as Problem where problem.status == .notFound {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
+                throw problem
+            }
             guard let shop = try await services.shops.find(ShopID(complaint.shopId), on: services.database.sql) else {
                 throw Problem.notFound("shop")
             }
@@ -123,15 +138,19 @@ extension ComplaintPages {
             model.surveyThanks = t("c_survey_thanks")
             return pages.page("complaint_status", model)
         }
-        router.post("/complaints/reply") { request, _ in
+        router.post("/complaints/reply") { request, context in
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
+            try await complaints.checkLookup(address: context.clientAddress)
             let reference = (form["reference"] ?? "").uppercased()
             guard ComplaintReference.isValid(reference),
                   let complaint = try await complaints.store.find(reference: reference, email: form["email"] ?? "",
                                                                   on: services.database.sql),
                   let shop = try await services.shops.find(ShopID(complaint.shopId), on: services.database.sql)
-            else { throw Problem.notFound("complaint") }
+            else {
+                try await complaints.recordLookupMiss(address: context.clientAddress)
+                throw Problem.notFound("complaint")
+            }
             let t = Localization.forVisitor(request, preferred: complaint.locale)
             do {
                 _ = try await complaints.postFromCustomer(complaint, body: form["body"] ?? "")

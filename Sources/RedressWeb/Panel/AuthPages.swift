@@ -68,7 +68,7 @@ struct AuthPages {
         }
         let staff = try await services.staff.find(email: email, on: sql)
         // Without an account, still spend the time of a bcrypt check, so timing does not tell which addresses exist.
-        let hash = staff?.passwordHash ?? Self.dummyHash
+        let hash = staff?.passwordHash ?? services.dummyPasswordHash
         let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let staff, valid, !password.isEmpty else {
             try await services.throttle.recordFailure(keys: keys, at: now, on: sql)
@@ -95,9 +95,6 @@ struct AuthPages {
         Cookie(name: name, value: "", maxAge: 0, path: "/", secure: services.config.secureCookies, httpOnly: true,
                sameSite: .lax)
     }
-
-    /// A valid bcrypt hash of a random string, for constant-time failures.
-    static let dummyHash = Bcrypt.hash(SecureToken.make(bytes: 16), cost: 4)
 }
 
 /// CSRF checks for forms: the hidden `_csrf` field must match the session's token (or, before sign-in, the
@@ -107,8 +104,17 @@ enum CSRF {
 
     static func check(_ form: FormData, expected: String?) throws {
         guard let expected, !expected.isEmpty, let sent = form[field], constantTimeEquals(sent, expected) else {
-            throw Problem(status: .forbidden, title: "Forbidden",
-                          detail: "The form has expired or did not come from this site. Reload the page and try again.")
+            throw refusal
         }
+    }
+
+    /// An anonymous form can only be genuine with the CSRF cookie: checked before a large body is read.
+    static func requireCookie(_ request: Request) throws {
+        guard request.cookies[SessionCookie.csrfName]?.value.isEmpty == false else { throw refusal }
+    }
+
+    static var refusal: Problem {
+        Problem(status: .forbidden, title: "Forbidden",
+                detail: "The form has expired or did not come from this site. Reload the page and try again.")
     }
 }

@@ -43,6 +43,8 @@ struct PanelPages {
         }
         router.get("/panel/settings/api-keys") { request, context in
             guard case .staff(let session) = context.identity else { return Response.seeOther("/login") }
+            // API keys are the owner's business, as in the API (issue 15, item 10).
+            _ = try context.requireOwner()
             return try await keysPage(request, session, newSecret: nil)
         }
         router.post("/panel/settings/api-keys") { request, context in
