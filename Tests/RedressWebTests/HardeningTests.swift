@@ -107,4 +107,79 @@ struct HardeningTests {
             #expect(dummyFields.count > 1 && dummyFields[1] == "06" && realFields[1] == "06", "\(dummyFields) vs \(realFields)")
         }
     }
+
+    @Test("the first 20 complaints of a shop's year arriving at once: 20 answers 201, references 1 to 20",
+          arguments: Engine.available)
+    func concurrentFirstComplaints(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let response = try await s.api(.post, "/api/v1/complaints", [
+                            "email": "c\(index)@example.com", "claimType": "non_conformity", "category": "defective",
+                            "description": "Complaint number \(index).", "requestedRemedy": "refund",
+                            "partyType": "consumer", "channel": "phone",
+                        ])
+                        return (Int(response.status.code), response.json["reference"] as? String)
+                    }
+                }
+                var all: [(Int, String?)] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+            #expect(statuses.map(\.0) == Array(repeating: 201, count: 20), "\(statuses)")
+            let references = Set(statuses.compactMap(\.1))
+            #expect(references == Set((1...20).map { String(format: "RC-2026-%06d", $0) }))
+        }
+    }
+
+    @Test("order ids with spaces, slashes and non-ASCII letters are reachable by their paths", arguments: Engine.available)
+    func percentEncodedOrderIds(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let id = "Zamówienie 7/ż ε"
+            let created = try await s.api(.post, "/api/v1/orders", [
+                "externalId": id, "placedAt": "2026-11-01T10:00:00Z", "customer": ["email": "z@example.com"],
+                "items": [["productId": "P-1", "name": "Kubek"]],
+            ])
+            #expect(created.status == .created, "\(created.text)")
+            let path = "/api/v1/orders/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let found = try await s.api(.get, path)
+            #expect(found.status == .ok && found.json["externalId"] as? String == id, "\(found.text)")
+            #expect(try await s.api(.post, path + "/review-invitation").status == .created)
+            #expect(try await s.api(.get, "/api/v1/orders/Zam%C3%B3wienie%207").status == .notFound)
+        }
+    }
+
+    @Test("the reports API answers Accept: text/csv with the panel's CSV of a table", arguments: Engine.available)
+    func reportsAPIServesCSV(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            _ = try await s.fileComplaint("CSV-1")
+            let token = try await s.orderWithLink("CSV-2")
+            _ = try await s.review(token, rating: 2)
+            let owner = try await s.client.signIn("owner@sklep.test")
+            for (family, table) in [("complaints", "monthly"), ("complaints", "categories"), ("mediation", "stars"),
+                                    ("mediation", "mediation-summary")] {
+                let panel = try await s.client.execute(uri: "/panel/reports/export/\(table)?preset=12m", method: .get,
+                                                       headers: [.cookie: owner.cookie, .acceptLanguage: "en"])
+                #expect(panel.status == .ok)
+                var headers = s.keyHeaders
+                headers[.accept] = "text/csv"
+                headers[.acceptLanguage] = "en"
+                let api = try await s.client.execute(uri: "/api/v1/reports/\(family)?preset=12m&table=\(table)",
+                                                     method: .get, headers: headers)
+                #expect(api.status == .ok && api.headers[.contentType] == "text/csv; charset=utf-8", "\(table)")
+                #expect(api.text == panel.text && api.text.hasPrefix("\u{FEFF}"), "\(table): the same cells as the panel")
+                #expect(api.headers[.contentDisposition] == panel.headers[.contentDisposition])
+            }
+            var headers = s.keyHeaders
+            headers[.accept] = "text/csv"
+            let summary = try await s.client.execute(uri: "/api/v1/reports/complaints", method: .get, headers: headers)
+            #expect(summary.status == .ok && summary.headers[.contentDisposition]?.contains("complaints-summary") == true)
+            let wrong = try await s.client.execute(uri: "/api/v1/reports/complaints?table=stars", method: .get,
+                                                   headers: headers)
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("monthly"))
+            // JSON stays the default.
+            #expect(try await s.api(.get, "/api/v1/reports/complaints").json["report"] != nil)
+        }
+    }
 }

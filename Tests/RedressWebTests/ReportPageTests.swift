@@ -111,7 +111,7 @@ struct ReportPageTests {
                                    ("/api/v1/reports/mediation", "MediationReportResponse")] {
                 let get = try #require((paths[path] as? [String: Any])?["get"] as? [String: Any], "\(path)")
                 let parameters = (get["parameters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                #expect(Set(parameters) == ["from", "to", "preset", "groupBy"])
+                #expect(Set(parameters) == ["from", "to", "preset", "groupBy", "table"])
                 let ok = ((get["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any]
                 #expect(((ok?["application/json"] as? [String: Any])?["schema"] as? [String: String])?["$ref"]
                         == "#/components/schemas/\(schema)")

@@ -174,23 +174,16 @@ public struct ComplaintStore: Sendable {
     public init() {}
 
     /// The next number of the shop's year, in the caller's transaction; numbers are never reused.
+    /// The next reference of the shop's year, in one statement: the counter row is created or moved by the same
+    /// upsert, so the first complaints of a year arriving at once never collide (on PostgreSQL a failed INSERT would
+    /// abort the whole transaction; issue 15).
     public func nextReference(shop: ShopID, year: Int, on sql: any SQLDatabase) async throws -> String {
-        for _ in 0..<3 {
-            if let row = try await sql.raw("""
-                UPDATE complaint_counters SET last_number = last_number + 1
-                WHERE shop_id = \(bind: shop.rawValue) AND year = \(bind: year) RETURNING last_number
-                """).first() {
-                return ComplaintReference.make(year: year, number: try row.decode(column: "last_number", as: Int.self))
-            }
-            do {
-                try await sql.insert(into: "complaint_counters").columns("shop_id", "year", "last_number")
-                    .values(SQLBind(shop.rawValue), SQLBind(year), SQLBind(1)).run()
-                return ComplaintReference.make(year: year, number: 1)
-            } catch {
-                continue  // another transaction created the row first: take the next number from it
-            }
-        }
-        throw StaleVersion(table: "complaint_counters", id: shop.rawValue)
+        guard let row = try await sql.raw("""
+            INSERT INTO complaint_counters (shop_id, year, last_number) VALUES (\(bind: shop.rawValue), \(bind: year), 1)
+            ON CONFLICT (shop_id, year) DO UPDATE SET last_number = complaint_counters.last_number + 1
+            RETURNING last_number
+            """).first() else { throw StaleVersion(table: "complaint_counters", id: shop.rawValue) }
+        return ComplaintReference.make(year: year, number: try row.decode(column: "last_number", as: Int.self))
     }
 
     public func insert(_ complaint: ComplaintRecord, items: [ComplaintItemRecord], on sql: any SQLDatabase) async throws {

@@ -179,7 +179,9 @@ struct ReviewAPI {
     }
 
     private func order(_ context: AppContext, shop: ShopID) async throws -> OrderRecord {
-        let externalId = try context.parameters.require("externalId")
+        // Path segments arrive percent-encoded: an id with spaces, slashes or non-ASCII letters is reachable.
+        let raw = try context.parameters.require("externalId")
+        let externalId = raw.removingPercentEncoding ?? raw
         guard let order = try await OrderStore().find(externalId: externalId, shop: shop, on: services.database.sql)
         else { throw Problem.notFound("order") }
         return order

@@ -49,6 +49,7 @@ struct ReportAPI {
         ("to", .object([("type", .string("string")), ("format", .string("date"))])),
         ("preset", .enumeration(ReportPeriod.Preset.allCases.map(\.rawValue))),
         ("groupBy", .enumeration(ReportService.Grouping.allCases.map(\.rawValue))),
+        ("table", .string),
     ]
 
     func register(on router: Router<AppContext>) {
@@ -60,6 +61,7 @@ struct ReportAPI {
                                422: ("Bad period or grouping", .ref("Problem"))]) { request, context in
             let shop = try await shop(context)
             let period = try reports.period(request, shop: shop)
+            if let csv = try await csv(request, shop: shop, period: period, family: "complaints") { return csv }
             let grouping = try reports.grouping(request)
             let data = try await reports.complaints(shop: shop, period: period)
             let groups = ReportGroup.complaints(data, by: grouping, names: try await reports.staffNames(shop: shop.shopID),
@@ -76,6 +78,7 @@ struct ReportAPI {
                                422: ("Bad period or grouping", .ref("Problem"))]) { request, context in
             let shop = try await shop(context)
             let period = try reports.period(request, shop: shop)
+            if let csv = try await csv(request, shop: shop, period: period, family: "mediation") { return csv }
             let grouping = try reports.grouping(request)
             let data = try await reports.mediation(shop: shop, period: period)
             let groups = try await reports.mediationGroups(shop: shop, data: data, by: grouping)
@@ -83,6 +86,22 @@ struct ReportAPI {
                 period: PeriodDTO(period), previousPeriod: PeriodDTO(period.previous), groupBy: grouping.rawValue,
                 report: data.report, previous: data.previous, groups: groups))
         }
+    }
+
+    /// With `Accept: text/csv`, one of the panel's tables of this family as the panel's download has it, in the
+    /// language of `Accept-Language` (`?table=`, default the family's summary); nil when JSON was asked for.
+    private func csv(_ request: Request, shop: ShopRecord, period: ReportPeriod, family: String) async throws
+        -> Response?
+    {
+        guard let accept = request.headers[.accept]?.lowercased(), accept.contains("text/csv") else { return nil }
+        let mediation = family == "mediation"
+        let id = request.uri.queryParameters.get("table") ?? "\(family)-summary"
+        let tables = try await reports.tables(Localization.forPanel(request), shop: shop, period: period)
+        let family = tables.filter { ReportTables.mediationTableIDs.contains($0.id) == mediation }
+        guard let table = family.first(where: { $0.id == id }) else {
+            throw Problem.invalid(["table": "must be one of " + family.map(\.id).joined(separator: ", ")])
+        }
+        return table.download(period)
     }
 
     private func shop(_ context: AppContext) async throws -> ShopRecord {

@@ -57,14 +57,11 @@ struct ReportPages {
             let id = try context.parameters.require("table")
             let shop = try await shop(session)
             let period = try reports.period(request, shop: shop)
-            guard let table = try await tables(request, shop: shop, period: period, only: id)
+            guard let table = try await reports.tables(Localization.forPanel(request), shop: shop, period: period, only: id)
                 .first(where: { $0.id == id }) else {
                 throw Problem.notFound("report table")
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"redress-\(table.id)-\(period.from)-\(period.to).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: table.csv)))
+            return table.download(period)
         }
     }
 
@@ -73,21 +70,6 @@ struct ReportPages {
             throw Problem.notFound("shop")
         }
         return shop
-    }
-
-    /// The report tables of the period; with `only`, just the half of the data that table needs.
-    private func tables(_ request: Request, shop: ShopRecord, period: ReportPeriod, only id: String? = nil) async throws
-        -> [ReportTable]
-    {
-        let needsMediation = id.map { ReportTables.mediationTableIDs.contains($0) } ?? true
-        let needsComplaints = id.map { !ReportTables.mediationTableIDs.contains($0) } ?? true
-        // Both halves at once: one decodes rows while the database answers the other.
-        async let complaintData = needsComplaints ? reports.complaints(shop: shop, period: period) : nil
-        async let mediationData = needsMediation ? reports.mediation(shop: shop, period: period) : nil
-        let (complaints, mediation) = try await (complaintData, mediationData)
-        let trend = mediation.map { reports.mediationRows(mediation: $0, grouping: ReportTables.trendGrouping(period)) }
-        return ReportTables(t: Localization.forPanel(request), complaints: complaints, mediation: mediation,
-                            mediationTrend: trend ?? [], staffNames: try await reports.staffNames(shop: shop.shopID)).all
     }
 
     private func page(_ request: Request, _ session: StaffSession) async throws -> Response {
@@ -104,7 +86,7 @@ struct ReportPages {
                                               timeZone: TimeZone(identifier: shop.timeZone) ?? .gmt)
         }
         let search = Self.query(period)
-        let tables = try await tables(request, shop: shop, period: period)
+        let tables = try await reports.tables(Localization.forPanel(request), shop: shop, period: period)
         let sections = ["complaints", "mediation", "team"].map { section in
             Section(id: section, title: t("rp_" + section), tables: tables.filter { $0.section == section }.map { table in
                 TableView(id: table.id, title: table.title, header: table.header.map(Cell.init),

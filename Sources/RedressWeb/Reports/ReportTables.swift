@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import RedressPersistence
 import RedressCore
 
 /// A table of a report as the panel shows it and as its CSV download holds it: the same header and cells, so the
@@ -13,6 +15,31 @@ struct ReportTable {
     var chart: String?
 
     var csv: String { CSVWriter.document(header: header, rows: rows) }
+
+    /// The CSV as a download named after the table and the period (the panel's button, the API's `text/csv`).
+    func download(_ period: ReportPeriod) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"redress-\(id)-\(period.from)-\(period.to).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+}
+
+extension ReportService {
+    /// The report tables of the period in `t`'s language; with `only`, just the half of the data that table needs.
+    func tables(_ t: Localization, shop: ShopRecord, period: ReportPeriod, only id: String? = nil) async throws
+        -> [ReportTable]
+    {
+        let needsMediation = id.map { ReportTables.mediationTableIDs.contains($0) } ?? true
+        let needsComplaints = id.map { !ReportTables.mediationTableIDs.contains($0) } ?? true
+        // Both halves at once: one decodes rows while the database answers the other.
+        async let complaintData = needsComplaints ? complaints(shop: shop, period: period) : nil
+        async let mediationData = needsMediation ? mediation(shop: shop, period: period) : nil
+        let (complaints, mediation) = try await (complaintData, mediationData)
+        let trend = mediation.map { mediationRows(mediation: $0, grouping: ReportTables.trendGrouping(period)) }
+        return ReportTables(t: t, complaints: complaints, mediation: mediation, mediationTrend: trend ?? [],
+                            staffNames: try await staffNames(shop: shop.shopID)).all
+    }
 }
 
 /// Builds every report table of a period from the complaint and mediation reports, in the panel's language.
