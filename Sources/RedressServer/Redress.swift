@@ -78,6 +78,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("allow-private-webhook-targets"),
           help: "Let webhooks call loopback and private addresses (tests, receivers on the same network).")
     var allowPrivateWebhookTargets = false
+    @Option(name: .customLong("trusted-proxy"),
+            help: "A load balancer's address or CIDR range whose X-Forwarded-For/Forwarded is believed (repeatable; or REDRESS_TRUSTED_PROXIES, comma-separated).")
+    var trustedProxies: [String] = []
+    @Option(name: .customLong("idle-timeout"),
+            help: "Seconds before a connection without a complete request is closed (default 30).")
+    var idleTimeout: Int = 30
     @Option(name: .customLong("hold-threshold"),
             help: "Ratings at or below are held (R3); one value for the installation (default 3).")
     var holdThreshold: Int?
@@ -96,6 +102,14 @@ struct Serve: AsyncParsableCommand {
         config.secureCookies = !insecureCookies && !AppConfig.isLoopbackHTTP(config.publicBaseURL)
         config.mailDirectory = mailDirectory
         config.allowPrivateWebhookTargets = allowPrivateWebhookTargets
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        config.idleTimeout = .seconds(idleTimeout)
+        do {
+            config.trustedProxies = try TrustedProxies(
+                parsing: trustedProxies + [ProcessInfo.processInfo.environment["REDRESS_TRUSTED_PROXIES"] ?? ""])
+        } catch let errors as ValidationErrors {
+            throw ValidationError("--trusted-proxy: " + errors.fields.values.sorted().joined(separator: "; "))
+        }
         let environment = ProcessInfo.processInfo.environment
         if let url = smtpURL ?? environment["SMTP_URL"], !url.isEmpty {
             do {

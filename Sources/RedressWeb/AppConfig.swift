@@ -37,6 +37,11 @@ public struct AppConfig: Sendable {
     /// the same premises. Off, a shop cannot use webhooks to probe the server's own network.
     public var allowPrivateWebhookTargets = false
     public var sessionLifetime: TimeInterval = 12 * 3600
+    /// A connection that sends no complete request for this long is closed: idle keep-alive connections and
+    /// half-sent request heads alike (issue 15, item 9).
+    public var idleTimeout: Duration = .seconds(30)
+    /// Load balancers whose `X-Forwarded-For` / `Forwarded` name the client (`--trusted-proxy`); none by default.
+    public var trustedProxies = TrustedProxies.none
     /// How often the workers look for due work when idle.
     public var pollInterval: Duration = .seconds(1)
     public var instanceName: String = SecureTokenName.make()

@@ -44,17 +44,18 @@ public struct AppContext: RequestContext, RemoteAddressRequestContext {
     /// The raw session token, kept to sign out.
     public var sessionToken: String?
 
+    /// The caller's address for throttling, without the port: the peer, or behind a trusted proxy the client it
+    /// forwarded for (set by `IdentityMiddleware`).
+    public var clientAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
     public var maxUploadSize: Int { 1024 * 1024 }
 
-    /// The caller's address for throttling, without the port.
-    public var clientAddress: String {
-        remoteAddress?.ipAddress ?? "unknown"
-    }
 
     /// The calling shop, or 401 without credentials and 403 for the admin (who has no shop).
     public func requireShop() throws -> ShopID {

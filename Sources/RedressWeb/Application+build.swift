@@ -23,6 +23,7 @@ public struct RedressApplication {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .init(services.config.idleTimeout))),
             configuration: .init(address: .hostname(services.config.host, port: services.config.port),
                                  serverName: "Redress"),
             services: workers,

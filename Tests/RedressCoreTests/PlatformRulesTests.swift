@@ -176,3 +176,25 @@ struct CustomerLinkPurposeTests {
         #expect(CustomerLinkMask.mask("żółw /c/ ε") == "żółw /c/ ε")
     }
 }
+
+@Suite("trusted proxies: the client behind a load balancer")
+struct TrustedProxiesTests {
+    @Test func clientBehindTrustedProxies() throws {
+        let proxies = try TrustedProxies(parsing: ["10.0.0.0/8", "fd00::/8, 192.0.2.1"])
+        #expect(proxies.client(peer: "10.1.1.1", forwardedFor: ["203.0.113.5, 10.2.2.2"], forwarded: []) == "203.0.113.5")
+        #expect(proxies.client(peer: "10.1.1.1", forwardedFor: ["1.1.1.1", "203.0.113.5"], forwarded: []) == "203.0.113.5",
+                "the nearest untrusted hop, not the left-most one a client can forge")
+        #expect(proxies.client(peer: "198.51.100.1", forwardedFor: ["203.0.113.5"], forwarded: []) == "198.51.100.1",
+                "an untrusted peer's header is ignored")
+        #expect(proxies.client(peer: "fd00::5", forwardedFor: [],
+                               forwarded: [#"for="[2001:db8::1]:4711";proto=https, for=10.0.0.3"#]) == "2001:db8:0:0:0:0:0:1")
+        #expect(proxies.client(peer: "::ffff:10.0.0.9", forwardedFor: ["203.0.113.9:5555"], forwarded: []) == "203.0.113.9")
+        #expect(proxies.client(peer: "10.1.1.1", forwardedFor: ["not-an-ip"], forwarded: []) == "10.1.1.1")
+        #expect(proxies.client(peer: "10.1.1.1", forwardedFor: ["10.3.3.3"], forwarded: []) == "10.3.3.3",
+                "only proxies in the chain: the farthest one")
+        #expect(TrustedProxies.none.client(peer: "10.1.1.1", forwardedFor: ["203.0.113.5"], forwarded: []) == "10.1.1.1")
+        #expect(throws: ValidationErrors.self) { try TrustedProxies(parsing: ["10.0.0.0/33"]) }
+        #expect(throws: ValidationErrors.self) { try TrustedProxies(parsing: ["balancer.local"]) }
+        #expect(try TrustedProxies(parsing: ["0.0.0.0/0"]).contains("8.8.8.8"))
+    }
+}

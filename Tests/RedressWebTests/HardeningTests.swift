@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import HummingbirdTesting
 import RedressCore
@@ -181,5 +184,85 @@ struct HardeningTests {
             // JSON stays the default.
             #expect(try await s.api(.get, "/api/v1/reports/complaints").json["report"] != nil)
         }
+    }
+
+    @Test("item 9: a connection with a half-sent request head, or idle, is closed after the idle timeout")
+    func idleConnectionsAreClosed() async throws {
+        let app = try await TestApp.make(.sqlite, configure: { $0.idleTimeout = .seconds(1) })
+        do {
+            try await app.built.application().test(.live) { client in
+                let port = try #require(client.port)
+                // The head never ends: the server closes the connection (recv gives 0), not the 20 s guard.
+                let half = try await Self.rawExchange(port: port, send: "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                #expect(half == .closed, "\(half)")
+                // A complete request is answered; the idle keep-alive connection is closed afterwards.
+                let full = try await Self.rawExchange(port: port, send: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(full == .answeredThenClosed, "\(full)")
+            }
+        } catch {
+            await app.close()
+            throw error
+        }
+        await app.close()
+    }
+
+    enum Exchange: Equatable { case closed, answeredThenClosed, stillOpen }
+
+    /// Sends `text` on a fresh loopback connection and reads until the server closes it (at most 20 s).
+    static func rawExchange(port: Int, send text: String) async throws -> Exchange {
+        try await Task.detached {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw Problem.badRequest("cannot connect") }
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            _ = text.withCString { Glibc.send(fd, $0, strlen($0), 0) }
+            var received = 0
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count == 0 { return received > 0 ? .answeredThenClosed : .closed }
+                if count < 0 { return .stillOpen }
+                received += count
+            }
+        }.value
+    }
+
+    @Test("throttles behind a load balancer: a trusted proxy's X-Forwarded-For names the client; anyone else's is ignored",
+          arguments: [true, false])
+    func trustedProxies(trusted: Bool) async throws {
+        let app = try await TestApp.make(.sqlite, configure: {
+            if trusted { $0.trustedProxies = try! TrustedProxies(parsing: ["127.0.0.0/8", "::1", "10.0.0.0/8"]) }
+        })
+        do {
+            try await app.built.application().test(.live) { client in
+                _ = try await client.createShop("sklep")
+                func lookUp(from address: String) async throws -> HTTPResponse.Status {
+                    try await client.execute(
+                        uri: "/api/v1/public/shops/sklep/complaints", method: .post,
+                        headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "\(address), 10.9.8.7"],
+                        body: jsonBody(["orderExternalId": "NOPE", "email": "guess@example.com"])).status
+                }
+                for _ in 0..<10 { #expect(try await lookUp(from: "203.0.113.5") == .notFound) }
+                #expect(try await lookUp(from: "203.0.113.5") == .tooManyRequests)
+                // Another customer behind the same balancer is not blocked, but only if the balancer is trusted:
+                // otherwise the header could be forged to escape the throttle.
+                let other = try await lookUp(from: "198.51.100.7")
+                #expect(other == (trusted ? .notFound : .tooManyRequests), "\(other)")
+            }
+        } catch {
+            await app.close()
+            throw error
+        }
+        await app.close()
     }
 }

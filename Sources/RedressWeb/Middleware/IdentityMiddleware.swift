@@ -12,6 +12,12 @@ struct IdentityMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
+        let proxies = services.config.trustedProxies
+        if !proxies.isEmpty {
+            context.clientAddress = proxies.client(
+                peer: context.clientAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!],
+                forwarded: request.headers[values: .init("Forwarded")!])
+        }
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw Problem.unauthorized() }
             let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
