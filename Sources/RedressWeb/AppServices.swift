@@ -91,6 +91,23 @@ public final class AppServices: Sendable {
     }
 
     /// Runs all timed work that is due now, repeatedly, until none is left (the test clock's promise).
+    /// Moves the test clock to `target` as real time would: from one due item to the next (deadlines, outbox
+    /// attempts and retries), running what is due at each moment, so work runs in the order it falls due
+    /// (issue 15: a decision mailed just before a jump is delivered before the legal deadline passes).
+    public func walkClock(_ clock: AdjustableClock, to target: Date) async throws {
+        let sql = database.sql
+        for _ in 0..<20_000 {
+            try await runDueWork()
+            let candidates = [try await deadlines.nextDue(on: sql), try await outbox.nextAttempt(on: sql)].compactMap { $0 }
+            // Nothing more before the target, or something due now that could not run (leased by another
+            // instance): time goes on to the target.
+            guard let next = candidates.min(), next <= target, next > clock.now() else { break }
+            _ = clock.set(next)
+        }
+        _ = clock.set(max(target, clock.now()))
+        try await runDueWork()
+    }
+
     public func runDueWork() async throws {
         // Bounded so a handler that keeps rescheduling itself at "now" cannot spin forever.
         for _ in 0..<100_000 {

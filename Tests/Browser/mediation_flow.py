@@ -61,6 +61,10 @@ try:
         expect(HOSTILE.replace("<", "&lt;").replace(">", "&gt;")[:20] in driver.page_source, "hostile text is escaped")
         no_script_ran(driver)
         shot(driver, "review-in-standby")
+        # The shop's link only shows the review; the customer's own link comes by e-mail (S3).
+        expect("This link only shows your review" in driver.page_source, "the shop's link cannot change the review")
+        expect(not driver.find_elements(By.ID, "resolved"), "no buttons to change it on the shop's link")
+        token = server.mailed_token("jan@example.com")
 
         # 2. Staff sign in and find it in Open Dialogs with the default filter.
         staff_sign_in(driver)

@@ -56,6 +56,28 @@ class Server:
     def advance(self, duration):
         return self.api("POST", "/api/v1/test-clock", {"advanceBy": duration}, token="")["now"]
 
+    def mailed_token(self, to, path="/c/", seconds=20):
+        """The token of the newest link under `path` in a mail delivered to `to` (the .eml files, as received)."""
+        import email
+        import email.policy
+        import glob
+        import re
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            found = []
+            for name in glob.glob(f"{self.work}/mail/*.eml"):
+                with open(name, "rb") as handle:
+                    message = email.message_from_binary_file(handle, policy=email.policy.default)
+                if to not in str(message.get("To", "")):
+                    continue
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                for token in re.findall(re.escape(path) + r"([A-Za-z0-9_-]{40,})", text):
+                    found.append((os.path.getmtime(name), token))
+            if found:
+                return max(found)[1]
+            time.sleep(0.3)
+        raise AssertionError(f"no mail to {to} with a {path} link")
+
     def log_tail(self):
         return open(f"{self.work}/server.log").read()[-3000:]
 

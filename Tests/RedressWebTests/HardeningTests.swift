@@ -265,4 +265,21 @@ struct HardeningTests {
         }
         await app.close()
     }
+
+    @Test("the test clock walks from due item to due item: a decision mailed before a long jump is answered in time",
+          arguments: Engine.available)
+    func testClockRunsWorkInTimeOrder(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let reference = try #require(try await s.fileComplaint("TC-1")["reference"] as? String)
+            try await s.advance("P13D")
+            let decided = try await s.api(.post, "/api/v1/complaints/\(reference)/decision",
+                                          ["outcome": "rejected", "reason": "The handle was broken by a fall."])
+            #expect(decided.status == .created, "\(decided.text)")
+            // One jump past the legal deadline: the letter goes out first (now), the deadline pass comes later.
+            try await s.advance("P15D")
+            let complaint = try await s.complaint(reference)
+            #expect(complaint["legalState"] as? String == "answered", "\(complaint["legalState"] ?? "nil")")
+            #expect(complaint["urgent"] as? Bool != true)
+        }
+    }
 }

@@ -166,6 +166,13 @@ public struct OutboxStore: Sendable {
     }
 
     /// Counts of the whole installation, or of one shop.
+    /// The earliest attempt still to make (first sends and retries), for a test clock that walks through time.
+    public func nextAttempt(on sql: any SQLDatabase) async throws -> Date? {
+        try await sql.select().column(SQLFunction("MIN", args: SQLColumn("next_attempt_at")), as: "next").from("outbox")
+            .where("sent_at", .is, SQLLiteral.null).where("failed_at", .is, SQLLiteral.null)
+            .first()?.decode(column: "next", as: Date?.self)
+    }
+
     public func counts(shop: ShopID? = nil, on sql: any SQLDatabase) async throws -> Counts {
         let filter: SQLQueryString = shop.map { "WHERE shop_id = \(bind: $0.rawValue)" } ?? ""
         let row = try await sql.raw("""

@@ -51,7 +51,7 @@ struct ServiceRoutes {
             guard let parsed = ISODuration(duration) else {
                 throw Problem.invalid(["advanceBy": "use an ISO 8601 duration such as P7DT1H"])
             }
-            clock.advance(by: parsed.seconds)
+            try await services.walkClock(clock, to: clock.now().addingTimeInterval(parsed.seconds))
         case (nil, let text?):
             guard let date = ISO8601DateFormatter().date(from: text) else {
                 throw Problem.invalid(["set": "use an ISO 8601 time such as 2026-12-01T10:00:00Z"])
@@ -59,7 +59,7 @@ struct ServiceRoutes {
             guard date >= clock.now() else {
                 throw Problem.invalid(["set": "the test clock only moves forward"])
             }
-            clock.set(date)
+            try await services.walkClock(clock, to: date)
         default:
             throw Problem.invalid(["advanceBy": "give exactly one of advanceBy or set"])
         }
