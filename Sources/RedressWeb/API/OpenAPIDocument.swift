@@ -83,6 +83,8 @@ enum OpenAPIDocument {
     private static func errorStatuses(_ operation: APIOperation) -> [Int] {
         var statuses = [400]
         if operation.security == .admin || operation.security == .shop { statuses += [401, 403] }
+        // A customer link whose purpose does not allow the call (the shop's review link, a complaint link): 403.
+        if operation.security == .customerToken { statuses.append(403) }
         // A shop's call can name something that does not exist (in the path or the body): 404.
         if !pathParameters(operation.path).isEmpty || operation.security == .customerToken || operation.security == .shop {
             statuses.append(404)
