@@ -61,6 +61,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         complaintAPI.register(on: router)
         ReportAPI(services: services, catalog: catalog).register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
+        PasswordPages(services: services, pages: pages).register(on: router)
         let panel = PanelPages(services: services, pages: pages, platform: platform)
         panel.register(on: router)
         NotificationPages(services: services, pages: pages, panel: panel).register(on: router)

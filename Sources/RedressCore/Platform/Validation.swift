@@ -63,3 +63,14 @@ public enum Validate {
         return trimmed
     }
 }
+
+/// A staff member's password (S2): 10 to 200 characters; where it is typed twice, both the same.
+public enum StaffPassword {
+    public static let lengths = 10...200
+
+    public static func check(_ password: String, confirmation: String? = nil, field: String = "password",
+                             into errors: inout ValidationErrors) {
+        if !lengths.contains(password.count) { errors.add(field, "must be 10 to 200 characters long") }
+        if let confirmation, confirmation != password { errors.add("confirmation", "does not match the new password") }
+    }
+}

@@ -12,6 +12,7 @@ enum RedressMigrations {
         AddReportFacts(),
         AddReportRollups(),
         AddLinkPurposes(),
+        AddStaffTokens(),
     ]
 }
 

@@ -47,6 +47,13 @@ public struct SessionStore: Sendable {
             """).first()?.decodeRecord(StaffSession.self)
     }
 
+    /// Ends every session of the staff member but `keeping` (the one that changed the password).
+    public func deleteAll(staffId: String, keeping sessionId: String? = nil, on sql: any SQLDatabase) async throws {
+        var delete = sql.delete(from: "sessions").where("staff_id", .equal, staffId)
+        if let sessionId { delete = delete.where("id", .notEqual, sessionId) }
+        try await delete.run()
+    }
+
     public func delete(token: String, on sql: any SQLDatabase) async throws {
         try await sql.delete(from: "sessions").where("id", .equal, SecretHash.of(token)).run()
     }

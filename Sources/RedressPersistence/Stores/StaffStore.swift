@@ -47,6 +47,15 @@ public struct StaffStore: Sendable {
             .first()?.decodeRecord(StaffRecord.self)
     }
 
+    public func setPasswordHash(_ hash: String, staffId: String, on sql: any SQLDatabase) async throws {
+        try await sql.update("staff").set("password_hash", to: hash).where("id", .equal, staffId).run()
+    }
+
+    /// A staff member by id alone: only for a token that already names them (a reset link).
+    public func find(tokenHolder id: String, on sql: any SQLDatabase) async throws -> StaffRecord? {
+        try await sql.select().columns("*").from("staff").where("id", .equal, id).first()?.decodeRecord(StaffRecord.self)
+    }
+
     public func list(shop: ShopID, on sql: any SQLDatabase) async throws -> [StaffRecord] {
         try await sql.select().columns("*").from("staff").where("shop_id", .equal, shop.rawValue).orderBy("name")
             .all().map { try $0.decodeRecord(StaffRecord.self) }

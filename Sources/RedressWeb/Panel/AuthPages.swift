@@ -14,12 +14,14 @@ struct AuthPages {
         var chrome: Chrome
         var email: String
         var error: String?
+        var notice: String?
     }
 
     func register(on router: Router<AppContext>) {
         router.get("/login") { request, context in
             if case .staff = context.identity { return Response.seeOther("/panel") }
-            return loginPage(request: request, email: "", error: nil, status: .ok)
+            return loginPage(request: request, email: "", error: nil, status: .ok,
+                             notice: request.uri.queryParameters.get("reset") == "1" ? "reset_done" : nil)
         }
         router.post("/login") { request, context in
             try await signIn(request, context: context)
@@ -36,12 +38,13 @@ struct AuthPages {
         }
     }
 
-    private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status) -> Response {
+    private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status,
+                           notice: String? = nil) -> Response {
         let (csrf, isNew) = CSRF.anonymousToken(request)
         let t = Localization.forPanel(request)
         var response = pages.page(
             "login", LoginModel(chrome: .plain(title: t("sign_in"), lang: t.language, csrf: csrf), email: email,
-                                error: error), status: status)
+                                error: error, notice: notice.map { t($0) }), status: status)
         if isNew { response.setCookie(CSRF.cookie(csrf, secure: services.config.secureCookies)) }
         return response
     }

@@ -17,10 +17,18 @@ struct Notifier: Sendable {
         case complaintReceived, complaintMessageToCustomer, complaintDecision
         case complaintWarningDay7, complaintWarningDay10, complaintWarningDay12, complaintDeemedAccepted
         case complaintSurvey, complaintWarning
+        // Staff (S2).
+        case passwordReset
     }
 
     /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
     static let texts: [Event: [String: (String, String)]] = [
+        .passwordReset: [
+            "pl": ("Nowe hasło do panelu {shop}", "Ktoś poprosił o nowe hasło do Twojego konta w panelu {shop}. Link działa godzinę i jeden raz. Jeśli to nie Ty, zignoruj tę wiadomość: hasło się nie zmieni."),
+            "en": ("A new password for the {shop} panel", "Someone asked for a new password for your {shop} panel account. The link works for an hour, once. If it was not you, ignore this message: the password stays as it is."),
+            "es": ("Una contraseña nueva para el panel de {shop}", "Alguien pidió una contraseña nueva para tu cuenta del panel de {shop}. El enlace funciona una hora, una vez. Si no fuiste tú, ignora este mensaje: la contraseña no cambia."),
+            "el": ("Νέος κωδικός για τον πίνακα του {shop}", "Κάποιος ζήτησε νέο κωδικό για τον λογαριασμό σας στον πίνακα του {shop}. Ο σύνδεσμος ισχύει μία ώρα, μία φορά. Αν δεν ήσασταν εσείς, αγνοήστε το μήνυμα: ο κωδικός δεν αλλάζει."),
+        ],
         .invitation: [
             "pl": ("Jak oceniasz zakupy w {shop}?", "Dziękujemy za zakupy w {shop}. Napisz, jak było – to zajmie minutę."),
             "en": ("How was your order from {shop}?", "Thank you for shopping at {shop}. Tell others how it went – it takes a minute."),

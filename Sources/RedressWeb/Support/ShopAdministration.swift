@@ -111,9 +111,7 @@ public struct ShopAdministration: Sendable {
         let role = StaffRole(rawValue: input.role ?? "")
         if role == nil { errors.add("role", "must be owner, agent or viewer") }
         let password = input.password ?? ""
-        if password.count < 10 || password.count > 200 {
-            errors.add("password", "must be 10 to 200 characters long")
-        }
+        StaffPassword.check(password, into: &errors)
         try errors.throwIfAny()
         let services = self.services
         guard try await services.shops.find(shop, on: services.database.sql) != nil else {
