@@ -149,4 +149,67 @@ struct PasswordTests {
             #expect(audit.text.contains("staff.password_changed"))
         }
     }
+
+    @Test("item 7: staff identity is per shop: no 409 for another shop's address, no squatting, the right shop signs in",
+          arguments: Engine.available)
+    func staffPerShop(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let other = try await s.client.createShop("obcy")
+            let ownerA = try await s.client.signIn("owner@sklep.test")
+            let ownerB = try await s.client.signIn("owner@obcy.test")
+            func add(_ owner: StaffBrowser, _ email: String, password: String) async throws -> TestResponse {
+                try await s.client.execute(
+                    uri: "/api/v1/staff", method: .post,
+                    headers: [.cookie: owner.cookie, .contentType: "application/json", .init("X-CSRF-Token")!: owner.csrf],
+                    body: jsonBody(["email": email, "name": "Anna", "role": "agent", "password": password]))
+            }
+            // The other shop "squats" the address first; the real shop can still add it, and learns nothing.
+            #expect(try await add(ownerB, "anna@example.com", password: "squatter-password").status == .created)
+            let real = try await add(ownerA, "Anna@Example.com", password: "annas-own-password")
+            #expect(real.status == .created, "\(real.text)")
+            // An address already staff of another shop: 201 there too (nothing revealed); twice in one shop: 409.
+            #expect(try await add(ownerB, "agent@sklep.test", password: "whatever-password").status == .created)
+            let twice = try await add(ownerA, "anna@example.com", password: "annas-own-password")
+            #expect(twice.status == .conflict && !twice.text.contains("obcy"))
+            // Each password opens its own shop.
+            let annaA = try await s.client.signIn("anna@example.com", password: "annas-own-password")
+            let pageA = try await s.client.execute(uri: "/panel/account", method: .get, headers: [.cookie: annaA.cookie])
+            #expect(pageA.text.contains("Shop sklep") && !pageA.text.contains("Shop obcy"))
+            let annaB = try await s.client.signIn("anna@example.com", password: "squatter-password")
+            let pageB = try await s.client.execute(uri: "/panel/account", method: .get, headers: [.cookie: annaB.cookie])
+            #expect(pageB.text.contains("Shop obcy"))
+            // The same password in two shops: the form asks which shop, then signs in there.
+            let form = try await s.client.execute(uri: "/login", method: .get)
+            let csrf = try #require(cookieValue(form, SessionCookie.csrf))
+            func login(_ extra: String) async throws -> TestResponse {
+                try await s.client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "redress_csrf=\(csrf)",
+                              .acceptLanguage: "en"],
+                    body: ByteBuffer(string: "_csrf=\(csrf)&email=agent%40sklep.test&password=whatever-password" + extra))
+            }
+            #expect(try await login("").status == .seeOther, "the address's account in the other shop, by its password")
+            #expect(try await add(ownerB, "agent@sklep.test", password: "x").status == .unprocessableContent)
+            let sameA = try await add(ownerA, "twice@example.com", password: "one-password-1")
+            let sameB = try await add(ownerB, "twice@example.com", password: "one-password-1")
+            #expect(sameA.status == .created && sameB.status == .created)
+            let ask = try await s.client.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "redress_csrf=\(csrf)",
+                          .acceptLanguage: "en"],
+                body: ByteBuffer(string: "_csrf=\(csrf)&email=twice%40example.com&password=one-password-1"))
+            #expect(ask.status == .ok && ask.text.contains(#"<select id="shop" name="shop""#)
+                    && ask.text.contains("Shop sklep") && ask.text.contains("Shop obcy"))
+            let chosen = try await s.client.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "redress_csrf=\(csrf)"],
+                body: ByteBuffer(string: "_csrf=\(csrf)&email=twice%40example.com&password=one-password-1&shop=obcy"))
+            #expect(chosen.status == .seeOther)
+            let session = try #require(cookieValue(chosen, "redress_session"))
+            let page = try await s.client.execute(uri: "/panel/account", method: .get,
+                                                  headers: [.cookie: "redress_session=\(session)"])
+            #expect(page.text.contains("Shop obcy") && !page.text.contains("Shop sklep"))
+            _ = other
+        }
+    }
 }

@@ -13,6 +13,7 @@ enum RedressMigrations {
         AddReportRollups(),
         AddLinkPurposes(),
         AddStaffTokens(),
+        AddStaffPerShop(),
     ]
 }
 

@@ -26,7 +26,8 @@ public struct StaffRecord: Codable, Sendable, Equatable {
     public var staffRole: StaffRole { StaffRole(rawValue: role) ?? .viewer }
 }
 
-/// Staff accounts. An address belongs to one account in the whole installation, enforced by a constraint.
+/// Staff accounts. An account belongs to one shop; an address is unique within a shop (issue 15), so the same
+/// person may work for two shops with two accounts.
 public struct StaffStore: Sendable {
     public init() {}
 
@@ -34,10 +35,18 @@ public struct StaffStore: Sendable {
         try await sql.insert(into: "staff").record(staff).run()
     }
 
-    /// Looks an account up by its address, for signing in; the address is compared normalized.
-    public func find(email: String, on sql: any SQLDatabase) async throws -> StaffRecord? {
+    /// Every account with this address (one per shop at most), oldest first: sign-in checks the password of each.
+    public func all(email: String, on sql: any SQLDatabase) async throws -> [StaffRecord] {
         try await sql.select().columns("*").from("staff")
             .where("email_normalized", .equal, Validate.normalizedEmail(email))
+            .orderBy("created_at").orderBy("id").limit(20)
+            .all().map { try $0.decodeRecord(StaffRecord.self) }
+    }
+
+    /// The account with this address in one shop.
+    public func find(email: String, shop: ShopID, on sql: any SQLDatabase) async throws -> StaffRecord? {
+        try await sql.select().columns("*").from("staff")
+            .where("email_normalized", .equal, Validate.normalizedEmail(email)).where("shop_id", .equal, shop.rawValue)
             .first()?.decodeRecord(StaffRecord.self)
     }
 

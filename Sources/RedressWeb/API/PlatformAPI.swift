@@ -72,7 +72,7 @@ struct PlatformAPI {
         }
         router.api(.post, "/api/v1/admin/shops/{shopId}/staff", catalog: catalog, summary: "Create a staff account",
                    tag: "admin", security: .admin, request: .ref("NewStaff"),
-                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account", .ref("Problem"))])
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))])
         { request, context in
             try context.requireAdmin()
             let shop = ShopID(try context.parameters.require("shopId"))
@@ -112,7 +112,7 @@ struct PlatformAPI {
         }
         router.api(.post, "/api/v1/staff", catalog: catalog, summary: "Invite a colleague (owners)", tag: "shop",
                    security: .shop, request: .ref("NewStaff"),
-                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account", .ref("Problem"))])
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))])
         { request, context in
             let owner = try context.requireOwner()
             let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)

@@ -10,11 +10,19 @@ struct AuthPages {
     let services: AppServices
     let pages: PageRenderer
 
+    struct ShopChoice {
+        var value: String
+        var label: String
+    }
+
     struct LoginModel {
         var chrome: Chrome
         var email: String
         var error: String?
         var notice: String?
+        /// The shops whose account takes this address and password, when there is more than one.
+        var shops: [ShopChoice]
+        var chooseShop: Bool
     }
 
     func register(on router: Router<AppContext>) {
@@ -39,12 +47,13 @@ struct AuthPages {
     }
 
     private func loginPage(request: Request, email: String, error: String?, status: HTTPResponse.Status,
-                           notice: String? = nil) -> Response {
+                           notice: String? = nil, shops: [ShopChoice] = []) -> Response {
         let (csrf, isNew) = CSRF.anonymousToken(request)
         let t = Localization.forPanel(request)
         var response = pages.page(
             "login", LoginModel(chrome: .plain(title: t("sign_in"), lang: t.language, csrf: csrf), email: email,
-                                error: error, notice: notice.map { t($0) }), status: status)
+                                error: error, notice: notice.map { t($0) }, shops: shops, chooseShop: !shops.isEmpty),
+                                status: status)
         if isNew { response.setCookie(CSRF.cookie(csrf, secure: services.config.secureCookies)) }
         return response
     }
@@ -69,11 +78,26 @@ struct AuthPages {
                 return response
             }
         }
-        let staff = try await services.staff.find(email: email, on: sql)
+        // An address may have an account in several shops, each with its own password (issue 15, item 7).
+        let accounts = try await services.staff.all(email: email, on: sql)
         // Without an account, still spend the time of a bcrypt check, so timing does not tell which addresses exist.
-        let hash = staff?.passwordHash ?? services.dummyPasswordHash
-        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard let staff, valid, !password.isEmpty else {
+        let hashes = accounts.isEmpty ? [services.dummyPasswordHash] : accounts.map(\.passwordHash)
+        let valid = try await NIOThreadPool.singleton.runIfActive { hashes.map { Bcrypt.verify(password, hash: $0) } }
+        let matching = accounts.enumerated().filter { valid[$0.offset] }.map(\.element)
+        var chosen = matching.first
+        if matching.count > 1 {
+            // The same password in two shops: the form asks which shop, once the password is known to be right.
+            var shops: [ShopRecord] = []
+            for account in matching {
+                if let shop = try await services.shops.find(ShopID(account.shopId), on: sql) { shops.append(shop) }
+            }
+            chosen = matching.first { account in shops.contains { $0.id == account.shopId && $0.slug == form["shop"] } }
+            if chosen == nil {
+                return loginPage(request: request, email: email, error: nil, status: .ok,
+                                 shops: shops.map { ShopChoice(value: $0.slug, label: $0.name) })
+            }
+        }
+        guard let staff = chosen, !password.isEmpty else {
             try await services.throttle.recordFailure(keys: keys, at: now, on: sql)
             context.logger.info("sign-in failed")
             return loginPage(request: request, email: email, error: Localization.forPanel(request)("login_wrong"),

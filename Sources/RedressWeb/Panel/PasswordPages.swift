@@ -103,8 +103,9 @@ struct PasswordPages {
         }
         // Every request counts against the budget, found or not: no mail bombing through the form.
         try await services.throttle.recordFailure(keys: keys, at: now, on: sql)
-        if Validate.isEmail(email), let staff = try await services.staff.find(email: email, on: sql),
-           let shop = try await services.shops.find(ShopID(staff.shopId), on: sql) {
+        // One link per account (the same address may be staff of several shops), each mail in its shop's name.
+        for staff in Validate.isEmail(email) ? try await services.staff.all(email: email, on: sql) : [] {
+            guard let shop = try await services.shops.find(ShopID(staff.shopId), on: sql) else { continue }
             try await services.database.transaction { tx in
                 let token = try await tokens.issue(purpose: StaffTokenStore.passwordReset, staffId: staff.id,
                                                    shop: shop.shopID, now: now,

@@ -70,7 +70,8 @@ public struct DemoSeeder: Sendable {
             let token = try await story.database.transaction { tx in
                 let shop = try await reviews.shop(shopID, on: tx)
                 let (_, record) = try await reviews.submit(order, shop: shop, actor: .system, on: tx, now: clock.now())
-                return try await reviews.issueReviewLink(record, shop: shop, now: clock.now(), on: tx).token
+                // The demo plays the customer, with the customer's own link (the one Redress mails), not the shop's.
+                return try await reviews.caseLink(order: record, shop: shop, now: clock.now(), on: tx)
             }
             tokens.append(token)
         }

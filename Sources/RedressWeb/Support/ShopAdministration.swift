@@ -132,7 +132,7 @@ public struct ShopAdministration: Sendable {
                     after: ["role": record.role], now: now, on: tx)
             }
         } catch where error.isConstraintFailure {
-            throw Problem.conflict("This e-mail address already has a staff account.")
+            throw Problem.conflict("This e-mail address already has a staff account in this shop.")
         }
         return StaffView(record)
     }
