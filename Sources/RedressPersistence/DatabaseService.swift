@@ -1,3 +1,4 @@
+import AsyncKit
 import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -185,4 +186,7 @@ extension Error {
     public var isConstraintFailure: Bool {
         (self as? any DatabaseError)?.isConstraintFailure ?? false
     }
+
+    /// Every database connection stayed busy past the pool's wait: the server is overloaded, not broken.
+    public var isDatabaseBusy: Bool { self is ConnectionPoolTimeoutError }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdBcrypt
 import Logging
+import NIOPosix
 import RedressCore
 import RedressMail
 import RedressPersistence
@@ -106,6 +107,12 @@ public final class AppServices: Sendable {
         }
         _ = clock.set(max(target, clock.now()))
         try await runDueWork()
+    }
+
+    /// A bcrypt hash at the installation's work factor, computed off the event loops.
+    func passwordHash(_ password: String) async throws -> String {
+        let cost = config.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     public func runDueWork() async throws {

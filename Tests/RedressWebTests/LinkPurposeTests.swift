@@ -113,8 +113,7 @@ struct LinkPurposeTests {
                 let mail = try JSONDecoder().decode(MailMessage.self,
                                                     from: Data(try row.decode(column: "payload", as: String.self).utf8))
                 guard mail.to == ["sister@example.com"] else { continue }
-                for part in mail.text.components(separatedBy: "/c/").dropFirst() {
-                    let token = String(part.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+                for token in ReviewScenario.tokens(in: mail.text, after: "/c/") {
                     #expect(try await s.customer(.post, token, "/withdraw", ["reason": "other"]).status == .forbidden)
                 }
             }
@@ -137,7 +136,7 @@ struct LinkPurposeTests {
             for href in hrefs {
                 let eml = try await s.client.execute(uri: href, method: .get, headers: [.cookie: owner.cookie])
                 #expect(eml.status == .ok && eml.headers[.contentType] == "message/rfc822")
-                let bodies = Self.decodedBodies(eml.text)
+                let bodies = ReviewScenario.decodedBodies(eml.text)
                 #expect(!bodies.contains(mailed) && !eml.text.contains(mailed))
                 if bodies.contains("/c/hidden-link") { masked += 1 }
             }
@@ -145,17 +144,10 @@ struct LinkPurposeTests {
             // The mail as delivered still carries the working link.
             let files = try FileManager.default.contentsOfDirectory(atPath: s.app.mailDirectory.path)
             let delivered = try files.filter { $0.hasSuffix(".eml") }.map {
-                Self.decodedBodies(try String(contentsOf: s.app.mailDirectory.appendingPathComponent($0), encoding: .utf8))
+                ReviewScenario.decodedBodies(try String(contentsOf: s.app.mailDirectory.appendingPathComponent($0), encoding: .utf8))
             }
             #expect(delivered.contains { $0.contains("/c/\(mailed)") })
         }
-    }
-
-    static func decodedBodies(_ eml: String) -> String {
-        eml.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").dropFirst().compactMap { part in
-            let encoded = part.components(separatedBy: "\r\n\r\n").first?.replacingOccurrences(of: "\r\n", with: "")
-            return encoded.flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) }
-        }.joined(separator: "\n")
     }
 }
 

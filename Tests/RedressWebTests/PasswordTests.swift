@@ -12,20 +12,6 @@ import Testing
 /// e-mailed link; every other session ends either way.
 @Suite("S2 staff passwords: change and reset")
 struct PasswordTests {
-    func anonymous(_ s: ReviewScenario, _ path: String) async throws -> (cookie: String, csrf: String, page: TestResponse) {
-        let page = try await s.client.execute(uri: path, method: .get, headers: [.acceptLanguage: "en"])
-        let cookie = try #require(cookieValue(page, SessionCookie.csrf))
-        return ("\(SessionCookie.csrf)=\(cookie)", try #require(hiddenCSRF(in: page.text)), page)
-    }
-
-    func post(_ s: ReviewScenario, _ path: String, cookie: String, _ fields: [(String, String)]) async throws -> TestResponse {
-        let body = fields.map { "\($0.0.formEncoded)=\($0.1.formEncoded)" }.joined(separator: "&")
-        return try await s.client.execute(uri: path, method: .post,
-                                          headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded",
-                                                    .acceptLanguage: "en"],
-                                          body: ByteBuffer(string: body))
-    }
-
     /// The reset links mailed to `email`, newest first.
     func resetTokens(_ s: ReviewScenario, to email: String) async throws -> [String] {
         let rows = try await s.app.services.database.sql.raw(
@@ -33,8 +19,7 @@ struct PasswordTests {
         return try rows.compactMap { row in
             let mail = try JSONDecoder().decode(MailMessage.self,
                                                 from: Data(try row.decode(column: "payload", as: String.self).utf8))
-            guard mail.to == [email], let range = mail.text.range(of: "/login/reset/") else { return nil }
-            return String(mail.text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            return mail.to == [email] ? ReviewScenario.tokens(in: mail.text, after: "/login/reset/").first : nil
         }
     }
 
@@ -49,9 +34,9 @@ struct PasswordTests {
             let before = try await s.client.signIn("agent@sklep.test")
             let login = try await s.client.execute(uri: "/login", method: .get)
             #expect(login.text.contains(#"href="/login/forgot""#))
-            let (cookie, csrf, _) = try await anonymous(s, "/login/forgot")
-            let unknown = try await post(s, "/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "nobody@nowhere.test")])
-            let known = try await post(s, "/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "AGENT@sklep.test")])
+            let (cookie, csrf, _) = try await s.anonymousForm("/login/forgot")
+            let unknown = try await s.postForm("/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "nobody@nowhere.test")])
+            let known = try await s.postForm("/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "AGENT@sklep.test")])
             #expect(unknown.status == .ok && known.status == .ok)
             #expect(unknown.text == known.text, "the page does not tell which addresses have an account")
             #expect(known.text.contains("a link to set a new password is on its way"))
@@ -60,21 +45,21 @@ struct PasswordTests {
             let token = try #require(tokens.first)
             #expect(try await resetTokens(s, to: "nobody@nowhere.test").isEmpty)
             // The form; a mismatch or a short password is refused and changes nothing.
-            let (resetCookie, resetCSRF, form) = try await anonymous(s, "/login/reset/\(token)")
+            let (resetCookie, resetCSRF, form) = try await s.anonymousForm("/login/reset/\(token)")
             #expect(form.status == .ok && form.text.contains(#"autocomplete="new-password""#))
-            let mismatch = try await post(s, "/login/reset/\(token)", cookie: resetCookie, [
+            let mismatch = try await s.postForm("/login/reset/\(token)", cookie: resetCookie, [
                 ("_csrf", resetCSRF), ("password", "a-new-password-1"), ("confirmation", "another-password"),
             ])
             #expect(mismatch.status == .unprocessableContent && mismatch.text.contains("does not match"))
-            let short = try await post(s, "/login/reset/\(token)", cookie: resetCookie, [
+            let short = try await s.postForm("/login/reset/\(token)", cookie: resetCookie, [
                 ("_csrf", resetCSRF), ("password", "short"), ("confirmation", "short"),
             ])
             #expect(short.status == .unprocessableContent && short.text.contains("10 to 200"))
-            let forged = try await post(s, "/login/reset/\(token)", cookie: resetCookie, [
+            let forged = try await s.postForm("/login/reset/\(token)", cookie: resetCookie, [
                 ("_csrf", "forged"), ("password", "a-new-password-1"), ("confirmation", "a-new-password-1"),
             ])
             #expect(forged.status == .forbidden)
-            let done = try await post(s, "/login/reset/\(token)", cookie: resetCookie, [
+            let done = try await s.postForm("/login/reset/\(token)", cookie: resetCookie, [
                 ("_csrf", resetCSRF), ("password", "a-new-password-1"), ("confirmation", "a-new-password-1"),
             ])
             #expect(done.status == .seeOther && done.headers[.location] == "/login?reset=1")
@@ -86,12 +71,12 @@ struct PasswordTests {
                 headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "_csrf=\(csrf)&email=agent%40sklep.test&password=\(SeededShop.password.formEncoded)"))
             #expect(old.status == .unauthorized)
-            let again = try await post(s, "/login/reset/\(token)", cookie: resetCookie, [
+            let again = try await s.postForm("/login/reset/\(token)", cookie: resetCookie, [
                 ("_csrf", resetCSRF), ("password", "yet-another-pw-2"), ("confirmation", "yet-another-pw-2"),
             ])
             #expect(again.status == .notFound && again.text.contains("was used already or has expired"))
             // An hour later a new link has expired.
-            _ = try await post(s, "/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
+            _ = try await s.postForm("/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
             let ownerToken = try #require(try await resetTokens(s, to: "owner@sklep.test").first)
             s.app.clock.advance(by: 3601)
             #expect(try await s.client.execute(uri: "/login/reset/\(ownerToken)", method: .get).status == .notFound)
@@ -105,12 +90,12 @@ struct PasswordTests {
     @Test("the form cannot be used to flood an inbox: five requests per address in 15 minutes")
     func resetIsThrottled() async throws {
         try await TestApp.scenario(.sqlite) { s in
-            let (cookie, csrf, _) = try await anonymous(s, "/login/forgot")
+            let (cookie, csrf, _) = try await s.anonymousForm("/login/forgot")
             for _ in 0..<5 {
-                #expect(try await post(s, "/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
+                #expect(try await s.postForm("/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
                     .status == .ok)
             }
-            let blocked = try await post(s, "/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
+            let blocked = try await s.postForm("/login/forgot", cookie: cookie, [("_csrf", csrf), ("email", "owner@sklep.test")])
             #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] != nil)
             #expect(try await resetTokens(s, to: "owner@sklep.test").count == 5)
         }

@@ -225,14 +225,6 @@ struct ReviewIntakeTests {
         }
     }
 
-    func decodedBodies(_ eml: String) -> String {
-        // Each part's body is base64 after its headers, up to the blank line that ends it.
-        eml.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").dropFirst().compactMap { part in
-            let encoded = part.components(separatedBy: "\r\n\r\n").first?.replacingOccurrences(of: "\r\n", with: "")
-            return encoded.flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) }
-        }.joined(separator: "\n")
-    }
-
     @Test("the invitation goes out 7 days after delivery, one reminder, never for a cancelled order", arguments: Engine.available)
     func invitations(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
@@ -257,7 +249,7 @@ struct ReviewIntakeTests {
             let invitation = try #require(mail.first)
             #expect(invitation.contains("To: i-1@example.com"))
             #expect(invitation.contains("Subject: =?UTF-8?B?"), "the Spanish subject is encoded")
-            let text = decodedBodies(invitation)
+            let text = ReviewScenario.decodedBodies(invitation)
             #expect(text.contains("Gracias por comprar en Shop sklep"))
             let token = try #require(text.components(separatedBy: "/r/").dropFirst().first?.prefix { !$0.isWhitespace })
             #expect(token.count >= 43, "256-bit token")

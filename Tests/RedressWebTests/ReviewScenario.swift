@@ -69,8 +69,7 @@ struct ReviewScenario: Sendable {
             let mail = try JSONDecoder().decode(MailMessage.self,
                                                 from: Data(try row.decode(column: "payload", as: String.self).utf8))
             guard mail.to == [email] else { continue }
-            for part in mail.text.components(separatedBy: "/c/").dropFirst() {
-                let token = String(part.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            for token in Self.tokens(in: mail.text, after: "/c/") {
                 guard let order else { return token }
                 let owner = try await sql.raw("""
                     SELECT o.external_id AS id FROM customer_links l JOIN orders o ON o.id = l.order_id
@@ -81,6 +80,42 @@ struct ReviewScenario: Sendable {
         }
         Issue.record("no mail to \(email) with a case link")
         return ""
+    }
+
+    /// An anonymous form page: its CSRF cookie (as a `Cookie` header) and the token in the form.
+    func anonymousForm(_ path: String, language: String = "en") async throws
+        -> (cookie: String, csrf: String, page: TestResponse)
+    {
+        let page = try await client.execute(uri: path, method: .get, headers: [.acceptLanguage: language])
+        #expect(page.status == .ok, "\(path): \(page.status)")
+        let cookie = try #require(cookieValue(page, SessionCookie.csrf))
+        return ("\(SessionCookie.csrf)=\(cookie)", try #require(hiddenCSRF(in: page.text)), page)
+    }
+
+    /// Posts a form as a browser would.
+    func postForm(_ path: String, cookie: String, _ fields: [(String, String)], language: String = "en") async throws
+        -> TestResponse
+    {
+        let body = fields.map { "\($0.0.formEncoded)=\($0.1.formEncoded)" }.joined(separator: "&")
+        return try await client.execute(uri: path, method: .post,
+                                        headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded",
+                                                  .acceptLanguage: language],
+                                        body: ByteBuffer(string: body))
+    }
+
+    /// The tokens of every link under `path` (`/c/`, `/login/reset/`) in a text.
+    static func tokens(in text: String, after path: String) -> [String] {
+        text.components(separatedBy: path).dropFirst().map {
+            String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        }.filter { !$0.isEmpty }
+    }
+
+    /// The text of every base64 part of a mail as our writer produces it.
+    static func decodedBodies(_ eml: String) -> String {
+        eml.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").dropFirst().compactMap { part in
+            let encoded = part.components(separatedBy: "\r\n\r\n").first?.replacingOccurrences(of: "\r\n", with: "")
+            return encoded.flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) }
+        }.joined(separator: "\n")
     }
 
     /// The token of a link URL such as a complaint's `statusUrl`.

@@ -80,7 +80,7 @@ public final class TestDatabase: @unchecked Sendable {
 
 public let testLogger: Logger = {
     var logger = Logger(label: "redress-test")
-    logger.logLevel = .critical
+    logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
     return logger
 }()
 

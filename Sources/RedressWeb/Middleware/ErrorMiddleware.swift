@@ -39,6 +39,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return Problem(status: .contentTooLarge, title: "Content Too Large", detail: "The request body is too large.")
         case is DecodingError:
             return .badRequest("The request body is not valid JSON of the expected shape.")
+        case let busy where busy.isDatabaseBusy:
+            // Overload is the client's to retry, not a defect: 503 with a short Retry-After.
+            context.logger.warning("database busy: every connection stayed taken past the pool's wait")
+            var problem = Problem(status: .serviceUnavailable, title: "Service Unavailable",
+                                  detail: "The server is busy. Try again in a few seconds.")
+            problem.headers[.retryAfter] = "2"
+            return problem
         default:
             // The type and message of an unexpected error go to the log with the request id, never to the client.
             context.logger.error("unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))",

@@ -139,7 +139,7 @@ struct PasswordPages {
             return resetPage(request, token: token, valid: true, errors: errors.fields.values.sorted(),
                              status: .unprocessableContent)
         }
-        let hash = try await hashed(password)
+        let hash = try await services.passwordHash(password)
         let now = services.clock.now()
         let changed: Bool = try await services.database.transaction { tx in
             guard let staffId = try await tokens.consume(token, purpose: StaffTokenStore.passwordReset, now: now, on: tx),
@@ -184,7 +184,7 @@ struct PasswordPages {
             return try await accountPage(request, session, done: false, errors: errors.fields.values.sorted(),
                                          status: .unprocessableContent)
         }
-        let hash = try await hashed(password)
+        let hash = try await services.passwordHash(password)
         let now = services.clock.now()
         try await services.database.transaction { tx in
             try await setPassword(hash, staff: staff, keeping: session.sessionId, action: "staff.password_changed",
@@ -194,11 +194,6 @@ struct PasswordPages {
     }
 
     // MARK: Shared
-
-    private func hashed(_ password: String) async throws -> String {
-        let cost = services.config.bcryptCost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
-    }
 
     /// The new hash, every other session ended, every outstanding reset link spent, and an audit entry.
     private func setPassword(_ hash: String, staff: StaffRecord, keeping sessionId: String?, action: String, now: Date,

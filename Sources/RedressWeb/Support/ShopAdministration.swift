@@ -117,8 +117,7 @@ public struct ShopAdministration: Sendable {
         guard try await services.shops.find(shop, on: services.database.sql) != nil else {
             throw Problem.notFound("shop")
         }
-        let cost = services.config.bcryptCost
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let hash = try await services.passwordHash(password)
         let now = services.clock.now()
         let record = StaffRecord(
             id: SecureToken.id("stf"), shopId: shop.rawValue, email: email,
