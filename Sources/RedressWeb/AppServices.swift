@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
@@ -27,15 +28,23 @@ public final class AppServices: Sendable {
     public let deadlineWorker: DeadlineWorker
     public let dispatcher: OutboxDispatcher
     /// A bcrypt hash of a random string at the installation's work factor: a sign-in for an address that is no
-    /// staff member's spends as long as one with a wrong password (issue 15, item 8).
-    public let dummyPasswordHash: String
+    /// staff member's spends as long as one with a wrong password (issue 15, item 8). Made at the first use, so
+    /// admin commands and start-up do not pay for it.
+    public var dummyPasswordHash: String {
+        dummyHash.withLock { hash in
+            if let hash { return hash }
+            let made = Bcrypt.hash(SecureToken.make(bytes: 16), cost: config.bcryptCost)
+            hash = made
+            return made
+        }
+    }
+    private let dummyHash = Mutex<String?>(nil)
 
     public init(
         config: AppConfig, database: DatabaseService, clock: any WallClock, logger: Logger,
         mailTransport: (any MailTransport)? = nil
     ) {
         self.config = config
-        dummyPasswordHash = Bcrypt.hash(SecureToken.make(bytes: 16), cost: config.bcryptCost)
         self.database = database
         self.clock = clock
         self.logger = logger

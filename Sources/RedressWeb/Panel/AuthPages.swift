@@ -81,8 +81,12 @@ struct AuthPages {
         // An address may have an account in several shops, each with its own password (issue 15, item 7).
         let accounts = try await services.staff.all(email: email, on: sql)
         // Without an account, still spend the time of a bcrypt check, so timing does not tell which addresses exist.
-        let hashes = accounts.isEmpty ? [services.dummyPasswordHash] : accounts.map(\.passwordHash)
-        let valid = try await NIOThreadPool.singleton.runIfActive { hashes.map { Bcrypt.verify(password, hash: $0) } }
+        // (The dummy hash is made on first use, so it is read on the thread pool, not on an event loop.)
+        let stored = accounts.map(\.passwordHash)
+        let services = self.services
+        let valid = try await NIOThreadPool.singleton.runIfActive {
+            (stored.isEmpty ? [services.dummyPasswordHash] : stored).map { Bcrypt.verify(password, hash: $0) }
+        }
         let matching = accounts.enumerated().filter { valid[$0.offset] }.map(\.element)
         var chosen = matching.first
         if matching.count > 1 {

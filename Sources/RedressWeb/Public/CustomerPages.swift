@@ -131,7 +131,7 @@ struct CustomerPages {
                 if !found.link.capability.allows(.readCase) {
                     return Response.seeOther("/c/\(token)/complaint\(langSuffix(request))")
                 }
-                return respond(request, try await casePage(request, token: token))
+                return respond(request, try await casePage(request, token: token, found: found))
             }
         }
         router.post("/c/{token}/{action}") { request, context in
@@ -190,11 +190,11 @@ struct CustomerPages {
         return ("customer_review", model)
     }
 
-    private func casePage(_ request: Request, token: String, flash: String? = nil) async throws
+    /// The case page of a link already resolved for reading the case.
+    private func casePage(_ request: Request, token: String, found: CustomerCase, flash: String? = nil) async throws
         -> (template: String, model: Any)
     {
         let sql = services.database.sql
-        let found = try await reviews.customerCase(token: token, for: .readCase, on: sql)
         let t = language(request, order: found.order)
         let zone = reviews.timeZone(found.shop)
         let heading = t("case_heading", ["shop": found.shop.name])
