@@ -62,8 +62,24 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(
+            name: "RedressApp",
+            dependencies: [
+                "RedressCore",
+                "RedressPersistence",
+                "RedressMail",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
             name: "RedressWeb",
             dependencies: [
+                "RedressApp",
                 "RedressCore",
                 "RedressPersistence",
                 "RedressMail",
@@ -83,6 +99,7 @@ let package = Package(
             name: "RedressServer",
             dependencies: [
                 "RedressWeb",
+                "RedressApp",
                 "RedressMail",
                 "RedressPersistence",
                 "RedressCore",
@@ -106,6 +123,7 @@ let package = Package(
             name: "RedressBench",
             dependencies: [
                 "RedressWeb",
+                "RedressApp",
                 "RedressMail",
                 "RedressPersistence",
                 "RedressCore",
@@ -134,6 +152,7 @@ let package = Package(
             name: "RedressWebTests",
             dependencies: [
                 "RedressWeb",
+                "RedressApp",
                 "RedressPersistence",
                 "RedressCore",
                 "RedressMail",

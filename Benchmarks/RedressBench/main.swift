@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RedressApp
 import RedressCore
 import RedressMail
 import RedressPersistence
@@ -53,7 +54,7 @@ case "reports":
     // The reports' daily roll-ups, counted from the rows just written (the stores keep them on every change).
     let rebuild = ContinuousClock.now
     try await services.database.transaction { tx in try await ReportRollupStore().rebuild(shop: ShopID(shop.id), on: tx) }
-    try await services.database.sql.raw("ANALYZE").run()  // both engines: plans for the tables just filled
+    try await services.database.sql.sqlDatabase.raw("ANALYZE").run()  // both engines: plans for the tables just filled
     say("report roll-ups rebuilt from the rows in \(ContinuousClock.now - rebuild)")
 case "publish-pass", "deadline-pass":
     let start = ContinuousClock.now
@@ -149,12 +150,12 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
         try await services.database.transaction { tx in
             for chunk in stride(from: 0, to: rows.count, by: batch) {
                 let part = rows[chunk..<min(chunk + batch, rows.count)]
-                var orders = tx.insert(into: "orders").columns(
+                var orders = tx.sqlDatabase.insert(into: "orders").columns(
                     "id", "shop_id", "external_id", "placed_at", "email", "email_normalized", "customer_name", "locale",
                     "delivered_at", "body_hash", "created_at")
-                var items = tx.insert(into: "order_items").columns(
+                var items = tx.sqlDatabase.insert(into: "order_items").columns(
                     "id", "order_id", "shop_id", "product_id", "name", "quantity")
-                var reviewRows = tx.insert(into: "reviews").columns(
+                var reviewRows = tx.sqlDatabase.insert(into: "reviews").columns(
                     "id", "shop_id", "order_id", "order_external_id", "customer_name", "locale", "status", "rating",
                     "title", "body", "submitted_at", "held", "publish_at", "shop_window_ends_at", "published_at",
                     "published_via", "dialog_state", "current_version", "stats_day", "stats_rating", "version")
@@ -185,7 +186,7 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
     let finalStandby = standby
     try await services.database.transaction { tx in
         for chunk in stride(from: 0, to: dialogIndices.count, by: batch) {
-            var insert = tx.insert(into: "dialogs").columns(
+            var insert = tx.sqlDatabase.insert(into: "dialogs").columns(
                 "id", "shop_id", "review_id", "opened_at", "state", "awaiting", "last_message_at", "first_shop_reply_at",
                 "version")
             for i in dialogIndices[chunk..<min(chunk + batch, dialogIndices.count)] {
@@ -197,7 +198,7 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
         }
         let heldIndices = dialogIndices + Array((total - due)..<total)
         for chunk in stride(from: 0, to: heldIndices.count, by: batch) {
-            var insert = tx.insert(into: "deadlines").columns(
+            var insert = tx.sqlDatabase.insert(into: "deadlines").columns(
                 "id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
             for i in heldIndices[chunk..<min(chunk + batch, heldIndices.count)] {
                 let dueAt = i >= total - due ? now.addingTimeInterval(-60) : now.addingTimeInterval(6 * 86_400)
@@ -217,7 +218,7 @@ func generate(reviews total: Int, dialogs: Int, due: Int, chronological: Bool = 
     }
     // The reports' per-hour counters, counted from the rows just written (the service keeps them on every change).
     try await ReviewStatsStore.fillHourlyCounters(shop: ShopID(shop), on: sql)
-    if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
+    if services.database.location.isSQLite { try await sql.sqlDatabase.raw("ANALYZE").run() }
     say("generated \(total) reviews, \(dialogs) open dialogs, \(due) due for publication in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
     say("apiKey=\(created.apiKey)")
@@ -256,10 +257,10 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronologica
     let zone = TimeZone(identifier: "Europe/Warsaw")!
     var deadlines: [(subjectId: String, dueAt: Date)] = []
     for chunk in stride(from: 0, to: count, by: 400) {
-        var insert = sql.insert(into: "complaints")
-        var decisions = sql.insert(into: "complaint_decisions")
-        var items = sql.insert(into: "complaint_items")
-        var messages = sql.insert(into: "complaint_messages")
+        var insert = sql.sqlDatabase.insert(into: "complaints")
+        var decisions = sql.sqlDatabase.insert(into: "complaint_decisions")
+        var items = sql.sqlDatabase.insert(into: "complaint_items")
+        var messages = sql.sqlDatabase.insert(into: "complaint_messages")
         var anyDecision = false, anyMessage = false
         for i in chunk..<min(chunk + 400, count) {
             let isDue = i >= count - due
@@ -324,7 +325,7 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronologica
         if (chunk + 400) % 20_000 == 0 { say("  \(chunk + 400) complaints (\(ContinuousClock.now - start))") }
     }
     try await DeadlineStore().scheduleMany(kind: "complaint.deadline", items: deadlines, shop: ShopID(created.id), now: now, on: sql)
-    if services.database.location.isSQLite { try await sql.raw("ANALYZE").run() }
+    if services.database.location.isSQLite { try await sql.sqlDatabase.raw("ANALYZE").run() }
     say("generated \(count) complaints (\(due) due) in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")
     say("apiKey=\(created.apiKey)")

@@ -1,13 +1,13 @@
-import AsyncKit
-import FluentKit
-import FluentPostgresDriver
-import FluentSQLiteDriver
+internal import AsyncKit
+internal import FluentKit
+internal import FluentPostgresDriver
+internal import FluentSQLiteDriver
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// Where the data lives: a SQLite file (the default, nothing to install) or a PostgreSQL server.
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
@@ -88,19 +88,19 @@ public final class DatabaseService: @unchecked Sendable {
     }
 
     /// A Fluent handle; use for schema work and simple writes.
-    public var db: any Database {
+    var db: any Database {
         databases.database(logger: logger, on: eventLoopGroup.any())!
     }
 
     /// A SQLKit handle; use for every conditional statement and every hot read.
-    public var sql: any SQLDatabase { db as! any SQLDatabase }
+    public var sql: DatabaseSession { DatabaseSession(db as! any SQLDatabase) }
 
     /// Runs `body` in one transaction; rows written through the given handle commit or roll back together.
     public func transaction<T: Sendable>(
-        _ body: @Sendable @escaping (any SQLDatabase) async throws -> T
+        _ body: @Sendable @escaping (DatabaseSession) async throws -> T
     ) async throws -> T {
         guard location.isSQLite else {
-            return try await db.transaction { tx in try await body(tx as! any SQLDatabase) }
+            return try await db.transaction { tx in try await body(DatabaseSession(tx as! any SQLDatabase)) }
         }
         // SQLite: take the write lock up front. A deferred transaction that reads and then writes fails with
         // SQLITE_BUSY at once when another process (a second instance, the CLI) wrote in between, whatever the busy
@@ -109,7 +109,7 @@ public final class DatabaseService: @unchecked Sendable {
             let sql = connection as! any SQLDatabase
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
-                let result = try await body(sql)
+                let result = try await body(DatabaseSession(sql))
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
@@ -122,7 +122,7 @@ public final class DatabaseService: @unchecked Sendable {
     /// Runs `body` inside a savepoint of the caller's transaction: on a throw only `body`'s writes are undone and the
     /// transaction goes on (also on PostgreSQL, where a failed statement otherwise aborts the whole transaction).
     public static func savepoint<T: Sendable>(
-        on sql: any SQLDatabase, _ body: () async throws -> T
+        on sql: DatabaseSession, _ body: () async throws -> T
     ) async throws -> T {
         try await sql.raw("SAVEPOINT redress_item").run()
         do {

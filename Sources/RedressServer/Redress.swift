@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import RedressApp
 import RedressCore
 import RedressMail
 import RedressPersistence
@@ -303,8 +304,8 @@ struct StaffCommand: AsyncParsableCommand {
 func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let problem as Problem {
-        let fields = (problem.errors ?? [:]).sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+    } catch let problem as AppError {
+        let fields = problem.fields.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
         throw ValidationError(([problem.detail] + fields).joined(separator: "\n"))
     } catch let errors as ValidationErrors {
         let fields = errors.fields.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }

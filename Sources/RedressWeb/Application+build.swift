@@ -4,6 +4,7 @@ import ServiceLifecycle
 import RedressMail
 import Hummingbird
 import Logging
+import RedressApp
 import RedressCore
 import RedressPersistence
 

@@ -20,11 +20,11 @@ struct PlatformContractTests {
         try await withTestDatabase(engine) { database in
             let sql = database.service.sql
             for table in ["shops", "staff", "api_keys", "sessions", "deadlines", "outbox", "audit_log"] {
-                let rows = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()
+                let rows = try await sql.sqlDatabase.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()
                 #expect(try rows?.decode(column: "n", as: Int.self) == 0, "table \(table)")
             }
             try await database.service.migrate()
-            let applied = try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()
+            let applied = try await sql.sqlDatabase.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()
             #expect(try applied?.decode(column: "n", as: Int.self) == 10)
         }
     }
@@ -226,7 +226,7 @@ struct PlatformContractTests {
             #expect(try await store.find(token: token, now: now.addingTimeInterval(3600), on: sql) == nil)
             #expect(try await store.find(token: token + "x", now: now, on: sql) == nil)
             // The stored id is the token's hash, never the token.
-            let ids = try await sql.select().column("id").from("sessions").all()
+            let ids = try await sql.sqlDatabase.select().column("id").from("sessions").all()
                 .map { try $0.decode(column: "id", as: String.self) }
             #expect(ids == [SecretHash.of(token)])
         }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RedressCore
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RedressCore
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 

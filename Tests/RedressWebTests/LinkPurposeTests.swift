@@ -5,6 +5,7 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 
@@ -107,7 +108,7 @@ struct LinkPurposeTests {
                 #expect(try await s.client.execute(uri: "/r/\(token)", method: .get).status == .forbidden)
             }
             // No mail to the other address carries a link that can change the review.
-            let rows = try await s.app.services.database.sql.raw(
+            let rows = try await s.app.services.database.sql.sqlDatabase.raw(
                 "SELECT payload FROM outbox WHERE channel = 'email'").all()
             for row in rows {
                 let mail = try JSONDecoder().decode(MailMessage.self,

@@ -4,6 +4,7 @@ import RedressPersistence
 import RedressTestSupport
 import Testing
 
+@testable import RedressApp
 @testable import RedressWeb
 
 /// N2: every notification exists in Polish, English, Spanish and Greek, names the shop, carries its link, and

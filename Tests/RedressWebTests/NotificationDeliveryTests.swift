@@ -5,6 +5,7 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 

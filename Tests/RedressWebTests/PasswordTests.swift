@@ -5,6 +5,7 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 struct PasswordTests {
     /// The reset links mailed to `email`, newest first.
     func resetTokens(_ s: ReviewScenario, to email: String) async throws -> [String] {
-        let rows = try await s.app.services.database.sql.raw(
+        let rows = try await s.app.services.database.sql.sqlDatabase.raw(
             "SELECT payload FROM outbox WHERE kind = 'passwordReset' ORDER BY created_at DESC").all()
         return try rows.compactMap { row in
             let mail = try JSONDecoder().decode(MailMessage.self,
@@ -81,7 +82,7 @@ struct PasswordTests {
             s.app.clock.advance(by: 3601)
             #expect(try await s.client.execute(uri: "/login/reset/\(ownerToken)", method: .get).status == .notFound)
             // Stored hashed only.
-            let stored = try await s.app.services.database.sql.raw("SELECT token_hash FROM staff_tokens").all()
+            let stored = try await s.app.services.database.sql.sqlDatabase.raw("SELECT token_hash FROM staff_tokens").all()
                 .map { try $0.decode(column: "token_hash", as: String.self) }
             #expect(!stored.contains(token) && stored.contains(SecretHash.of(token)))
         }

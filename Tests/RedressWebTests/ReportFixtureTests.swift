@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RedressCore
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import SQLKit
 import Testing
@@ -88,7 +89,7 @@ struct ReportFixtureTests {
         ]
     }
 
-    static func insert(_ fixtures: [Fixture], shop: String, on sql: any SQLDatabase) async throws {
+    static func insert(_ fixtures: [Fixture], shop: String, on sql: DatabaseSession) async throws {
         let store = ComplaintStore()
         for (number, fixture) in fixtures.enumerated() {
             let received = local(fixture.received)
@@ -257,7 +258,7 @@ struct ReportFixtureTests {
             #expect(!pending.isEmpty)
             try await s.advance("PT1S")
             try await s.app.expectReportRollupsMatchRecount(shop: s.shop.id)
-            let zones = try await sql.raw("""
+            let zones = try await sql.sqlDatabase.raw("""
                 SELECT DISTINCT zone FROM report_contributions WHERE shop_id = \(bind: s.shop.id)
                 """).all().map { try $0.decode(column: "zone", as: String.self) }
             #expect(zones == ["America/New_York"])
@@ -266,15 +267,15 @@ struct ReportFixtureTests {
             #expect((inNewYork.json["report"] as? [String: Any])?["received"] as? Int == 6)
             #expect((inNewYork.json["period"] as? [String: Any])?["timeZone"] as? String == "America/New_York")
             // The check can fail: a counter, a duration and a name changed by hand are each found; a rebuild mends them.
-            try await sql.raw("""
+            try await sql.sqlDatabase.raw("""
                 UPDATE report_daily_counts SET value = value + 1
                 WHERE shop_id = \(bind: s.shop.id) AND metric = 'c.received' AND day = (
                   SELECT MIN(day) FROM report_daily_counts WHERE shop_id = \(bind: s.shop.id) AND metric = 'c.received')
                 """).run()
-            try await sql.raw("""
+            try await sql.sqlDatabase.raw("""
                 UPDATE report_durations SET seconds = seconds + 1 WHERE subject_id = \(bind: s.shop.id + "-c1")
                 """).run()
-            try await sql.raw("UPDATE report_labels SET label = 'x' WHERE shop_id = \(bind: s.shop.id)").run()
+            try await sql.sqlDatabase.raw("UPDATE report_labels SET label = 'x' WHERE shop_id = \(bind: s.shop.id)").run()
             let tampered = try await ReportRollupStore().verify(shop: ShopID(s.shop.id), on: sql).differences
             #expect(tampered.contains { $0.hasPrefix("counter ") && $0.contains("|c.received: kept ") })
             #expect(tampered.contains { $0.hasPrefix("duration kept, not recounted: \(s.shop.id)-c1|") })

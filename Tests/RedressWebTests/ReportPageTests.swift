@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RedressCore
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import SQLKit
 import Testing
@@ -20,7 +21,7 @@ struct ReportPageTests {
             #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/messages", ["body": "Prosimy o zdjęcie."])
                 .status == .created)
             #expect(try await s.api(.post, "/api/v1/complaints/\(reference)/notes", ["body": "Notatka"]).status == .created)
-            let stored = try await s.app.services.database.sql.raw(
+            let stored = try await s.app.services.database.sql.sqlDatabase.raw(
                 "SELECT reply_count FROM complaints WHERE reference = \(bind: reference)").first()
             #expect(try stored?.decode(column: "reply_count", as: Int.self) == 1, "a reply counts, a note does not")
             let decided = try await s.api(.post, "/api/v1/complaints/\(reference)/decision",

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RedressCore
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 
@@ -266,7 +267,7 @@ struct ReviewIntakeTests {
             try await s.advance("P24D")
             #expect(try await s.customer(.get, String(token)).status == .notFound)
             // Tokens are stored hashed only.
-            let stored = try await s.app.services.database.sql.raw("SELECT token_hash FROM customer_links").all()
+            let stored = try await s.app.services.database.sql.sqlDatabase.raw("SELECT token_hash FROM customer_links").all()
                 .map { try $0.decode(column: "token_hash", as: String.self) }
             #expect(!stored.contains(String(token)) && stored.contains(SecretHash.of(String(token))))
         }
@@ -356,7 +357,7 @@ struct ReviewIntakeTests {
             let thread = (customerView.json["dialog"] as? [String: Any])?["messages"] as? [[String: Any]] ?? []
             #expect(thread.count == 1, "the note is never shown to the customer")
             #expect(!customerView.text.contains("regular"))
-            let audit = try await s.app.services.database.sql.raw(
+            let audit = try await s.app.services.database.sql.sqlDatabase.raw(
                 "SELECT after_state FROM audit_log WHERE action = 'dialog.message'").all()
             #expect(try audit.first?.decode(column: "after_state", as: String?.self)?.contains("incentiveWarning") == true)
             // A stale version of the dialog is refused.

@@ -5,6 +5,7 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import SQLKit
 import Testing
@@ -63,7 +64,7 @@ struct ReviewScenario: Sendable {
     /// `order` when given: the customer's own link, which the shop never sees (S3).
     func mailedToken(to email: String = "klient@example.com", order: String? = nil) async throws -> String {
         let sql = app.services.database.sql
-        let rows = try await sql.raw(
+        let rows = try await sql.sqlDatabase.raw(
             "SELECT payload FROM outbox WHERE channel = 'email' ORDER BY created_at DESC").all()
         for row in rows {
             let mail = try JSONDecoder().decode(MailMessage.self,
@@ -71,7 +72,7 @@ struct ReviewScenario: Sendable {
             guard mail.to == [email] else { continue }
             for token in Self.tokens(in: mail.text, after: "/c/") {
                 guard let order else { return token }
-                let owner = try await sql.raw("""
+                let owner = try await sql.sqlDatabase.raw("""
                     SELECT o.external_id AS id FROM customer_links l JOIN orders o ON o.id = l.order_id
                     WHERE l.token_hash = \(bind: SecretHash.of(token))
                     """).first()?.decode(column: "id", as: String.self)
@@ -162,7 +163,7 @@ struct ReviewScenario: Sendable {
         // The reports' per-hour counters (issue 8) equal a recount from the rows too.
         let hourly = try await ReviewStatsStore().hourlyCounters(shop: shopID, recount: false, on: sql)
         #expect(hourly == (try await ReviewStatsStore().hourlyCounters(shop: shopID, recount: true, on: sql)))
-        #expect(hourly.values.reduce(0, +) == (try await sql.raw(
+        #expect(hourly.values.reduce(0, +) == (try await sql.sqlDatabase.raw(
             "SELECT COUNT(*) AS n FROM reviews WHERE shop_id = \(bind: shopID.rawValue)").first()?.decode(column: "n", as: Int.self)))
         try await app.expectReportRollupsMatchRecount(shop: shop.id)
     }
@@ -175,7 +176,7 @@ extension TestApp {
         let result = try await ReportRollupStore().verify(shop: ShopID(shop), on: services.database.sql)
         #expect(result.differences == [], sourceLocation: sourceLocation)
         // A shop with complaints or dialogs has counters to compare.
-        let subjects = try await services.database.sql.raw("""
+        let subjects = try await services.database.sql.sqlDatabase.raw("""
             SELECT (SELECT COUNT(*) FROM complaints WHERE shop_id = \(bind: shop))
                  + (SELECT COUNT(*) FROM dialogs WHERE shop_id = \(bind: shop)) AS n
             """).first()?.decode(column: "n", as: Int.self) ?? 0

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import RedressCore
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 
@@ -29,10 +30,10 @@ struct TimedWorkOnceTests {
         _ = try await (first, other)
 
         let sql = app.services.database.sql
-        let published = try await sql.raw("""
+        let published = try await sql.sqlDatabase.raw("""
             SELECT subject_id, COUNT(*) AS n FROM audit_log WHERE action = 'review.published' GROUP BY subject_id
             """).all().map { (try $0.decode(column: "subject_id", as: String.self), try $0.decode(column: "n", as: Int.self)) }
-        let errors = try await sql.raw("SELECT last_error FROM deadlines WHERE last_error IS NOT NULL").all()
+        let errors = try await sql.sqlDatabase.raw("SELECT last_error FROM deadlines WHERE last_error IS NOT NULL").all()
             .map { try $0.decode(column: "last_error", as: String.self) }
         #expect(errors.isEmpty, "\(errors)")
         #expect(published.count == count, "every held review was published")
@@ -42,7 +43,7 @@ struct TimedWorkOnceTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: app.mailDirectory.path)
             + ((try? FileManager.default.contentsOfDirectory(atPath: second.mailDirectory.path)) ?? [])
         #expect(files.filter { $0.hasSuffix(".eml") }.count == outbox.sent, "each message written once")
-        let stillHeld = try await sql.raw("SELECT COUNT(*) AS n FROM reviews WHERE status = 'standby'").first()
+        let stillHeld = try await sql.sqlDatabase.raw("SELECT COUNT(*) AS n FROM reviews WHERE status = 'standby'").first()
         #expect(try stillHeld?.decode(column: "n", as: Int.self) == 0)
         await second.services.database.shutdown()
         await app.close()

@@ -5,6 +5,7 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import RedressTestSupport
+import RedressApp
 import RedressWeb
 import Testing
 
@@ -81,7 +82,7 @@ struct WebhookTargetTests {
                 let created = try await s.api(.post, "/api/v1/webhooks",
                                               ["url": "https://hooks.erp.example/in", "events": ["*"]])
                 let endpointId = try #require(created.json["id"] as? String)
-                try await s.app.services.database.sql.raw(
+                try await s.app.services.database.sql.sqlDatabase.raw(
                     "UPDATE webhook_endpoints SET url = \(bind: "http://127.0.0.1:\(port)/hook") WHERE id = \(bind: endpointId)"
                 ).run()
                 #expect(try await s.api(.post, "/api/v1/webhooks/\(endpointId)/test").status == .accepted)

@@ -42,7 +42,7 @@ public final class TestDatabase: @unchecked Sendable {
             }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let admin = try DatabaseService(location: .postgres(url: url), logger: testLogger, poolSize: 1)
-            try await admin.sql.raw("CREATE SCHEMA \(ident: String(schema))").run()
+            try await admin.sql.sqlDatabase.raw("CREATE SCHEMA \(ident: String(schema))").run()
             await admin.shutdown()
             return .postgres(url: url, searchPath: [String(schema)])
         }
@@ -72,7 +72,7 @@ public final class TestDatabase: @unchecked Sendable {
             guard let schema = searchPath?.first,
                   let admin = try? DatabaseService(location: .postgres(url: url), logger: testLogger, poolSize: 1)
             else { return }
-            try? await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+            try? await admin.sql.sqlDatabase.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
             await admin.shutdown()
         }
     }

@@ -1,4 +1,4 @@
-import FluentKit
+internal import FluentKit
 
 /// Customer links as capabilities with one purpose (issue 15): a complaint link names the one complaint it opens.
 /// Links stored before keep their purpose; a `review` link from then on only writes the first review.

@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// Reports (issue 8): how often a complaint was reopened and how many replies it got; the reviews counted per submission hour (kept with every
 /// review change, filled here from the rows a database already has); indexes for the report queries.
@@ -20,7 +20,7 @@ struct AddReportFacts: AsyncMigration {
             .unique(on: "shop_id", "hour", "metric")
             .create()
         guard let sql = database as? any SQLDatabase else { return }
-        try await ReviewStatsStore.fillHourlyCounters(on: sql)
+        try await ReviewStatsStore.fillHourlyCounters(on: DatabaseSession(sql))
         try await sql.raw("""
             UPDATE complaints SET reply_count = (SELECT COUNT(*) FROM complaint_messages m
               WHERE m.complaint_id = complaints.id AND m.author = 'shop' AND m.is_internal = \(bind: false))

@@ -1,6 +1,6 @@
-import FluentKit
+internal import FluentKit
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// Reports over long periods (issue 8): the daily roll-ups of complaints and mediation dialogs, the durations in
 /// an index ordered by length, what each subject contributed, the product names; filled here from the rows a
@@ -51,7 +51,7 @@ struct AddReportRollups: AsyncMigration {
             WHERE refunded_at IS NULL AND refund_due_at IS NOT NULL
             """).run()
         for row in try await sql.raw("SELECT id FROM shops").all() {
-            try await ReportRollupStore().rebuild(shop: ShopID(try row.decode(column: "id", as: String.self)), on: sql)
+            try await ReportRollupStore().rebuild(shop: ShopID(try row.decode(column: "id", as: String.self)), on: DatabaseSession(sql))
         }
     }
 

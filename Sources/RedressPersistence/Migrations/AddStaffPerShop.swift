@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// A staff identity belongs to one shop (issue 15, item 7): the same address may be staff of two shops, each with
 /// its own password, and an owner can neither learn that an address works elsewhere nor squat it before the real

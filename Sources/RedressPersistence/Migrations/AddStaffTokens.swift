@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// One-use, expiring tokens mailed to staff (issue 15): a forgotten password's reset link. Only the hash is stored.
 struct AddStaffTokens: AsyncMigration {

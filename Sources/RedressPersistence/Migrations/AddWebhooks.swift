@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// Webhook endpoints and their delivery log (N3); an index to list a shop's notifications in the panel (N1).
 struct AddWebhooks: AsyncMigration {

@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// Complaints (C1–C9): the case, its items, the thread, the decisions (durable medium), attachments, and the
 /// per-shop, per-year reference counter.

@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// Orders, customer links, reviews with versions, dialogs, abuse reports and the statistics counters
 /// (R1–R13, N4).

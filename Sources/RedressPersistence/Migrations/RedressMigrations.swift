@@ -1,5 +1,5 @@
-import FluentKit
-import SQLKit
+internal import FluentKit
+internal import SQLKit
 
 /// The schema, in order. Never edit a migration that has shipped; add a new one.
 enum RedressMigrations {

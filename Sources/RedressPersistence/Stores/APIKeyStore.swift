@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct APIKeyRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -26,7 +26,7 @@ public struct APIKeyStore: Sendable {
     public init() {}
 
     /// Creates a key and returns the record and the secret, which is never stored or shown again.
-    public func issue(shop: ShopID, label: String, now: Date, on sql: any SQLDatabase) async throws
+    public func issue(shop: ShopID, label: String, now: Date, on sql: DatabaseSession) async throws
         -> (APIKeyRecord, secret: String)
     {
         let secret = "rk_" + SecureToken.make(bytes: 32)
@@ -38,20 +38,20 @@ public struct APIKeyStore: Sendable {
     }
 
     /// The shop a live key belongs to, or nil for an unknown or revoked key.
-    public func shop(forSecret secret: String, on sql: any SQLDatabase) async throws -> ShopID? {
+    public func shop(forSecret secret: String, on sql: DatabaseSession) async throws -> ShopID? {
         let row = try await sql.select().column("shop_id").from("api_keys")
             .where("key_hash", .equal, SecretHash.of(secret)).where("revoked_at", .is, SQLLiteral.null)
             .first()
         return try row.map { ShopID(try $0.decode(column: "shop_id", as: String.self)) }
     }
 
-    public func list(shop: ShopID, on sql: any SQLDatabase) async throws -> [APIKeyRecord] {
+    public func list(shop: ShopID, on sql: DatabaseSession) async throws -> [APIKeyRecord] {
         try await sql.select().columns("*").from("api_keys").where("shop_id", .equal, shop.rawValue)
             .orderBy("created_at").all().map { try $0.decodeRecord(APIKeyRecord.self) }
     }
 
     /// Revokes a key of this shop; false when the shop has no such live key.
-    public func revoke(_ id: String, shop: ShopID, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    public func revoke(_ id: String, shop: ShopID, now: Date, on sql: DatabaseSession) async throws -> Bool {
         let rows = try await sql.update("api_keys").set("revoked_at", to: now)
             .where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
             .where("revoked_at", .is, SQLLiteral.null)

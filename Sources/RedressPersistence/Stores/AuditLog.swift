@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// Who did something: a staff member, the customer of a case, an integration key, the admin, or the system.
 public struct AuditActor: Sendable, Equatable {
@@ -40,7 +40,7 @@ public struct AuditLog: Sendable {
     /// personal data beyond ids.
     public func append(
         shop: ShopID?, actor: AuditActor, action: String, subjectType: String, subjectId: String,
-        before: [String: String]? = nil, after: [String: String]? = nil, now: Date, on sql: any SQLDatabase
+        before: [String: String]? = nil, after: [String: String]? = nil, now: Date, on sql: DatabaseSession
     ) async throws {
         let entry = Self.entry(shop: shop, actor: actor, action: action, subjectType: subjectType, subjectId: subjectId,
                                before: before, after: after, now: now)
@@ -48,7 +48,7 @@ public struct AuditLog: Sendable {
     }
 
     /// Appends several entries in one statement (bulk timed work).
-    public func append(_ entries: [AuditEntry], on sql: any SQLDatabase) async throws {
+    public func append(_ entries: [AuditEntry], on sql: DatabaseSession) async throws {
         for chunk in stride(from: 0, to: entries.count, by: 500) {
             var insert = sql.insert(into: "audit_log")
             for entry in entries[chunk..<min(chunk + 500, entries.count)] { insert = try insert.record(entry) }
@@ -66,7 +66,7 @@ public struct AuditLog: Sendable {
             beforeState: before.map(json), afterState: after.map(json))
     }
 
-    public func entries(shop: ShopID, subjectId: String? = nil, limit: Int = 200, on sql: any SQLDatabase)
+    public func entries(shop: ShopID, subjectId: String? = nil, limit: Int = 200, on sql: DatabaseSession)
         async throws -> [AuditEntry]
     {
         var query = sql.select().columns("*").from("audit_log").where("shop_id", .equal, shop.rawValue)

@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct ComplaintRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -177,7 +177,7 @@ public struct ComplaintStore: Sendable {
     /// The next reference of the shop's year, in one statement: the counter row is created or moved by the same
     /// upsert, so the first complaints of a year arriving at once never collide (on PostgreSQL a failed INSERT would
     /// abort the whole transaction; issue 15).
-    public func nextReference(shop: ShopID, year: Int, on sql: any SQLDatabase) async throws -> String {
+    public func nextReference(shop: ShopID, year: Int, on sql: DatabaseSession) async throws -> String {
         guard let row = try await sql.raw("""
             INSERT INTO complaint_counters (shop_id, year, last_number) VALUES (\(bind: shop.rawValue), \(bind: year), 1)
             ON CONFLICT (shop_id, year) DO UPDATE SET last_number = complaint_counters.last_number + 1
@@ -186,7 +186,7 @@ public struct ComplaintStore: Sendable {
         return ComplaintReference.make(year: year, number: try row.decode(column: "last_number", as: Int.self))
     }
 
-    public func insert(_ complaint: ComplaintRecord, items: [ComplaintItemRecord], on sql: any SQLDatabase) async throws {
+    public func insert(_ complaint: ComplaintRecord, items: [ComplaintItemRecord], on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaints").record(complaint).run()
         if !items.isEmpty {
             var insert = sql.insert(into: "complaint_items")
@@ -198,7 +198,7 @@ public struct ComplaintStore: Sendable {
 
     /// Saves all fields with optimistic locking; returns the saved record with its new version.
     @discardableResult
-    public func save(_ complaint: ComplaintRecord, now: Date, on sql: any SQLDatabase) async throws -> ComplaintRecord {
+    public func save(_ complaint: ComplaintRecord, now: Date, on sql: DatabaseSession) async throws -> ComplaintRecord {
         var next = complaint
         next.version += 1
         next.updatedAt = now
@@ -211,40 +211,40 @@ public struct ComplaintStore: Sendable {
         return next
     }
 
-    public func find(reference: String, shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+    public func find(reference: String, shop: ShopID, on sql: DatabaseSession) async throws -> ComplaintRecord? {
         try await sql.select().columns("*").from("complaints").where("shop_id", .equal, shop.rawValue)
             .where("reference", .equal, reference).first()?.decodeRecord(ComplaintRecord.self)
     }
 
-    public func find(id: String, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+    public func find(id: String, on sql: DatabaseSession) async throws -> ComplaintRecord? {
         try await sql.select().columns("*").from("complaints").where("id", .equal, id)
             .first()?.decodeRecord(ComplaintRecord.self)
     }
 
     /// The status page's look-up: a reference and the customer's e-mail address (normalized) must both match.
-    public func find(reference: String, email: String, on sql: any SQLDatabase) async throws -> ComplaintRecord? {
+    public func find(reference: String, email: String, on sql: DatabaseSession) async throws -> ComplaintRecord? {
         try await sql.select().columns("*").from("complaints").where("reference", .equal, reference)
             .where("email_normalized", .equal, email.lowercased()).where("merged_into", .is, SQLLiteral.null)
             .orderBy("received_at", .descending).first()?.decodeRecord(ComplaintRecord.self)
     }
 
     /// The complaints of one order (newest first), for the customer's link.
-    public func forOrder(_ orderId: String, on sql: any SQLDatabase) async throws -> [ComplaintRecord] {
+    public func forOrder(_ orderId: String, on sql: DatabaseSession) async throws -> [ComplaintRecord] {
         try await sql.select().columns("*").from("complaints").where("order_id", .equal, orderId)
             .where("merged_into", .is, SQLLiteral.null).orderBy("received_at", .descending)
             .all().map { try $0.decodeRecord(ComplaintRecord.self) }
     }
 
-    public func items(_ complaintId: String, on sql: any SQLDatabase) async throws -> [ComplaintItemRecord] {
+    public func items(_ complaintId: String, on sql: DatabaseSession) async throws -> [ComplaintItemRecord] {
         try await sql.select().columns("*").from("complaint_items").where("complaint_id", .equal, complaintId)
             .orderBy("product_id").all().map { try $0.decodeRecord(ComplaintItemRecord.self) }
     }
 
-    public func addMessage(_ message: ComplaintMessageRecord, on sql: any SQLDatabase) async throws {
+    public func addMessage(_ message: ComplaintMessageRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaint_messages").record(message).run()
     }
 
-    public func messages(_ complaintId: String, includeInternal: Bool, on sql: any SQLDatabase) async throws
+    public func messages(_ complaintId: String, includeInternal: Bool, on sql: DatabaseSession) async throws
         -> [ComplaintMessageRecord]
     {
         var query = sql.select().columns("*").from("complaint_messages").where("complaint_id", .equal, complaintId)
@@ -253,11 +253,11 @@ public struct ComplaintStore: Sendable {
             .map { try $0.decodeRecord(ComplaintMessageRecord.self) }
     }
 
-    public func addDecision(_ decision: ComplaintDecisionRecord, on sql: any SQLDatabase) async throws {
+    public func addDecision(_ decision: ComplaintDecisionRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaint_decisions").record(decision).run()
     }
 
-    public func decision(_ id: String, on sql: any SQLDatabase) async throws -> ComplaintDecisionRecord? {
+    public func decision(_ id: String, on sql: DatabaseSession) async throws -> ComplaintDecisionRecord? {
         try await sql.select().columns("*").from("complaint_decisions").where("id", .equal, id)
             .first()?.decodeRecord(ComplaintDecisionRecord.self)
     }
@@ -265,7 +265,7 @@ public struct ComplaintStore: Sendable {
     /// The decision e-mail was accepted by the mail server: the complaint is answered (if the deadline has not
     /// already made it deemed accepted). Returns the complaint id when this changed anything.
     @discardableResult
-    public func decisionSent(outboxId: String, at: Date, on sql: any SQLDatabase) async throws -> String? {
+    public func decisionSent(outboxId: String, at: Date, on sql: DatabaseSession) async throws -> String? {
         guard let row = try await sql.raw("""
             UPDATE complaint_decisions SET sent_at = \(bind: at)
             WHERE outbox_id = \(bind: outboxId) AND sent_at IS NULL RETURNING complaint_id
@@ -282,7 +282,7 @@ public struct ComplaintStore: Sendable {
     }
 
     /// Moves the thread, items and attachments of `duplicate` to `target`.
-    public func moveThread(from duplicate: String, to target: String, on sql: any SQLDatabase) async throws {
+    public func moveThread(from duplicate: String, to target: String, on sql: DatabaseSession) async throws {
         try await ComplaintAttachmentStore().move(from: duplicate, to: target, on: sql)
         try await sql.update("complaint_messages").set("complaint_id", to: target)
             .where("complaint_id", .equal, duplicate).run()
@@ -307,7 +307,7 @@ public struct ComplaintStore: Sendable {
     }
 
     /// The shop's queue sorted by the legal due date (C8), keyset-paginated; merged duplicates are left out.
-    public func list(shop: ShopID, filter: Filter, on sql: any SQLDatabase) async throws -> [ComplaintRecord] {
+    public func list(shop: ShopID, filter: Filter, on sql: DatabaseSession) async throws -> [ComplaintRecord] {
         var query = sql.select().columns("*").from("complaints").where("shop_id", .equal, shop.rawValue)
             .where("merged_into", .is, SQLLiteral.null)
         if !filter.statuses.isEmpty { query = query.where("status", .in, filter.statuses) }
@@ -338,7 +338,7 @@ public struct ComplaintStore: Sendable {
     }
 
     /// Satisfaction (C9): how many answered the survey and their average rating.
-    public func survey(shop: ShopID, on sql: any SQLDatabase) async throws -> (answers: Int, average: Double?) {
+    public func survey(shop: ShopID, on sql: DatabaseSession) async throws -> (answers: Int, average: Double?) {
         let row = try await sql.raw("""
             SELECT COUNT(survey_rating) AS answers, AVG(survey_rating * 1.0) AS average
             FROM complaints WHERE shop_id = \(bind: shop.rawValue) AND survey_rating IS NOT NULL
@@ -347,7 +347,7 @@ public struct ComplaintStore: Sendable {
     }
 
     /// Counters for the panel and the metrics: open complaints and deemed acceptances (whose goal is zero).
-    public func counts(shop: ShopID, on sql: any SQLDatabase) async throws -> (open: Int, deemedAccepted: Int) {
+    public func counts(shop: ShopID, on sql: DatabaseSession) async throws -> (open: Int, deemedAccepted: Int) {
         let row = try await sql.raw("""
             SELECT SUM(CASE WHEN status NOT IN ('decided', 'remedy_in_progress', 'closed') THEN 1 ELSE 0 END) AS open,
                    SUM(CASE WHEN legal_state = 'deemed_accepted' THEN 1 ELSE 0 END) AS deemed
@@ -392,27 +392,27 @@ public struct AgentSlotRecord: Codable, Sendable, Equatable {
 public struct ComplaintToolStore: Sendable {
     public init() {}
 
-    public func addTemplate(_ template: ComplaintTemplateRecord, on sql: any SQLDatabase) async throws {
+    public func addTemplate(_ template: ComplaintTemplateRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaint_templates").record(template).run()
     }
 
-    public func templates(shop: ShopID, on sql: any SQLDatabase) async throws -> [ComplaintTemplateRecord] {
+    public func templates(shop: ShopID, on sql: DatabaseSession) async throws -> [ComplaintTemplateRecord] {
         try await sql.select().columns("*").from("complaint_templates").where("shop_id", .equal, shop.rawValue)
             .orderBy("language").orderBy("name").all().map { try $0.decodeRecord(ComplaintTemplateRecord.self) }
     }
 
-    public func template(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintTemplateRecord? {
+    public func template(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> ComplaintTemplateRecord? {
         try await sql.select().columns("*").from("complaint_templates").where("id", .equal, id)
             .where("shop_id", .equal, shop.rawValue).first()?.decodeRecord(ComplaintTemplateRecord.self)
     }
 
-    public func deleteTemplate(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> Bool {
+    public func deleteTemplate(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> Bool {
         try await !sql.delete(from: "complaint_templates").where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
             .returning("id").all().isEmpty
     }
 
     public func setAvailability(staffId: String, shop: ShopID, available: Bool, categories: [String],
-                                on sql: any SQLDatabase) async throws {
+                                on sql: DatabaseSession) async throws {
         try await sql.insert(into: "agent_slots").columns("staff_id", "shop_id", "categories", "available")
             .values(SQLBind(staffId), SQLBind(shop.rawValue), SQLBind(categories.sorted().joined(separator: ",")),
                     SQLBind(available))
@@ -421,12 +421,12 @@ public struct ComplaintToolStore: Sendable {
             }.run()
     }
 
-    public func slots(shop: ShopID, on sql: any SQLDatabase) async throws -> [AgentSlotRecord] {
+    public func slots(shop: ShopID, on sql: DatabaseSession) async throws -> [AgentSlotRecord] {
         try await sql.select().columns("*").from("agent_slots").where("shop_id", .equal, shop.rawValue)
             .all().map { try $0.decodeRecord(AgentSlotRecord.self) }
     }
 
-    public func markAssigned(staffId: String, at: Date, on sql: any SQLDatabase) async throws {
+    public func markAssigned(staffId: String, at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("agent_slots").set("last_assigned_at", to: at).where("staff_id", .equal, staffId).run()
     }
 }
@@ -462,7 +462,7 @@ public struct ComplaintAttachmentStore: Sendable {
 
     static let columns = ["id", "complaint_id", "shop_id", "filename", "content_type", "size", "sha256", "author", "created_at"]
 
-    public func add(_ record: ComplaintAttachmentRecord, data: [UInt8], on sql: any SQLDatabase) async throws {
+    public func add(_ record: ComplaintAttachmentRecord, data: [UInt8], on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaint_attachments").columns(Self.columns + ["data"])
             .values(SQLBind(record.id), SQLBind(record.complaintId), SQLBind(record.shopId), SQLBind(record.filename),
                     SQLBind(record.contentType), SQLBind(record.size), SQLBind(record.sha256), SQLBind(record.author),
@@ -470,14 +470,14 @@ public struct ComplaintAttachmentStore: Sendable {
             .run()
     }
 
-    public func list(complaintId: String, on sql: any SQLDatabase) async throws -> [ComplaintAttachmentRecord] {
+    public func list(complaintId: String, on sql: DatabaseSession) async throws -> [ComplaintAttachmentRecord] {
         try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("complaint_attachments")
             .where("complaint_id", .equal, complaintId).orderBy("created_at").orderBy("id")
             .all().map { try $0.decodeRecord(ComplaintAttachmentRecord.self) }
     }
 
     /// The bytes of one attachment of one complaint.
-    public func data(_ id: String, complaintId: String, on sql: any SQLDatabase) async throws
+    public func data(_ id: String, complaintId: String, on sql: DatabaseSession) async throws
         -> (ComplaintAttachmentRecord, Data)?
     {
         guard let row = try await sql.select().columns((Self.columns + ["data"]).map { SQLIdentifier($0) })
@@ -486,7 +486,7 @@ public struct ComplaintAttachmentStore: Sendable {
         return (try row.decodeRecord(ComplaintAttachmentRecord.self), try row.decode(column: "data", as: Data.self))
     }
 
-    public func move(from duplicate: String, to target: String, on sql: any SQLDatabase) async throws {
+    public func move(from duplicate: String, to target: String, on sql: DatabaseSession) async throws {
         try await sql.update("complaint_attachments").set("complaint_id", to: target)
             .where("complaint_id", .equal, duplicate).run()
     }
@@ -542,12 +542,12 @@ public struct ComplaintSettingsRecord: Codable, Sendable, Equatable {
 public struct ComplaintSettingsStore: Sendable {
     public init() {}
 
-    public func find(shop: ShopID, on sql: any SQLDatabase) async throws -> ComplaintSettingsRecord? {
+    public func find(shop: ShopID, on sql: DatabaseSession) async throws -> ComplaintSettingsRecord? {
         try await sql.select().columns("*").from("complaint_settings").where("shop_id", .equal, shop.rawValue)
             .first()?.decodeRecord(ComplaintSettingsRecord.self)
     }
 
-    public func save(_ record: ComplaintSettingsRecord, on sql: any SQLDatabase) async throws {
+    public func save(_ record: ComplaintSettingsRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "complaint_settings").record(record)
             .onConflict(with: ["shop_id"]) {
                 $0.set(excludedValueOf: "term_days").set(excludedValueOf: "working_weekdays")

@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// One piece of timed work that is due (publish a held review, warn about a legal deadline, …).
 public struct DueWork: Codable, Sendable, Equatable {
@@ -19,7 +19,7 @@ public struct DeadlineStore: Sendable {
 
     /// Schedules (or moves) the work of `kind` for `subjectId`; there is at most one per pair.
     public func schedule(
-        kind: String, subjectId: String, shop: ShopID?, dueAt: Date, now: Date, on sql: any SQLDatabase
+        kind: String, subjectId: String, shop: ShopID?, dueAt: Date, now: Date, on sql: DatabaseSession
     ) async throws {
         try await sql.insert(into: "deadlines")
             .columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
@@ -36,7 +36,7 @@ public struct DeadlineStore: Sendable {
 
     /// Schedules new work for many subjects of one kind in one statement per 500 (bulk import).
     public func scheduleMany(kind: String, items: [(subjectId: String, dueAt: Date)], shop: ShopID?, now: Date,
-                             on sql: any SQLDatabase) async throws {
+                             on sql: DatabaseSession) async throws {
         for chunk in stride(from: 0, to: items.count, by: 500) {
             var insert = sql.insert(into: "deadlines")
                 .columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
@@ -49,14 +49,14 @@ public struct DeadlineStore: Sendable {
     }
 
     /// Cancels pending work, e.g. a reminder that is no longer needed.
-    public func cancel(kind: String, subjectId: String, now: Date, on sql: any SQLDatabase) async throws {
+    public func cancel(kind: String, subjectId: String, now: Date, on sql: DatabaseSession) async throws {
         try await sql.update("deadlines").set("done_at", to: now)
             .where("kind", .equal, kind).where("subject_id", .equal, subjectId)
             .where("done_at", .is, SQLLiteral.null).run()
     }
 
     /// Claims up to `limit` due rows for `owner` until `now + lease`.
-    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: any SQLDatabase)
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: DatabaseSession)
         async throws -> [DueWork]
     {
         let until = now.addingTimeInterval(lease)
@@ -75,7 +75,7 @@ public struct DeadlineStore: Sendable {
     /// Marks claimed work done, or due again at `repeatAt` for recurring work; false if the lease was lost
     /// meanwhile (another instance owns it now).
     @discardableResult
-    public func complete(_ id: String, owner: String, now: Date, repeatAt: Date? = nil, on sql: any SQLDatabase)
+    public func complete(_ id: String, owner: String, now: Date, repeatAt: Date? = nil, on sql: DatabaseSession)
         async throws -> Bool
     {
         var update = sql.update("deadlines").set("lease_until", to: SQLLiteral.null)
@@ -90,7 +90,7 @@ public struct DeadlineStore: Sendable {
     }
 
     /// Marks several claimed rows done in one statement; returns the ids that were still this owner's.
-    public func completeAll(_ ids: [String], owner: String, now: Date, on sql: any SQLDatabase) async throws -> Set<String> {
+    public func completeAll(_ ids: [String], owner: String, now: Date, on sql: DatabaseSession) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         let rows = try await sql.update("deadlines").set("done_at", to: now).set("lease_until", to: SQLLiteral.null)
             .where("id", .in, SQLBind.group(ids)).where("lease_owner", .equal, owner)
@@ -100,7 +100,7 @@ public struct DeadlineStore: Sendable {
     }
 
     /// Releases claimed work after a failure so it runs again at `retryAt`.
-    public func release(_ id: String, owner: String, error: String, retryAt: Date, on sql: any SQLDatabase)
+    public func release(_ id: String, owner: String, error: String, retryAt: Date, on sql: DatabaseSession)
         async throws
     {
         try await sql.update("deadlines").set("lease_until", to: SQLLiteral.null).set("lease_owner", to: SQLLiteral.null)
@@ -108,21 +108,21 @@ public struct DeadlineStore: Sendable {
             .where("id", .equal, id).where("lease_owner", .equal, owner).run()
     }
 
-    public func pending(kind: String, subjectId: String, on sql: any SQLDatabase) async throws -> DueWork? {
+    public func pending(kind: String, subjectId: String, on sql: DatabaseSession) async throws -> DueWork? {
         try await sql.select().columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts").from("deadlines")
             .where("kind", .equal, kind).where("subject_id", .equal, subjectId).where("done_at", .is, SQLLiteral.null)
             .first()?.decodeRecord(DueWork.self)
     }
 
     /// How many rows are due and not done (claimed by someone or not).
-    public func dueCount(now: Date, on sql: any SQLDatabase) async throws -> Int {
+    public func dueCount(now: Date, on sql: DatabaseSession) async throws -> Int {
         try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("deadlines")
             .where("done_at", .is, SQLLiteral.null).where("due_at", .lessThanOrEqual, now)
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The earliest pending due time, for the worker's sleep.
-    public func nextDue(on sql: any SQLDatabase) async throws -> Date? {
+    public func nextDue(on sql: DatabaseSession) async throws -> Date? {
         try await sql.select().column(SQLFunction("MIN", args: SQLColumn("due_at")), as: "next").from("deadlines")
             .where("done_at", .is, SQLLiteral.null).first()?.decode(column: "next", as: Date?.self)
     }

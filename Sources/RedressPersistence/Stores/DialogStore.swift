@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct DialogRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -56,7 +56,7 @@ public struct DialogMessageRecord: Codable, Sendable, Equatable {
 public struct DialogStore: Sendable {
     public init() {}
 
-    public func open(reviewId: String, shop: ShopID, openedBy: String?, now: Date, on sql: any SQLDatabase)
+    public func open(reviewId: String, shop: ShopID, openedBy: String?, now: Date, on sql: DatabaseSession)
         async throws -> DialogRecord
     {
         let dialog = DialogRecord(
@@ -68,20 +68,20 @@ public struct DialogStore: Sendable {
         return dialog
     }
 
-    public func find(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> DialogRecord? {
+    public func find(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> DialogRecord? {
         try await sql.select().columns("*").from("dialogs")
             .where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
             .first()?.decodeRecord(DialogRecord.self)
     }
 
-    public func find(reviewId: String, on sql: any SQLDatabase) async throws -> DialogRecord? {
+    public func find(reviewId: String, on sql: DatabaseSession) async throws -> DialogRecord? {
         try await sql.select().columns("*").from("dialogs").where("review_id", .equal, reviewId)
             .first()?.decodeRecord(DialogRecord.self)
     }
 
     /// Writes the dialog if nobody changed it since it was read (two agents replying at once: one gets 409).
     @discardableResult
-    public func save(_ dialog: DialogRecord, on sql: any SQLDatabase) async throws -> DialogRecord {
+    public func save(_ dialog: DialogRecord, on sql: DatabaseSession) async throws -> DialogRecord {
         var next = dialog
         next.version += 1
         let rows = try await sql.update("dialogs")
@@ -95,12 +95,12 @@ public struct DialogStore: Sendable {
         return next
     }
 
-    public func addMessage(_ message: DialogMessageRecord, on sql: any SQLDatabase) async throws {
+    public func addMessage(_ message: DialogMessageRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "dialog_messages").record(message).run()
     }
 
     /// The thread in order; `includeInternal` only for staff.
-    public func messages(dialogId: String, includeInternal: Bool, on sql: any SQLDatabase) async throws
+    public func messages(dialogId: String, includeInternal: Bool, on sql: DatabaseSession) async throws
         -> [DialogMessageRecord]
     {
         var query = sql.select().columns("*").from("dialog_messages").where("dialog_id", .equal, dialogId)
@@ -146,23 +146,23 @@ public struct AbuseReportStore: Sendable {
 
     public init() {}
 
-    public func count(reviewId: String, party: String, on sql: any SQLDatabase) async throws -> Int {
+    public func count(reviewId: String, party: String, on sql: DatabaseSession) async throws -> Int {
         try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("abuse_reports")
             .where("review_id", .equal, reviewId).where("party", .equal, party)
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    public func add(_ report: AbuseReportRecord, on sql: any SQLDatabase) async throws {
+    public func add(_ report: AbuseReportRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "abuse_reports").record(report).run()
     }
 
-    public func open(limit: Int, on sql: any SQLDatabase) async throws -> [AbuseReportRecord] {
+    public func open(limit: Int, on sql: DatabaseSession) async throws -> [AbuseReportRecord] {
         try await sql.select().columns("*").from("abuse_reports").where("state", .equal, "open")
             .orderBy("created_at").limit(limit).all().map { try $0.decodeRecord(AbuseReportRecord.self) }
     }
 
     /// Closes every open report of the review with the moderator's decision.
-    public func decide(reviewId: String, decision: String, reason: String, now: Date, on sql: any SQLDatabase)
+    public func decide(reviewId: String, decision: String, reason: String, now: Date, on sql: DatabaseSession)
         async throws
     {
         try await sql.update("abuse_reports").set("state", to: "decided").set("decision", to: decision)

@@ -1,18 +1,18 @@
 import Foundation
-import SQLKit
+internal import SQLKit
 
 /// Installation-wide values (the admin token's hash, the signing secret).
 public struct InstallationStore: Sendable {
     public init() {}
 
-    public func value(_ key: String, on sql: any SQLDatabase) async throws -> String? {
+    public func value(_ key: String, on sql: DatabaseSession) async throws -> String? {
         try await sql.select().column("value").from("installation").where("key", .equal, key).first()?
             .decode(column: "value", as: String.self)
     }
 
     /// Stores `value` unless the key already has one; returns the value that holds afterwards, so two instances
     /// starting together agree on one.
-    public func valueOrInsert(_ key: String, _ value: String, on sql: any SQLDatabase) async throws -> String {
+    public func valueOrInsert(_ key: String, _ value: String, on sql: DatabaseSession) async throws -> String {
         do {
             try await sql.insert(into: "installation").columns("key", "value").values(SQLBind(key), SQLBind(value))
                 .run()
@@ -22,7 +22,7 @@ public struct InstallationStore: Sendable {
         }
     }
 
-    public func set(_ key: String, _ value: String, on sql: any SQLDatabase) async throws {
+    public func set(_ key: String, _ value: String, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "installation").columns("key", "value").values(SQLBind(key), SQLBind(value))
             .onConflict(with: ["key"]) { $0.set(excludedValueOf: "value") }
             .run()

@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct OrderRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -44,7 +44,7 @@ public struct OrderStore: Sendable {
     /// Inserts the order with its items unless it exists; an existing one is compared by body hash.
     public func insert(
         _ order: IncomingOrder, bodyHash: String, shop: ShopID, defaultLocale: String, now: Date,
-        on sql: any SQLDatabase
+        on sql: DatabaseSession
     ) async throws -> Upsert {
         if let existing = try await find(externalId: order.externalId, shop: shop, on: sql) {
             return existing.bodyHash == bodyHash ? .unchanged(existing) : .conflict(existing)
@@ -78,7 +78,7 @@ public struct OrderStore: Sendable {
     /// of them exists yet; a race with another writer fails the whole call by constraint.
     public func insertNew(
         _ orders: [(order: IncomingOrder, bodyHash: String)], shop: ShopID, defaultLocale: String, now: Date,
-        on sql: any SQLDatabase
+        on sql: DatabaseSession
     ) async throws -> [OrderRecord] {
         let records = orders.map { entry in
             OrderRecord(
@@ -110,7 +110,7 @@ public struct OrderStore: Sendable {
     }
 
     /// The external ids among `externalIds` that this shop already has.
-    public func existingExternalIds(_ externalIds: [String], shop: ShopID, on sql: any SQLDatabase) async throws
+    public func existingExternalIds(_ externalIds: [String], shop: ShopID, on sql: DatabaseSession) async throws
         -> Set<String>
     {
         guard !externalIds.isEmpty else { return [] }
@@ -119,20 +119,20 @@ public struct OrderStore: Sendable {
             .all().map { try $0.decode(column: "external_id", as: String.self) })
     }
 
-    public func find(externalId: String, shop: ShopID, on sql: any SQLDatabase) async throws -> OrderRecord? {
+    public func find(externalId: String, shop: ShopID, on sql: DatabaseSession) async throws -> OrderRecord? {
         try await sql.select().columns("*").from("orders")
             .where("shop_id", .equal, shop.rawValue).where("external_id", .equal, externalId)
             .first()?.decodeRecord(OrderRecord.self)
     }
 
-    public func find(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> OrderRecord? {
+    public func find(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> OrderRecord? {
         try await sql.select().columns("*").from("orders")
             .where("shop_id", .equal, shop.rawValue).where("id", .equal, id)
             .first()?.decodeRecord(OrderRecord.self)
     }
 
     /// The e-mail address and language of several orders, by id.
-    public func contacts(ids: [String], on sql: any SQLDatabase) async throws -> [String: (email: String, locale: String)] {
+    public func contacts(ids: [String], on sql: DatabaseSession) async throws -> [String: (email: String, locale: String)] {
         guard !ids.isEmpty else { return [:] }
         var result: [String: (email: String, locale: String)] = [:]
         for row in try await sql.select().columns("id", "email", "locale").from("orders")
@@ -144,25 +144,25 @@ public struct OrderStore: Sendable {
         return result
     }
 
-    public func items(orderId: String, on sql: any SQLDatabase) async throws -> [OrderItemRecord] {
+    public func items(orderId: String, on sql: DatabaseSession) async throws -> [OrderItemRecord] {
         try await sql.select().columns("*").from("order_items").where("order_id", .equal, orderId).orderBy("id")
             .all().map { try $0.decodeRecord(OrderItemRecord.self) }
     }
 
     /// Records the delivery time; false when the order was already delivered at that time.
-    public func setDelivered(_ id: String, at: Date, on sql: any SQLDatabase) async throws {
+    public func setDelivered(_ id: String, at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("orders").set("delivered_at", to: at).where("id", .equal, id).run()
     }
 
-    public func setCancelled(_ id: String, at: Date, on sql: any SQLDatabase) async throws {
+    public func setCancelled(_ id: String, at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("orders").set("cancelled_at", to: at).where("id", .equal, id).run()
     }
 
-    public func markInvited(_ id: String, at: Date, on sql: any SQLDatabase) async throws {
+    public func markInvited(_ id: String, at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("orders").set("invited_at", to: at).where("id", .equal, id).run()
     }
 
-    public func markReminded(_ id: String, at: Date, on sql: any SQLDatabase) async throws {
+    public func markReminded(_ id: String, at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("orders").set("reminded_at", to: at).where("id", .equal, id).run()
     }
 }
@@ -186,7 +186,7 @@ public struct CustomerLinkStore: Sendable {
     }
 
     public func issue(shop: ShopID, orderId: String, purpose: CustomerLinkPurpose, complaintId: String? = nil,
-                      now: Date, expiresAt: Date, on sql: any SQLDatabase) async throws -> (token: String, link: Link) {
+                      now: Date, expiresAt: Date, on sql: DatabaseSession) async throws -> (token: String, link: Link) {
         let token = SecureToken.make(bytes: 32)
         let link = Link(id: SecureToken.id("lnk"), shopId: shop.rawValue, orderId: orderId, purpose: purpose.rawValue,
                         complaintId: complaintId, createdAt: now, expiresAt: expiresAt)
@@ -200,7 +200,7 @@ public struct CustomerLinkStore: Sendable {
 
     /// Issues one link per order in one statement; returns the tokens in the order of `orderIds`.
     public func issue(shop: [String], orderIds: [String], purpose: CustomerLinkPurpose, now: Date, expiresAt: Date,
-                      on sql: any SQLDatabase) async throws -> [String] {
+                      on sql: DatabaseSession) async throws -> [String] {
         let tokens = orderIds.map { _ in SecureToken.make(bytes: 32) }
         for chunk in stride(from: 0, to: orderIds.count, by: 500) {
             var insert = sql.insert(into: "customer_links")
@@ -216,7 +216,7 @@ public struct CustomerLinkStore: Sendable {
     }
 
     /// The live link for a token, or nil when it is unknown or expired.
-    public func resolve(token: String, now: Date, on sql: any SQLDatabase) async throws -> Link? {
+    public func resolve(token: String, now: Date, on sql: DatabaseSession) async throws -> Link? {
         guard token.count >= 20, token.count <= 100 else { return nil }
         return try await sql.select()
             .columns("id", "shop_id", "order_id", "purpose", "complaint_id", "created_at", "expires_at")
@@ -226,7 +226,7 @@ public struct CustomerLinkStore: Sendable {
     }
 
     /// Moves every link of the order to expire no sooner than `at` (a case that goes on keeps its links alive).
-    public func extend(orderId: String, until at: Date, on sql: any SQLDatabase) async throws {
+    public func extend(orderId: String, until at: Date, on sql: DatabaseSession) async throws {
         try await sql.update("customer_links").set("expires_at", to: at)
             .where("order_id", .equal, orderId).where("expires_at", .lessThan, at).run()
     }

@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// A message waiting to leave the building: an e-mail or a webhook call (N1, N3).
 public struct OutboxMessage: Codable, Sendable, Equatable {
@@ -46,7 +46,7 @@ public struct OutboxStore: Sendable {
     /// Adds a message in the caller's transaction (pass the transaction's handle).
     @discardableResult
     public func enqueue(
-        channel: String, kind: String, payload: String, shop: ShopID?, now: Date, on sql: any SQLDatabase
+        channel: String, kind: String, payload: String, shop: ShopID?, now: Date, on sql: DatabaseSession
     ) async throws -> String {
         let id = SecureToken.id("msg")
         try await sql.insert(into: "outbox")
@@ -75,7 +75,7 @@ public struct OutboxStore: Sendable {
     }
 
     /// Adds several messages in the caller's transaction, in one statement per 500.
-    public func enqueue(_ messages: [NewMessage], now: Date, on sql: any SQLDatabase) async throws {
+    public func enqueue(_ messages: [NewMessage], now: Date, on sql: DatabaseSession) async throws {
         for chunk in stride(from: 0, to: messages.count, by: 500) {
             var insert = sql.insert(into: "outbox")
                 .columns("id", "shop_id", "channel", "kind", "payload", "created_at", "next_attempt_at", "attempts")
@@ -88,7 +88,7 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: any SQLDatabase)
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, on sql: DatabaseSession)
         async throws -> [OutboxMessage]
     {
         let until = now.addingTimeInterval(lease)
@@ -105,14 +105,14 @@ public struct OutboxStore: Sendable {
     }
 
     @discardableResult
-    public func markSent(_ id: String, owner: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    public func markSent(_ id: String, owner: String, now: Date, on sql: DatabaseSession) async throws -> Bool {
         try await !sql.update("outbox").set("sent_at", to: now).set("lease_until", to: SQLLiteral.null)
             .set("last_error", to: SQLLiteral.null)
             .where("id", .equal, id).where("lease_owner", .equal, owner).where("sent_at", .is, SQLLiteral.null)
             .returning("id").all().isEmpty
     }
 
-    public func scheduleRetry(_ id: String, owner: String, at: Date, error: String, on sql: any SQLDatabase)
+    public func scheduleRetry(_ id: String, owner: String, at: Date, error: String, on sql: DatabaseSession)
         async throws
     {
         try await sql.update("outbox").set("next_attempt_at", to: at).set("lease_until", to: SQLLiteral.null)
@@ -120,7 +120,7 @@ public struct OutboxStore: Sendable {
             .where("id", .equal, id).where("lease_owner", .equal, owner).run()
     }
 
-    public func markFailed(_ id: String, owner: String, now: Date, error: String, on sql: any SQLDatabase)
+    public func markFailed(_ id: String, owner: String, now: Date, error: String, on sql: DatabaseSession)
         async throws
     {
         try await sql.update("outbox").set("failed_at", to: now).set("lease_until", to: SQLLiteral.null)
@@ -128,14 +128,14 @@ public struct OutboxStore: Sendable {
             .where("id", .equal, id).where("lease_owner", .equal, owner).run()
     }
 
-    public func status(_ id: String, on sql: any SQLDatabase) async throws -> OutboxStatus? {
+    public func status(_ id: String, on sql: DatabaseSession) async throws -> OutboxStatus? {
         try await sql.select()
             .columns("id", "channel", "kind", "attempts", "sent_at", "failed_at", "last_error", "next_attempt_at")
             .from("outbox").where("id", .equal, id).first()?.decodeRecord(OutboxStatus.self)
     }
 
     /// A shop's notifications, newest first, for the panel (N1: failures stay visible).
-    public func list(shop: ShopID, limit: Int, before: (Date, String)? = nil, on sql: any SQLDatabase,
+    public func list(shop: ShopID, limit: Int, before: (Date, String)? = nil, on sql: DatabaseSession,
                      id: String? = nil) async throws -> [OutboxEntry]
     {
         var query = sql.select()
@@ -167,13 +167,13 @@ public struct OutboxStore: Sendable {
 
     /// Counts of the whole installation, or of one shop.
     /// The earliest attempt still to make (first sends and retries), for a test clock that walks through time.
-    public func nextAttempt(on sql: any SQLDatabase) async throws -> Date? {
+    public func nextAttempt(on sql: DatabaseSession) async throws -> Date? {
         try await sql.select().column(SQLFunction("MIN", args: SQLColumn("next_attempt_at")), as: "next").from("outbox")
             .where("sent_at", .is, SQLLiteral.null).where("failed_at", .is, SQLLiteral.null)
             .first()?.decode(column: "next", as: Date?.self)
     }
 
-    public func counts(shop: ShopID? = nil, on sql: any SQLDatabase) async throws -> Counts {
+    public func counts(shop: ShopID? = nil, on sql: DatabaseSession) async throws -> Counts {
         let filter: SQLQueryString = shop.map { "WHERE shop_id = \(bind: $0.rawValue)" } ?? ""
         let row = try await sql.raw("""
             SELECT SUM(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END) AS pending,

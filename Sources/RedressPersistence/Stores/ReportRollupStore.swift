@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// The daily report roll-ups (issue 8), kept in the same transaction as every change of a complaint, a mediation
 /// dialog or a review's rating: `report_daily_counts` (shop, family `c`/`d`/`r`, local day, metric → value),
@@ -14,7 +14,7 @@ public struct ReportRollupStore: Sendable {
 
     /// Recomputes one complaint's contribution from its row and moves the counters by the difference (a merged
     /// duplicate leaves the reports). One query reads the facts, the shop's zone and what was counted before.
-    public func refreshComplaint(_ id: String, on sql: any SQLDatabase) async throws {
+    public func refreshComplaint(_ id: String, on sql: DatabaseSession) async throws {
         let products: SQLQueryString = sql.dialect.name == "sqlite"
             ? "json_group_array(i.product_id)" : "CAST(json_agg(i.product_id) AS TEXT)"
         guard let row = try await sql.raw("""
@@ -57,11 +57,11 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Recomputes the contribution of the dialog of a review (only held reviews count theirs).
-    public func refreshDialog(reviewId: String, on sql: any SQLDatabase) async throws {
+    public func refreshDialog(reviewId: String, on sql: DatabaseSession) async throws {
         try await refreshDialog(where: "r.id = \(bind: reviewId)", on: sql)
     }
 
-    func refreshDialog(where condition: SQLQueryString, on sql: any SQLDatabase) async throws {
+    func refreshDialog(where condition: SQLQueryString, on sql: DatabaseSession) async throws {
         guard let row = try await sql.raw("""
             SELECT \(ReportStore.dialogColumns), r.shop_id, r.held, s.time_zone, k.body AS kept, k.zone AS kept_zone
             FROM reviews r JOIN dialogs d ON d.review_id = r.id JOIN shops s ON s.id = r.shop_id
@@ -80,7 +80,7 @@ public struct ReportRollupStore: Sendable {
     /// products are counted again from the rows. Returns true when the shop is done. Each step is a short
     /// transaction of timed work, so a large shop's writes never wait long; reports in between count some
     /// subjects on the days of the old zone.
-    public func rezoneStep(shop: ShopID, limit: Int = 300, on sql: any SQLDatabase) async throws -> Bool {
+    public func rezoneStep(shop: ShopID, limit: Int = 300, on sql: DatabaseSession) async throws -> Bool {
         guard let record = try await ShopStore().find(shop, on: sql) else { return true }
         let zone = TimeZone(identifier: record.timeZone) ?? .gmt
         var pending: [(String, String)] = []
@@ -119,7 +119,7 @@ public struct ReportRollupStore: Sendable {
 
     /// A review's products (mediation by product), moved when a review is submitted or its rating changes: per
     /// product and local day of submission, the reviews and the sum of their current ratings.
-    public func trackReview(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws {
+    public func trackReview(before: ReviewRecord?, after: ReviewRecord, on sql: DatabaseSession) async throws {
         guard before?.rating != after.rating else { return }
         let rows = try await sql.raw("""
             SELECT i.product_id, i.name, s.time_zone FROM order_items i JOIN shops s ON s.id = i.shop_id
@@ -151,7 +151,7 @@ public struct ReportRollupStore: Sendable {
     /// any more); false when nothing changed.
     @discardableResult
     func apply(subject: String, shop: ShopID, zone: TimeZone, from kept: (contribution: ReportContribution, zone: String)?,
-               to contribution: ReportContribution?, on sql: any SQLDatabase) async throws -> Bool
+               to contribution: ReportContribution?, on sql: DatabaseSession) async throws -> Bool
     {
         let old = kept?.contribution
         guard old != contribution else {
@@ -180,7 +180,7 @@ public struct ReportRollupStore: Sendable {
         return true
     }
 
-    func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: any SQLDatabase) async throws {
+    func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: DatabaseSession) async throws {
         // Rows locked in key order, so concurrent writers cannot deadlock.
         let deltas = deltas.sorted {
             let families = (ReportContribution.family($0.metric), ReportContribution.family($1.metric))
@@ -199,7 +199,7 @@ public struct ReportRollupStore: Sendable {
         }
     }
 
-    func insertDurations(_ subjects: [(String, ReportContribution)], shop: ShopID, on sql: any SQLDatabase)
+    func insertDurations(_ subjects: [(String, ReportContribution)], shop: ShopID, on sql: DatabaseSession)
         async throws
     {
         let rows = subjects.flatMap { subject, contribution in
@@ -217,7 +217,7 @@ public struct ReportRollupStore: Sendable {
 
     /// Product names for the product breakdown (the alphabetically first name a product was claimed under).
     func saveLabels(shop: ShopID, prefix: String = ComplaintReport.Metric.product, products: [String: String],
-                    on sql: any SQLDatabase) async throws {
+                    on sql: DatabaseSession) async throws {
         guard !products.isEmpty else { return }
         var insert = sql.insert(into: "report_labels").columns("shop_id", "key", "label")
         for (product, name) in products.sorted(by: { $0.key < $1.key }) {
@@ -229,7 +229,7 @@ public struct ReportRollupStore: Sendable {
         }.run()
     }
 
-    func productNames(complaint: String, on sql: any SQLDatabase) async throws -> [String: String] {
+    func productNames(complaint: String, on sql: DatabaseSession) async throws -> [String: String] {
         var names: [String: String] = [:]
         for row in try await sql.raw("""
             SELECT product_id, name FROM complaint_items WHERE complaint_id = \(bind: complaint)
@@ -243,7 +243,7 @@ public struct ReportRollupStore: Sendable {
 
     /// Names compare by code point on both engines, as Swift's `min` does (SQLite compares bytes already; PostgreSQL
     /// would use the database's locale).
-    static func byCodePoint(_ sql: any SQLDatabase) -> String { sql.dialect.name == "sqlite" ? "" : " COLLATE \"C\"" }
+    static func byCodePoint(_ sql: DatabaseSession) -> String { sql.dialect.name == "sqlite" ? "" : " COLLATE \"C\"" }
 
     /// Working intervals from the day before the first receipt to the last answer of the facts.
     static func schedule(_ facts: [ComplaintFact], settings: ComplaintSettingsRecord, zone: TimeZone) -> WorkingSchedule {
@@ -258,7 +258,7 @@ public struct ReportRollupStore: Sendable {
     // MARK: Rebuilding and recounting
 
     /// Every contribution of one shop computed again from the rows: what the counters must equal.
-    public func recount(shop: ShopID, on sql: any SQLDatabase) async throws
+    public func recount(shop: ShopID, on sql: DatabaseSession) async throws
         -> (contributions: [(String, ReportContribution)], reviewProducts: [ReportContribution.Delta],
             labels: [String: String])
     {
@@ -288,7 +288,7 @@ public struct ReportRollupStore: Sendable {
 
     /// Reviews and rating sums per product and local day counted from the rows (a review counts once per product
     /// of its order), and the products' names.
-    func reviewProducts(shop: ShopID, zone: TimeZone, on sql: any SQLDatabase) async throws
+    func reviewProducts(shop: ShopID, zone: TimeZone, on sql: DatabaseSession) async throws
         -> (deltas: [ReportContribution.Delta], labels: [String: String])
     {
         guard let range = try await sql.raw("""
@@ -327,7 +327,7 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Replaces one shop's roll-ups with a recount (after its time zone changed, and to fill them the first time).
-    public func rebuild(shop: ShopID, on sql: any SQLDatabase) async throws {
+    public func rebuild(shop: ShopID, on sql: DatabaseSession) async throws {
         for table in ["report_daily_counts", "report_durations", "report_contributions", "report_labels"] {
             try await sql.raw("DELETE FROM \(ident: table) WHERE shop_id = \(bind: shop.rawValue)").run()
         }
@@ -363,7 +363,7 @@ public struct ReportRollupStore: Sendable {
 
     /// One shop's kept roll-ups, in the same form as a recount: `day|metric` → value (zeros left out), every
     /// duration row as `subject|metric|day|seconds`, and the labels.
-    func stored(shop: ShopID, on sql: any SQLDatabase) async throws
+    func stored(shop: ShopID, on sql: DatabaseSession) async throws
         -> (counts: [String: Int], durations: [String], labels: [String: String])
     {
         var counts: [String: Int] = [:]
@@ -388,7 +388,7 @@ public struct ReportRollupStore: Sendable {
 
     /// What differs between the kept roll-ups of a shop and a recount from its rows (empty: they are equal), as
     /// readable lines, and how many counters and durations were compared.
-    public func verify(shop: ShopID, on sql: any SQLDatabase) async throws
+    public func verify(shop: ShopID, on sql: DatabaseSession) async throws
         -> (differences: [String], counters: Int, durations: Int)
     {
         let kept = try await stored(shop: shop, on: sql)
@@ -433,7 +433,7 @@ public struct ReportRollupStore: Sendable {
     /// The roll-up of one shop's metrics of a family (`c`, `d` or `r`) over local days `first…last`: totals, the
     /// per-day values of `series`, and the spread of every duration metric (or of those in `spreads`).
     public func rollup(shop: ShopID, family: String, firstDay: Int, lastDay: Int, series: Set<String>,
-                       spreads wanted: Set<String>? = nil, on sql: any SQLDatabase) async throws -> ReportRollup
+                       spreads wanted: Set<String>? = nil, on sql: DatabaseSession) async throws -> ReportRollup
     {
         var totals: [String: Int] = [:]
         for row in try await sql.raw("""
@@ -478,7 +478,7 @@ public struct ReportRollupStore: Sendable {
     /// When the days hold a good part of all the metric's durations, the index ordered by length is walked (it
     /// stops at the rank); otherwise the days' durations are sorted (few of them).
     func spread(shop: ShopID, metric: String, firstDay: Int, lastDay: Int, count: Int, all: Int,
-                on sql: any SQLDatabase) async throws -> Spread
+                on sql: DatabaseSession) async throws -> Spread
     {
         guard let ranks = Spread.ranks(count: count) else { return Spread([]) }
         let walk = count * 10 >= all
@@ -505,7 +505,7 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Reviews per product (count and mean current rating) over local days `first…last`, the most reviewed first.
-    public func reviewsByProduct(shop: ShopID, firstDay: Int, lastDay: Int, limit: Int = 200, on sql: any SQLDatabase)
+    public func reviewsByProduct(shop: ShopID, firstDay: Int, lastDay: Int, limit: Int = 200, on sql: DatabaseSession)
         async throws -> [(productId: String, name: String, reviews: Int, average: Double)]
     {
         let rollup = try await rollup(shop: shop, family: "r", firstDay: firstDay, lastDay: lastDay, series: [], spreads: [],
@@ -521,7 +521,7 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Names of the products in `keys` (`c.product:` + id).
-    public func labels(shop: ShopID, keys: [String], on sql: any SQLDatabase) async throws -> [String: String] {
+    public func labels(shop: ShopID, keys: [String], on sql: DatabaseSession) async throws -> [String: String] {
         guard !keys.isEmpty else { return [:] }
         var labels: [String: String] = [:]
         for row in try await sql.raw("""

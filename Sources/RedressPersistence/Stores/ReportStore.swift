@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// The report queries (issue 8): a period's facts, read with plain SQL that both engines run the same way, always
 /// for one shop. The rules that turn facts into figures live in `RedressCore/Reports`.
@@ -9,7 +9,7 @@ public struct ReportStore: Sendable {
 
     /// Every complaint of the shop (merged duplicates left out) with its current decision, reply count and the
     /// products it claims: what the report roll-ups are recounted from.
-    public func complaintFacts(shop: ShopID, on sql: any SQLDatabase) async throws -> [ComplaintFact] {
+    public func complaintFacts(shop: ShopID, on sql: DatabaseSession) async throws -> [ComplaintFact] {
         var products: [String: [String]] = [:]
         for row in try await sql.raw("""
             SELECT i.complaint_id, i.product_id FROM complaint_items i JOIN complaints c ON c.id = i.complaint_id
@@ -61,7 +61,7 @@ public struct ReportStore: Sendable {
     }
 
     /// Complaints received in `[start, end)` whose refund was due before `now` and is not marked refunded.
-    public func refundsOverdue(shop: ShopID, start: Date, end: Date, now: Date, on sql: any SQLDatabase) async throws
+    public func refundsOverdue(shop: ShopID, start: Date, end: Date, now: Date, on sql: DatabaseSession) async throws
         -> Int
     {
         try await sql.raw("""
@@ -74,7 +74,7 @@ public struct ReportStore: Sendable {
 
     /// Customers with two or more complaints, and order lines claimed twice or more, among those received in
     /// `[start, end)`.
-    public func repeatComplaints(shop: ShopID, start: Date, end: Date, on sql: any SQLDatabase) async throws
+    public func repeatComplaints(shop: ShopID, start: Date, end: Date, on sql: DatabaseSession) async throws
         -> RepeatComplaints
     {
         let customers = try await sql.raw("""
@@ -103,7 +103,7 @@ public struct ReportStore: Sendable {
     /// status and route, and per local day (days since 1970) with how many were held. Summed by the database from
     /// the per-hour counters kept with every review change; in zones a quarter or half hour off, whose midnights
     /// fall inside an hour, from the review rows.
-    public func reviewCounts(shop: ShopID, start: Date, end: Date, zone: TimeZone, on sql: any SQLDatabase)
+    public func reviewCounts(shop: ShopID, start: Date, end: Date, zone: TimeZone, on sql: DatabaseSession)
         async throws -> (totals: [ReviewCount], days: [Int: (reviews: Int, held: Int)])
     {
         let sqlite = sql.dialect.name == "sqlite"
@@ -174,7 +174,7 @@ public struct ReportStore: Sendable {
     }
 
     /// Every dialog of the shop's held reviews (only those have one), with the review's first rating.
-    public func dialogFacts(shop: ShopID, on sql: any SQLDatabase) async throws -> [DialogFact] {
+    public func dialogFacts(shop: ShopID, on sql: DatabaseSession) async throws -> [DialogFact] {
         try await sql.raw("""
             SELECT \(Self.dialogColumns) FROM reviews r JOIN dialogs d ON d.review_id = r.id
             WHERE r.shop_id = \(bind: shop.rawValue) AND r.held = \(bind: true)
@@ -201,7 +201,7 @@ public struct ReportStore: Sendable {
 
     /// The public profile's counters (changed after dialog, withdrawn, withdrawn after compensation) summed over
     /// the days `from`…`to` (`yyyy-MM-dd`, inclusive), exactly as the profile sums them.
-    public func profileCounts(shop: ShopID, fromDay: String, toDay: String, on sql: any SQLDatabase) async throws
+    public func profileCounts(shop: ShopID, fromDay: String, toDay: String, on sql: DatabaseSession) async throws
         -> ProfileCounts
     {
         let rows = try await sql.raw("""

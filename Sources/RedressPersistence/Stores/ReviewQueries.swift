@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// The read side of reviews: filtered, keyset-paginated lists for the shop, the dialog lists and the public list.
 /// Hot paths, so SQLKit straight into value types (ARCHITECTURE.md).
@@ -52,7 +52,7 @@ public struct ReviewQueries: Sendable {
     }
 
     /// The shop's reviews (R*, the Reviews view): held ones can be asked for with `status=standby`.
-    public func reviews(shop: ShopID, filter: Filter, on sql: any SQLDatabase) async throws -> Page<ReviewRecord> {
+    public func reviews(shop: ShopID, filter: Filter, on sql: DatabaseSession) async throws -> Page<ReviewRecord> {
         var query = sql.select().columns("*").from("reviews").where("shop_id", .equal, shop.rawValue)
         query = apply(filter, to: query, table: "reviews")
         let rows = try await query.orderBy("submitted_at", .descending).orderBy("id", .descending)
@@ -80,7 +80,7 @@ public struct ReviewQueries: Sendable {
     /// Open or closed dialogs with the review's facts, newest review first. With `awaitingSince`, the open list also
     /// holds the held reviews whose shop window is still open and which have no dialog yet: the shop's to-do list.
     public func dialogs(shop: ShopID, state: String, filter: Filter, awaitingSince now: Date? = nil,
-                        on sql: any SQLDatabase) async throws -> Page<DialogRow>
+                        on sql: DatabaseSession) async throws -> Page<DialogRow>
     {
         var query = sql.select()
             .column(SQLColumn("id", table: "dialogs"), as: "dialog_id")
@@ -123,7 +123,7 @@ public struct ReviewQueries: Sendable {
     }
 
     /// Published reviews for the public, newest first.
-    public func published(shop: ShopID, limit: Int, cursor: Cursor?, on sql: any SQLDatabase) async throws
+    public func published(shop: ShopID, limit: Int, cursor: Cursor?, on sql: DatabaseSession) async throws
         -> Page<ReviewRecord>
     {
         var filter = Filter()

@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// The public statistics (R10, R13) as per-day counters kept in step with every review change, in the same
 /// transaction, so the summary reads a few hundred rows however many reviews a shop has.
@@ -51,12 +51,12 @@ public struct ReviewStatsStore: Sendable {
         return (rating, parts[1] == "1", String(parts[2]), parts[3].isEmpty ? nil : String(parts[3]))
     }
 
-    public func add(_ delta: Int, metric: String, day: String, shop: ShopID, on sql: any SQLDatabase) async throws {
+    public func add(_ delta: Int, metric: String, day: String, shop: ShopID, on sql: DatabaseSession) async throws {
         try await apply([Delta(shop: shop.rawValue, day: day, metric: metric, count: delta)], on: sql)
     }
 
     /// Adds the deltas (summed per counter first), one statement per table.
-    public func apply(_ deltas: [Delta], on sql: any SQLDatabase) async throws {
+    public func apply(_ deltas: [Delta], on sql: DatabaseSession) async throws {
         var summed: [String: Delta] = [:]
         var order: [String] = []
         for delta in deltas {
@@ -135,7 +135,7 @@ public struct ReviewStatsStore: Sendable {
     }
 
     /// Brings the counters from `before` to `after` and returns `after` with what it is counted as recorded.
-    public func track(before: ReviewRecord?, after: ReviewRecord, on sql: any SQLDatabase) async throws -> ReviewRecord {
+    public func track(before: ReviewRecord?, after: ReviewRecord, on sql: DatabaseSession) async throws -> ReviewRecord {
         var after = after
         try await apply(Self.deltas(before: before, after: after), on: sql)
         try await ReportRollupStore().trackReview(before: before, after: after, on: sql)
@@ -161,12 +161,12 @@ public struct ReviewStatsStore: Sendable {
     }
 
     /// Only the current counts (reviews in standby, open dialogs), for the panel's header.
-    public func current(shop: ShopID, on sql: any SQLDatabase) async throws -> Summary {
+    public func current(shop: ShopID, on sql: DatabaseSession) async throws -> Summary {
         try await summary(shop: shop, sinceDay: nil, on: sql)
     }
 
     /// The counters from `since` (a UTC day, inclusive) on, with the current counts; only those without a day.
-    public func summary(shop: ShopID, sinceDay: String?, on sql: any SQLDatabase) async throws -> Summary {
+    public func summary(shop: ShopID, sinceDay: String?, on sql: DatabaseSession) async throws -> Summary {
         let period: SQLQueryString = sinceDay.map { "day >= \(bind: $0) OR " } ?? ""
         let rows = try await sql.raw("""
             SELECT metric, CAST(SUM(count) AS BIGINT) AS total FROM review_daily_counts
@@ -187,7 +187,7 @@ public struct ReviewStatsStore: Sendable {
     }
 
     /// The same numbers counted from the review rows themselves, to check the counters.
-    public func recount(shop: ShopID, sinceDay: String, since: Date, on sql: any SQLDatabase) async throws -> Summary {
+    public func recount(shop: ShopID, sinceDay: String, since: Date, on sql: DatabaseSession) async throws -> Summary {
         var distribution: [Int: Int] = [:]
         for rating in 1...5 { distribution[rating] = 0 }
         let published = try await sql.raw("""
@@ -231,13 +231,13 @@ public struct ReviewStatsStore: Sendable {
     }
 
     /// Fills the report counters from the review rows (for a database that has reviews from before them).
-    public static func fillHourlyCounters(shop: ShopID? = nil, on sql: any SQLDatabase) async throws {
+    public static func fillHourlyCounters(shop: ShopID? = nil, on sql: DatabaseSession) async throws {
         try await sql.raw("INSERT INTO review_hourly_counts (shop_id, hour, metric, count) "
                           + hourlyRecountQuery(shop: shop, dialect: sql.dialect.name)).run()
     }
 
     /// One shop's report counters, as kept (`recount: false`) or counted again from the rows, as `hour|metric` → n.
-    public func hourlyCounters(shop: ShopID, recount: Bool, on sql: any SQLDatabase) async throws -> [String: Int] {
+    public func hourlyCounters(shop: ShopID, recount: Bool, on sql: DatabaseSession) async throws -> [String: Int] {
         let query: SQLQueryString = recount
             ? Self.hourlyRecountQuery(shop: shop, dialect: sql.dialect.name)
             : "SELECT hour, metric, count FROM review_hourly_counts WHERE shop_id = \(bind: shop.rawValue) AND count <> 0"

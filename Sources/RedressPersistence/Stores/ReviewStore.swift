@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// A review row with everything the rules and the views need.
 public struct ReviewRecord: Codable, Sendable, Equatable {
@@ -112,36 +112,36 @@ public struct ReviewStore: Sendable {
     public init() {}
 
     /// Inserts a new review and its first version; a second review for the order fails by constraint.
-    public func insert(_ review: ReviewRecord, now: Date, on sql: any SQLDatabase) async throws {
+    public func insert(_ review: ReviewRecord, now: Date, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "reviews").record(review).run()
         try await addVersion(review, afterDialog: false, now: now, on: sql)
     }
 
-    public func addVersion(_ review: ReviewRecord, afterDialog: Bool, now: Date, on sql: any SQLDatabase) async throws {
+    public func addVersion(_ review: ReviewRecord, afterDialog: Bool, now: Date, on sql: DatabaseSession) async throws {
         let version = ReviewVersionRecord(
             id: SecureToken.id("rvv"), reviewId: review.id, shopId: review.shopId, number: review.currentVersion,
             rating: review.rating, title: review.title, body: review.body, createdAt: now, afterDialog: afterDialog)
         try await sql.insert(into: "review_versions").record(version).run()
     }
 
-    public func find(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> ReviewRecord? {
+    public func find(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> ReviewRecord? {
         try await sql.select().columns("*").from("reviews")
             .where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
             .first()?.decodeRecord(ReviewRecord.self)
     }
 
-    public func find(orderId: String, on sql: any SQLDatabase) async throws -> ReviewRecord? {
+    public func find(orderId: String, on sql: DatabaseSession) async throws -> ReviewRecord? {
         try await sql.select().columns("*").from("reviews").where("order_id", .equal, orderId)
             .first()?.decodeRecord(ReviewRecord.self)
     }
 
     /// For timed work, which knows only the id.
-    public func find(id: String, on sql: any SQLDatabase) async throws -> ReviewRecord? {
+    public func find(id: String, on sql: DatabaseSession) async throws -> ReviewRecord? {
         try await sql.select().columns("*").from("reviews").where("id", .equal, id)
             .first()?.decodeRecord(ReviewRecord.self)
     }
 
-    public func versions(reviewId: String, on sql: any SQLDatabase) async throws -> [ReviewVersionRecord] {
+    public func versions(reviewId: String, on sql: DatabaseSession) async throws -> [ReviewVersionRecord] {
         try await sql.select().columns("*").from("review_versions").where("review_id", .equal, reviewId)
             .orderBy("number").all().map { try $0.decodeRecord(ReviewVersionRecord.self) }
     }
@@ -150,7 +150,7 @@ public struct ReviewStore: Sendable {
     /// `deadlineReached` rule of `ReviewLifecycle` evaluated by the database, so that a concurrent change (a withdrawal,
     /// an early publication, a dialog that moved the date) excludes the row atomically. Returns the rows as they are
     /// now.
-    public func publishDue(ids: [String], now: Date, on sql: any SQLDatabase) async throws -> [ReviewRecord] {
+    public func publishDue(ids: [String], now: Date, on sql: DatabaseSession) async throws -> [ReviewRecord] {
         guard !ids.isEmpty else { return [] }
         return try await sql.raw("""
             UPDATE reviews SET status = 'published', publish_at = NULL, published_at = \(bind: now),
@@ -163,7 +163,7 @@ public struct ReviewStore: Sendable {
 
     /// Writes every mutable column if the row is still at `review.version`; bumps the version.
     @discardableResult
-    public func save(_ review: ReviewRecord, on sql: any SQLDatabase) async throws -> ReviewRecord {
+    public func save(_ review: ReviewRecord, on sql: DatabaseSession) async throws -> ReviewRecord {
         var next = review
         next.version = review.version + 1
         let rows = try await sql.update("reviews")

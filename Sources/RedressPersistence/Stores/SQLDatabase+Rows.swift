@@ -1,5 +1,5 @@
 import Foundation
-import SQLKit
+internal import SQLKit
 
 extension SQLRow {
     /// Decodes a row whose columns are the snake_case names of `T`'s properties.

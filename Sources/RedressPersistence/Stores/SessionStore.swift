@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 /// A signed-in staff member as the panel and API see them.
 public struct StaffSession: Codable, Sendable, Equatable {
@@ -24,7 +24,7 @@ public struct SessionStore: Sendable {
     public init() {}
 
     public func create(
-        staffId: String, shopId: String, now: Date, lifetime: TimeInterval, on sql: any SQLDatabase
+        staffId: String, shopId: String, now: Date, lifetime: TimeInterval, on sql: DatabaseSession
     ) async throws -> (token: String, csrf: String) {
         let token = SecureToken.make(bytes: 32)
         let csrf = SecureToken.make(bytes: 24)
@@ -38,7 +38,7 @@ public struct SessionStore: Sendable {
         return (token, csrf)
     }
 
-    public func find(token: String, now: Date, on sql: any SQLDatabase) async throws -> StaffSession? {
+    public func find(token: String, now: Date, on sql: DatabaseSession) async throws -> StaffSession? {
         try await sql.raw("""
             SELECT s.id AS session_id, s.staff_id, s.shop_id, s.csrf_token, s.expires_at,
                    st.name AS staff_name, st.role, sh.slug AS shop_slug, sh.name AS shop_name
@@ -48,17 +48,17 @@ public struct SessionStore: Sendable {
     }
 
     /// Ends every session of the staff member but `keeping` (the one that changed the password).
-    public func deleteAll(staffId: String, keeping sessionId: String? = nil, on sql: any SQLDatabase) async throws {
+    public func deleteAll(staffId: String, keeping sessionId: String? = nil, on sql: DatabaseSession) async throws {
         var delete = sql.delete(from: "sessions").where("staff_id", .equal, staffId)
         if let sessionId { delete = delete.where("id", .notEqual, sessionId) }
         try await delete.run()
     }
 
-    public func delete(token: String, on sql: any SQLDatabase) async throws {
+    public func delete(token: String, on sql: DatabaseSession) async throws {
         try await sql.delete(from: "sessions").where("id", .equal, SecretHash.of(token)).run()
     }
 
-    public func deleteExpired(now: Date, on sql: any SQLDatabase) async throws {
+    public func deleteExpired(now: Date, on sql: DatabaseSession) async throws {
         try await sql.delete(from: "sessions").where("expires_at", .lessThanOrEqual, now).run()
     }
 }

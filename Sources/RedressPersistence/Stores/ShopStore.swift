@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct ShopRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -31,21 +31,21 @@ public struct ShopStore: Sendable {
     public init() {}
 
     /// Inserts a shop; a taken slug fails with a constraint error (the caller turns it into 409).
-    public func create(_ shop: ShopRecord, on sql: any SQLDatabase) async throws {
+    public func create(_ shop: ShopRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "shops").record(shop).run()
     }
 
-    public func find(slug: String, on sql: any SQLDatabase) async throws -> ShopRecord? {
+    public func find(slug: String, on sql: DatabaseSession) async throws -> ShopRecord? {
         try await sql.select().columns("*").from("shops").where("slug", .equal, slug).first()?
             .decodeRecord(ShopRecord.self)
     }
 
-    public func find(_ id: ShopID, on sql: any SQLDatabase) async throws -> ShopRecord? {
+    public func find(_ id: ShopID, on sql: DatabaseSession) async throws -> ShopRecord? {
         try await sql.select().columns("*").from("shops").where("id", .equal, id.rawValue).first()?
             .decodeRecord(ShopRecord.self)
     }
 
-    public func all(on sql: any SQLDatabase) async throws -> [ShopRecord] {
+    public func all(on sql: DatabaseSession) async throws -> [ShopRecord] {
         try await sql.select().columns("*").from("shops").orderBy("slug").all().map { try $0.decodeRecord(ShopRecord.self) }
     }
 
@@ -53,7 +53,7 @@ public struct ShopStore: Sendable {
     @discardableResult
     public func update(
         _ id: ShopID, name: String, locale: String, timeZone: String, senderEmail: String?, expectedVersion: Int,
-        on sql: any SQLDatabase
+        on sql: DatabaseSession
     ) async throws -> Int {
         let rows = try await sql.update("shops")
             .set("name", to: name)

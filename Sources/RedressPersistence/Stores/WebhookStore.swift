@@ -1,6 +1,6 @@
 import Foundation
 import RedressCore
-import SQLKit
+internal import SQLKit
 
 public struct WebhookEndpointRecord: Codable, Sendable, Equatable {
     public var id: String
@@ -53,7 +53,7 @@ public struct WebhookStore: Sendable {
 
     public func create(
         shop: ShopID, url: String, subscription: WebhookSubscription, description: String?, now: Date,
-        on sql: any SQLDatabase
+        on sql: DatabaseSession
     ) async throws -> WebhookEndpointRecord {
         let record = WebhookEndpointRecord(
             id: SecureToken.id("whk"), shopId: shop.rawValue, url: url, secret: "whsec_" + SecureToken.make(bytes: 32),
@@ -63,37 +63,37 @@ public struct WebhookStore: Sendable {
     }
 
     /// The shop's live endpoints, oldest first.
-    public func list(shop: ShopID, on sql: any SQLDatabase) async throws -> [WebhookEndpointRecord] {
+    public func list(shop: ShopID, on sql: DatabaseSession) async throws -> [WebhookEndpointRecord] {
         try await sql.select().columns("*").from("webhook_endpoints").where("shop_id", .equal, shop.rawValue)
             .where("disabled_at", .is, SQLLiteral.null).orderBy("created_at").orderBy("id")
             .all().map { try $0.decodeRecord(WebhookEndpointRecord.self) }
     }
 
     /// One endpoint of this shop (live or removed); nil for another shop's.
-    public func find(_ id: String, shop: ShopID, on sql: any SQLDatabase) async throws -> WebhookEndpointRecord? {
+    public func find(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> WebhookEndpointRecord? {
         try await sql.select().columns("*").from("webhook_endpoints").where("id", .equal, id)
             .where("shop_id", .equal, shop.rawValue).first()?.decodeRecord(WebhookEndpointRecord.self)
     }
 
     /// An endpoint by id, for the dispatcher.
-    public func endpoint(_ id: String, on sql: any SQLDatabase) async throws -> WebhookEndpointRecord? {
+    public func endpoint(_ id: String, on sql: DatabaseSession) async throws -> WebhookEndpointRecord? {
         try await sql.select().columns("*").from("webhook_endpoints").where("id", .equal, id)
             .first()?.decodeRecord(WebhookEndpointRecord.self)
     }
 
     /// Removes an endpoint (kept, disabled, so its log stays readable); false when the shop has no such live one.
-    public func disable(_ id: String, shop: ShopID, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    public func disable(_ id: String, shop: ShopID, now: Date, on sql: DatabaseSession) async throws -> Bool {
         try await !sql.update("webhook_endpoints").set("disabled_at", to: now).where("id", .equal, id)
             .where("shop_id", .equal, shop.rawValue).where("disabled_at", .is, SQLLiteral.null)
             .returning("id").all().isEmpty
     }
 
-    public func record(_ attempt: WebhookAttemptRecord, on sql: any SQLDatabase) async throws {
+    public func record(_ attempt: WebhookAttemptRecord, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "webhook_attempts").record(attempt).run()
     }
 
     /// The newest attempts of one endpoint first.
-    public func attempts(endpoint: String, shop: ShopID, limit: Int = 50, on sql: any SQLDatabase) async throws
+    public func attempts(endpoint: String, shop: ShopID, limit: Int = 50, on sql: DatabaseSession) async throws
         -> [WebhookAttemptRecord]
     {
         try await sql.select().columns("*").from("webhook_attempts").where("endpoint_id", .equal, endpoint)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RedressApp
 
 /// One API operation: how it is registered on the router and how the OpenAPI document describes it.
 /// Registering through the catalog keeps `/openapi.json` in step with the routes by construction.

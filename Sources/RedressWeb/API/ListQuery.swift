@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RedressApp
 import RedressCore
 import RedressPersistence
 

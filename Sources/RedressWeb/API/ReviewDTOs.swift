@@ -1,4 +1,5 @@
 import Foundation
+import RedressApp
 import RedressCore
 import RedressPersistence
 

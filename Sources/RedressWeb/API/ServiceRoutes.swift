@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RedressApp
 import RedressCore
 
 /// /health, /ready, /metrics, /openapi.json and the test clock (S7).

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import RedressApp
 import RedressCore
 import RedressPersistence
 
@@ -25,6 +26,8 @@ struct ErrorMiddleware: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let error as AppError:
+            return Problem(error)
         case let errors as ValidationErrors:
             return .invalid(errors.fields)
         case is StaleVersion:
@@ -69,7 +72,9 @@ struct ErrorMiddleware: RouterMiddleware {
         var headers = problem.headers
         if Self.wantsHTML(request) {
             let t = Localization.forVisitor(request, preferred: request.cookies["redress_lang"]?.value)
-            let page = ErrorPage(title: problem.title, detail: problem.detail,
+            // An application error reads in the visitor's language when its code has words (`error.<code>`).
+            let detail = problem.code.flatMap { t.optional("error." + $0) } ?? problem.detail
+            let page = ErrorPage(title: problem.title, detail: detail,
                                  meta: t("error_meta", ["status": String(problem.status.code), "id": context.id]))
             var response = pages.page("error", ErrorPageModel(page: page,
                                                               chrome: .plain(title: problem.title, lang: t.language)))

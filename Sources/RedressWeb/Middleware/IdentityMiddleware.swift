@@ -1,4 +1,5 @@
 import Hummingbird
+import RedressApp
 import RedressCore
 import RedressPersistence
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RedressApp
 
 /// A decoded `application/x-www-form-urlencoded` body.
 struct FormData: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RedressApp
 import Mustache
 
 /// What every page's layout needs: the title, the language, who is signed in and the CSRF token for forms.

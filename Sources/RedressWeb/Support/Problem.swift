@@ -1,4 +1,6 @@
 import Foundation
+import RedressApp
+import RedressApp
 import RedressCore
 import Hummingbird
 
@@ -9,12 +11,32 @@ public struct Problem: Error, Sendable {
     public var detail: String
     public var errors: [String: String]?
     public var headers: HTTPFields = [:]
+    /// The application error's stable code, when the problem came from one (pages translate it as `error.<code>`).
+    public var code: String?
 
     public init(status: HTTPResponse.Status, title: String, detail: String, errors: [String: String]? = nil) {
         self.status = status
         self.title = title
         self.detail = detail
         self.errors = errors
+    }
+
+    /// The problem document of an application error: its kind gives the status, its English detail and field
+    /// messages the body.
+    public init(_ error: AppError) {
+        switch error.kind {
+        case .notFound: self.init(status: .notFound, title: "Not Found", detail: error.detail)
+        case .conflict: self.init(status: .conflict, title: "Conflict", detail: error.detail)
+        case .forbidden: self.init(status: .forbidden, title: "Forbidden", detail: error.detail)
+        case .badRequest: self.init(status: .badRequest, title: "Bad Request", detail: error.detail)
+        case .invalid:
+            self.init(status: .unprocessableContent, title: "Invalid input", detail: error.detail,
+                      errors: error.fields.isEmpty ? nil : error.fields)
+        case .throttled:
+            self.init(status: .tooManyRequests, title: "Too Many Requests", detail: error.detail)
+            if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        }
+        code = error.code
     }
 
     public static func unauthorized() -> Problem {
@@ -67,6 +89,11 @@ public struct Problem: Error, Sendable {
 extension ValidationErrors {
     /// "field: message" lines, sorted, for the error box of a form page.
     var lines: [String] { fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" } }
+}
+
+extension AppError {
+    /// The field errors as lines for a form page, or the detail when there are none.
+    var lines: [String] { Problem(self).lines }
 }
 
 extension Problem {

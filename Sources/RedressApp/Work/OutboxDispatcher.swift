@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import RedressCore
+import RedressMail
+import RedressPersistence
+import ServiceLifecycle
+
+/// Delivers outbox rows (N1): claims them with a lease, sends, marks sent; on failure retries with exponential
+/// backoff and jitter, and gives up after the policy's limit, leaving the failure visible. A crash between
+/// sending and marking sent means one duplicate at most, never a loss.
+public final class OutboxDispatcher: Service, Sendable {
+    package let database: DatabaseService
+    package let clock: any WallClock
+    package let metrics: AppMetrics
+    package let owner: String
+    package let logger: Logger
+    package let mail: any MailTransport
+    package let poster: HTTPPoster?
+    package let retryPolicy: RetryPolicy
+    package let pollInterval: Duration
+    /// Deliveries in flight at once (the SMTP sessions kept open).
+    package let concurrency: Int
+
+    package init(
+        database: DatabaseService, clock: any WallClock, metrics: AppMetrics, owner: String, logger: Logger,
+        mail: any MailTransport, poster: HTTPPoster? = nil, retryPolicy: RetryPolicy = RetryPolicy(),
+        pollInterval: Duration = .seconds(1), concurrency: Int = 4
+    ) {
+        self.poster = poster
+        self.concurrency = max(1, concurrency)
+        self.database = database
+        self.clock = clock
+        self.metrics = metrics
+        self.owner = owner
+        self.logger = logger
+        self.mail = mail
+        self.retryPolicy = retryPolicy
+        self.pollInterval = pollInterval
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await tick()
+            } catch {
+                logger.warning("outbox tick failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Claims and delivers one batch, `concurrency` at a time; returns how many rows it claimed.
+    @discardableResult
+    public func tick(limit: Int = 50) async throws -> Int {
+        let claimed = try await OutboxStore().claim(owner: owner, now: clock.now(), lease: 300, limit: limit,
+                                                    on: database.sql)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, message) in claimed.enumerated() {
+                if index >= concurrency { try await group.next() }
+                group.addTask { try await self.handle(message) }
+            }
+            try await group.waitForAll()
+        }
+        if !claimed.isEmpty, let counts = try? await OutboxStore().counts(on: database.sql) {
+            metrics.setOutboxBacklog(pending: counts.pending, failed: counts.failed)
+        }
+        return claimed.count
+    }
+
+    /// Delivers one claimed row and records the outcome: sent, retried later, or given up (at once when the
+    /// failure is permanent, e.g. a refused recipient).
+    private func handle(_ message: OutboxMessage) async throws {
+        let store = OutboxStore()
+        let sql = database.sql
+        do {
+            try await deliver(message)
+            let sentAt = clock.now()
+            if message.kind == "complaintDecision" {
+                // Sent means accepted by the mail server (C2): the complaint is answered in the same transaction.
+                try await database.transaction { tx in
+                    if try await store.markSent(message.id, owner: self.owner, now: sentAt, on: tx) {
+                        try await ComplaintStore().decisionSent(outboxId: message.id, at: sentAt, on: tx)
+                    }
+                }
+            } else {
+                try await store.markSent(message.id, owner: owner, now: sentAt, on: sql)
+            }
+            metrics.recordDelivery(channel: message.channel, outcome: "sent")
+        } catch {
+            let now = clock.now()
+            let reason = String(String(describing: error).prefix(300))
+            let permanent = (error as? any DeliveryFailure)?.isPermanent ?? false
+            let outcome = permanent ? .giveUp : retryPolicy.next(
+                afterFailures: message.attempts, firstAttempt: message.createdAt, now: now,
+                random: Double.random(in: 0..<1))
+            switch outcome {
+            case .retry(let at):
+                try await store.scheduleRetry(message.id, owner: owner, at: at, error: reason, on: sql)
+                metrics.recordDelivery(channel: message.channel, outcome: "retried")
+            case .giveUp:
+                try await store.markFailed(message.id, owner: owner, now: now, error: reason, on: sql)
+                metrics.recordDelivery(channel: message.channel, outcome: "failed")
+            }
+            logger.warning("delivery failed", metadata: ["outbox.id": "\(message.id)", "channel": "\(message.channel)",
+                                                         "permanent": "\(permanent)"])
+        }
+    }
+
+    private func deliver(_ message: OutboxMessage) async throws {
+        switch message.channel {
+        case OutboxChannel.email:
+            let mailMessage = try JSONDecoder().decode(MailMessage.self, from: Data(message.payload.utf8))
+            let domain = mailMessage.from.split(separator: "@").last.map(String.init) ?? "redress"
+            try await mail.send(mailMessage, messageID: "\(message.id)@\(domain)")
+        case OutboxChannel.webhook:
+            try await call(try JSONDecoder().decode(WebhookCall.self, from: Data(message.payload.utf8)), message)
+        default:
+            throw UnknownChannel(channel: message.channel)
+        }
+    }
+
+    /// POSTs a webhook body, signed with the endpoint's current secret, and logs the attempt for the panel.
+    private func call(_ call: WebhookCall, _ message: OutboxMessage) async throws {
+        let store = WebhookStore()
+        guard let endpoint = try await store.endpoint(call.endpointId, on: database.sql), endpoint.disabledAt == nil
+        else { throw WebhookDeliveryError.endpointRemoved }
+        let poster = try self.poster ?? HTTPPoster()
+        let now = clock.now()
+        let timestamp = Int(now.timeIntervalSince1970)
+        let started = ContinuousClock.now
+        var failure: (any Error)?
+        var status: Int?
+        do {
+            status = try await poster.post(url: endpoint.url, headers: [
+                (WebhookSignature.header, WebhookSignature.sign(body: call.body, secret: endpoint.secret,
+                                                                timestamp: timestamp)),
+                ("X-Redress-Event", call.type), ("X-Redress-Delivery", call.eventId),
+            ], body: call.body)
+        } catch {
+            failure = error
+            status = (error as? WebhookDeliveryError)?.statusCode
+        }
+        let elapsed = ContinuousClock.now - started
+        try await store.record(WebhookAttemptRecord(
+            id: SecureToken.id("wha"), endpointId: endpoint.id, shopId: endpoint.shopId, outboxId: message.id,
+            eventId: call.eventId, eventType: call.type, attempt: message.attempts, at: now, statusCode: status,
+            error: failure.map { String(String(describing: $0).prefix(300)) },
+            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)),
+            on: database.sql)
+        if let failure { throw failure }
+    }
+
+    package struct UnknownChannel: Error, CustomStringConvertible {
+        package let channel: String
+        package var description: String { "unknown outbox channel \(channel)" }
+    }
+}
+
+public enum OutboxChannel {
+    public static let email = "email"
+    public static let webhook = "webhook"
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import RedressApp
+import RedressCore
+import RedressPersistence
+
+extension MediationPages {
+    struct DialogRowView: Sendable {
+        var href: String
+        var customer: String
+        var order: String
+        var submitted: String
+        var status: String
+        var stars: String
+        var snippet: String
+        var deadline: String
+        var turn: String
+        var shopsTurn: Bool
+        var outcome: String
+    }
+
+    struct DialogListModel: Sendable {
+        var chrome: Chrome
+        var t: [String: String]
+        var heading: String
+        var closed: Bool
+        var filter: FilterModel
+        var rows: [DialogRowView]
+        var hasRows: Bool
+        var empty: String
+        var next: String?
+    }
+
+    func dialogList(_ request: Request, session: StaffSession) async throws -> Response {
+        let t = language(request)
+        let state = request.uri.queryParameters.get("state") == "closed" ? "closed" : "open"
+        let sql = services.database.sql
+        let shop = try await reviews.shop(session.shopID, on: sql)
+        let zone = reviews.timeZone(shop)
+        let filter = try listFilter(request, zone: zone)
+        let page = try await ReviewQueries().dialogs(shop: session.shopID, state: state, filter: filter,
+                                                     awaitingSince: services.clock.now(), on: sql)
+        let rows = page.rows.map { row in
+            DialogRowView(
+                href: row.dialogId.map { "/panel/dialogs/\($0)" } ?? "/panel/reviews/\(row.reviewId)", customer: row.customerName, order: row.orderExternalId,
+                submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status)"),
+                stars: t("stars_n", ["n": String(row.stars)]),
+                snippet: snippet(row.body),
+                deadline: deadlineText(row.publishAt, status: row.status, t, zone: zone),
+                turn: t(row.awaiting == "shop" ? "turn_shop" : "turn_customer"), shopsTurn: row.awaiting == "shop",
+                outcome: row.outcome.map { t("outcome_\($0)") } ?? "")
+        }
+        let heading = t(state == "open" ? "nav_open" : "nav_closed")
+        let model = DialogListModel(
+            chrome: try await chrome(request, session, t, title: heading, path: "/panel/dialogs"), t: t.strings,
+            heading: heading, closed: state == "closed", filter: filterModel(request, t, state: state), rows: rows,
+            hasRows: !rows.isEmpty, empty: t(state == "open" ? "empty_open" : "empty_closed"),
+            next: nextLink(request, cursor: page.next))
+        return pages.page("panel_dialogs", model)
+    }
+
+    struct ThreadItem: Sendable {
+        var author: String
+        var body: String
+        var date: String
+        var note: Bool
+        var fromShop: Bool
+        var warned: Bool
+    }
+
+    struct DialogPageModel: Sendable {
+        var chrome: Chrome
+        var t: [String: String]
+        var heading: String
+        var dialogId: String
+        var reviewHref: String
+        var status: String
+        var deadline: String
+        var open: Bool
+        var outcome: String?
+        var versions: [VersionItem]
+        var thread: [ThreadItem]
+        var canWrite: Bool
+        var incentiveWarning: Bool
+        var draft: String
+        var submission: String
+        var version: Int
+        var bodyMax: Int
+    }
+
+    func dialogPage(_ request: Request, session: StaffSession, id: String, draft: String = "",
+                    incentiveWarning: Bool = false) async throws -> Response {
+        let t = language(request)
+        let view = try await api.dialogView(id, shop: session.shopID)
+        let shop = try await reviews.shop(session.shopID, on: services.database.sql)
+        let zone = reviews.timeZone(shop)
+        guard let review = view.review else { throw Problem.notFound("dialog") }
+        let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
+        let versions = (review.versions ?? []).reversed().map {
+            VersionItem(number: $0.number, rating: $0.rating, title: $0.title, body: $0.body, createdAt: $0.createdAt,
+                        currentVersion: review.currentVersion, t, zone: zone)
+        }
+        let thread = view.messages.map {
+            ThreadItem(author: $0.author == "shop" ? ($0.staffName ?? shop.name) : review.customerName, body: $0.body,
+                       date: t.date($0.createdAt, timeZone: zone), note: $0.internalNote, fromShop: $0.author == "shop",
+                       warned: $0.incentiveWarning)
+        }
+        let model = DialogPageModel(
+            chrome: try await chrome(request, session, t, title: heading, path: "/panel/dialogs/\(id)"), t: t.strings,
+            heading: heading, dialogId: id, reviewHref: "/panel/reviews/\(review.id)",
+            status: t("status_name_\(review.status)"),
+            deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
+            open: view.state == "open", outcome: view.outcome.map { t("outcome_\($0)") }, versions: versions,
+            thread: thread, canWrite: session.staffRole.canWrite, incentiveWarning: incentiveWarning, draft: draft,
+            submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max)
+        var response = pages.page("panel_dialog", model)
+        if incentiveWarning { response.status = .ok }
+        return response
+    }
+
+    /// Replies, notes and closing. R11: a reply that looks like an offer for a review change is shown back with the
+    /// warning first (and the warning is recorded); only "Send anyway" sends it. A repeated submission (double click,
+    /// reload) carries the same one-time key and creates nothing new.
+    func dialogAction(_ request: Request, session: StaffSession, id: String, action: String, form: FormData)
+        async throws -> Response
+    {
+        let actor = ShopActor(shop: session.shopID, actor: .staff(session.staffId), staffId: session.staffId,
+                              name: session.staffName)
+        switch action {
+        case "messages", "notes":
+            let body = try MessageText.validate(form["body"])
+            let isNote = action == "notes"
+            if !isNote && form["confirm_incentive"] != "1" && IncentiveCheck.looksLikeIncentive(body) {
+                try await services.audit.append(
+                    shop: session.shopID, actor: .staff(session.staffId), action: "dialog.incentive_warning_shown",
+                    subjectType: "dialog", subjectId: id, now: services.clock.now(), on: services.database.sql)
+                return try await dialogPage(request, session: session, id: id, draft: body, incentiveWarning: true)
+            }
+            do {
+                _ = try await reviews.postShopMessage(dialogId: id, body: body, isInternal: isNote, expectedVersion: nil,
+                                                      submissionKey: form["submission"], by: actor)
+            } catch where error.isConstraintFailure {
+                // The same form was sent twice: the first one counts.
+            }
+        case "close":
+            _ = try await reviews.closeDialog(dialogId: id, by: actor)
+        default:
+            throw Problem.notFound("action")
+        }
+        return Response.seeOther("/panel/dialogs/\(id)")
+    }
+}
