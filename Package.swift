@@ -158,6 +158,8 @@ let package = Package(
                 "RedressMail",
                 "RedressTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             exclude: ["__Snapshots__"],
             swiftSettings: settings

@@ -76,7 +76,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let detail = problem.code.flatMap { t.optional("error." + $0) } ?? problem.detail
             let page = ErrorPage(title: problem.title, detail: detail,
                                  meta: t("error_meta", ["status": String(problem.status.code), "id": context.id]))
-            var response = pages.page("error", ErrorPageModel(page: page,
+            var response = pages.page(.error, ErrorPageModel(page: page,
                                                               chrome: .plain(title: problem.title, lang: t.language)))
             response.status = problem.status
             for field in headers { response.headers.append(field) }

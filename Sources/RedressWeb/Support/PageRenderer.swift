@@ -25,27 +25,81 @@ struct Chrome: Sendable {
     }
 }
 
+/// Every template the pages render, and the partials they include. `PageRenderer.load()` checks at boot that each
+/// one exists and parses, so a missing template stops the server instead of answering 200 with an empty page.
+enum Template: String, CaseIterable, Sendable {
+    case complaintForm = "complaint_form"
+    case complaintStatus = "complaint_status"
+    case customerCase = "customer_case"
+    case customerConfirm = "customer_confirm"
+    case customerReview = "customer_review"
+    case error = "error"
+    case filters = "filters"
+    case foot = "foot"
+    case head = "head"
+    case headPublic = "head_public"
+    case login = "login"
+    case panelAccount = "panel_account"
+    case panelApiKeys = "panel_api_keys"
+    case panelComplaint = "panel_complaint"
+    case panelComplaintNew = "panel_complaint_new"
+    case panelComplaintSettings = "panel_complaint_settings"
+    case panelComplaints = "panel_complaints"
+    case panelDialog = "panel_dialog"
+    case panelDialogs = "panel_dialogs"
+    case panelHome = "panel_home"
+    case panelNotifications = "panel_notifications"
+    case panelReports = "panel_reports"
+    case panelReview = "panel_review"
+    case panelReviews = "panel_reviews"
+    case panelWebhooks = "panel_webhooks"
+    case passwordForgot = "password_forgot"
+    case passwordReset = "password_reset"
+    case profile = "profile"
+
+    /// Included by the pages, never rendered alone.
+    static let partials: Set<Template> = [.filters, .foot, .head, .headPublic]
+}
+
 /// Renders swift-mustache templates (HTML-escaped by default) into responses.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
     static func load() async throws -> PageRenderer {
         let directory = Bundle.module.bundleURL.appendingPathComponent("Templates").path
-        guard FileManager.default.fileExists(atPath: directory) else { throw RendererError.missingTemplates }
-        return PageRenderer(library: try await MustacheLibrary(directory: directory))
+        guard FileManager.default.fileExists(atPath: directory) else { throw RendererError.missingTemplates(directory) }
+        return try check(try await MustacheLibrary(directory: directory))
     }
 
-    func render(_ model: Any, template: String) -> String {
-        library.render(model, withTemplate: template) ?? "<!doctype html><title>Error</title><p>Missing template"
+    /// The renderer over `library`, or an error naming every template of `Template` that the library lacks.
+    static func check(_ library: MustacheLibrary) throws -> PageRenderer {
+        let missing = Template.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }.map(\.rawValue)
+        guard missing.isEmpty else { throw RendererError.missingTemplate(missing) }
+        return PageRenderer(library: library)
     }
 
-    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+    func render(_ model: Any, template: Template) -> String {
+        // Every template was checked at boot; nil cannot happen short of the files changing under a running server.
+        library.render(model, withTemplate: template.rawValue) ?? ""
+    }
+
+    func page(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         let html = render(model, template: template)
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    enum RendererError: Error { case missingTemplates }
+    enum RendererError: Error, CustomStringConvertible {
+        case missingTemplates(String)
+        case missingTemplate([String])
+
+        var description: String {
+            switch self {
+            case .missingTemplates(let directory): "the page templates are missing (looked in \(directory))"
+            case .missingTemplate(let names): "page templates missing: \(names.joined(separator: ", "))"
+            }
+        }
+    }
 }
 
 extension Response {

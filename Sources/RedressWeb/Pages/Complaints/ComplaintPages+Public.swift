@@ -49,7 +49,7 @@ extension ComplaintPages {
         router.get("/shops/{slug}/complaint") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
                 let shop = try await publicShop(try context.parameters.require("slug"))
-                return pages.page("complaint_form", try await formModel(request, shop: shop, form: nil, order: nil))
+                return pages.page(.complaintForm, try await formModel(request, shop: shop, form: nil, order: nil))
             }
         }
         router.post("/shops/{slug}/complaint") { request, context in
@@ -85,10 +85,10 @@ extension ComplaintPages {
                 try await complaints.recordLookupMiss(address: context.clientAddress)
                 var model = try await formModel(request, shop: shop, form: form, order: nil)
                 model.notFound = form["step"] == "lookup" || form["step"] == "file"
-                return pages.page("complaint_form", model, status: model.notFound ? .notFound : .ok)
+                return pages.page(.complaintForm, model, status: model.notFound ? .notFound : .ok)
             }
             guard form["step"] == "file" else {
-                return pages.page("complaint_form", try await formModel(request, shop: shop, form: form, order: order))
+                return pages.page(.complaintForm, try await formModel(request, shop: shop, form: form, order: order))
             }
             var intake = ComplaintService.Intake()
             intake.orderExternalId = order.externalId
@@ -103,18 +103,18 @@ extension ComplaintPages {
                 let (complaint, _) = try await complaints.file(intake, shop: shop, actor: .system, requireOrder: true,
                                                                uploads: files)
                 let t = Localization.forVisitor(request, preferred: order.locale)
-                return pages.page("complaint_status", try await statusModel(request, t, complaint: complaint, shop: shop,
+                return pages.page(.complaintStatus, try await statusModel(request, t, complaint: complaint, shop: shop,
                                                                             justFiled: true))
             } catch let errors as ValidationErrors {
                 var model = try await formModel(request, shop: shop, form: form, order: order)
                 model.errors = errors.lines
                 model.hasErrors = true
-                return pages.page("complaint_form", model, status: .unprocessableContent)
+                return pages.page(.complaintForm, model, status: .unprocessableContent)
             } catch let error as AppError where error.kind == .invalid {
                 var model = try await formModel(request, shop: shop, form: form, order: order)
                 model.errors = error.lines
                 model.hasErrors = true
-                return pages.page("complaint_form", model, status: .unprocessableContent)
+                return pages.page(.complaintForm, model, status: .unprocessableContent)
             }
         }
         router.post("/complaints/survey") { request, context in
@@ -137,7 +137,7 @@ extension ComplaintPages {
             let t = Localization.forVisitor(request, preferred: complaint.locale)
             var model = try await statusModel(request, t, complaint: complaint, shop: shop, justFiled: false)
             model.surveyThanks = t("c_survey_thanks")
-            return pages.page("complaint_status", model)
+            return pages.page(.complaintStatus, model)
         }
         router.post("/complaints/reply") { request, context in
             let form = try await FormData.read(request)
@@ -158,10 +158,10 @@ extension ComplaintPages {
             } catch let errors as ValidationErrors {
                 var model = try await statusModel(request, t, complaint: complaint, shop: shop, justFiled: false)
                 model.replyError = errors.fields.values.sorted().joined(separator: " ")
-                return pages.page("complaint_status", model, status: .unprocessableContent)
+                return pages.page(.complaintStatus, model, status: .unprocessableContent)
             }
             let updated = try await complaints.store.find(id: complaint.id, on: services.database.sql) ?? complaint
-            return pages.page("complaint_status", try await statusModel(request, t, complaint: updated, shop: shop,
+            return pages.page(.complaintStatus, try await statusModel(request, t, complaint: updated, shop: shop,
                                                                         justFiled: false))
         }
         // The link in every complaint e-mail: a complaint link opens its complaint, a case link the order's latest.
@@ -172,14 +172,14 @@ extension ComplaintPages {
                                                                       for: .readComplaint, on: sql)
                 let complaint = try await complaints.complaint(openedBy: found, on: sql)
                 let t = Localization.forVisitor(request, preferred: complaint.locale)
-                return pages.page("complaint_status", try await statusModel(request, t, complaint: complaint, shop: found.shop,
+                return pages.page(.complaintStatus, try await statusModel(request, t, complaint: complaint, shop: found.shop,
                                                                             justFiled: false))
             }
         }
         router.get("/complaints/status") { request, _ in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
                 let t = Localization.forVisitor(request, preferred: nil)
-                return pages.page("complaint_status", emptyStatus(request, t, failed: false, reference: "", email: ""))
+                return pages.page(.complaintStatus, emptyStatus(request, t, failed: false, reference: "", email: ""))
             }
         }
         router.post("/complaints/status") { request, context in
@@ -196,10 +196,10 @@ extension ComplaintPages {
                   let shop = try await services.shops.find(ShopID(complaint.shopId), on: sql)
             else {
                 try await complaints.recordLookupMiss(address: context.clientAddress)
-                return pages.page("complaint_status", emptyStatus(request, t, failed: true, reference: reference, email: email),
+                return pages.page(.complaintStatus, emptyStatus(request, t, failed: true, reference: reference, email: email),
                                   status: .notFound)
             }
-            return pages.page("complaint_status", try await statusModel(request, Localization.forVisitor(request, preferred: complaint.locale),
+            return pages.page(.complaintStatus, try await statusModel(request, Localization.forVisitor(request, preferred: complaint.locale),
                                                                         complaint: complaint, shop: shop, justFiled: false))
         }
     }

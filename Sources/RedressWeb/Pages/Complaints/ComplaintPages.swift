@@ -105,7 +105,7 @@ struct ComplaintPages {
             remedies: options(Remedy.allCases.map(\.rawValue), prefix: "remedy", field: "requestedRemedy", fallback: "repair"),
             parties: options(PartyType.allCases.map(\.rawValue), prefix: "party", field: "partyType", fallback: "consumer"),
             errors: errors, hasErrors: !errors.isEmpty)
-        return pages.page("panel_complaint_new", model, status: errors.isEmpty ? .ok : .unprocessableContent)
+        return pages.page(.panelComplaintNew, model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func register(on router: Router<AppContext>) {
@@ -263,7 +263,7 @@ struct ComplaintPages {
             parts.append("cursor=\(Int(last.answerDueAt.timeIntervalSince1970 * 1000)).\(last.id)")
             next = "/panel/complaints?" + parts.joined(separator: "&")
         }
-        return pages.page("panel_complaints", QueueModel(
+        return pages.page(.panelComplaints, QueueModel(
             chrome: try await panel.chrome(request, session, title: "cq_heading"), rows: views, hasRows: !views.isEmpty,
             statuses: statuses,
             categories: [Option(value: "", label: t("cq_all"), selected: filter.category == nil)]
@@ -343,6 +343,6 @@ struct ComplaintPages {
             survey: complaint.surveyRating.map { t("cq_survey", ["rating": String($0), "comment": complaint.surveyComment ?? ""]) },
             templates: templates, hasTemplates: !templates.isEmpty,
             replyText: replyText)
-        return pages.page("panel_complaint", model, status: errors.isEmpty ? .ok : .unprocessableContent)
+        return pages.page(.panelComplaint, model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

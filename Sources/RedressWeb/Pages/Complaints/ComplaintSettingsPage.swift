@@ -122,6 +122,6 @@ struct ComplaintSettingsPage {
             languages: Localization.customerLanguages.map { Option(value: $0, label: $0, selected: $0 == shop.locale) },
             placeholders: ReplyTemplate.placeholders.map { "{{\($0)}}" }.joined(separator: " "),
             agents: agents, notice: notice, errors: errors, hasErrors: !errors.isEmpty)
-        return pages.page("panel_complaint_settings", model, status: errors.isEmpty ? .ok : .unprocessableContent)
+        return pages.page(.panelComplaintSettings, model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

@@ -167,7 +167,7 @@ struct CustomerPages {
                      languages: t.languageLinks(path: path, among: Localization.customerLanguages))
     }
 
-    private func respond(_ request: Request, _ rendered: (template: String, model: Any)) -> Response {
+    private func respond(_ request: Request, _ rendered: (template: Template, model: Any)) -> Response {
         pages.page(rendered.template, rendered.model)
     }
 
@@ -176,7 +176,7 @@ struct CustomerPages {
     }
 
     private func reviewForm(_ request: Request, found: CustomerCase, token: String, errors: [String: String],
-                            values: FormData?) -> (template: String, model: Any) {
+                            values: FormData?) -> (template: Template, model: Any) {
         let t = language(request, order: found.order)
         let heading = t("review_heading", ["order": found.order.externalId, "shop": found.shop.name])
         let model = ReviewFormModel(
@@ -188,12 +188,12 @@ struct CustomerPages {
             title: values?["title"] ?? "", body: values?["body"] ?? "",
             action: "/r/\(token)\(langSuffix(request))", cancelled: found.order.cancelledAt != nil,
             bodyMax: ReviewText.bodyMax, titleMax: ReviewText.titleMax)
-        return ("customer_review", model)
+        return (.customerReview, model)
     }
 
     /// The case page of a link already resolved for reading the case.
     private func casePage(_ request: Request, token: String, found: CustomerCase, flash: String? = nil) async throws
-        -> (template: String, model: Any)
+        -> (template: Template, model: Any)
     {
         let sql = services.database.sql
         let t = language(request, order: found.order)
@@ -241,7 +241,7 @@ struct CustomerPages {
             MessageView(author: $0.author == "shop" ? found.shop.name : t("author_customer"), body: $0.body,
                         date: t.date($0.createdAt, timeZone: zone), fromShop: $0.author == "shop")
         }
-        return ("customer_case", model)
+        return (.customerCase, model)
     }
 
     private func flashText(_ code: String?, t: Localization, review: ReviewRecord?, zone: TimeZone) -> String? {
@@ -270,7 +270,7 @@ struct CustomerPages {
                 chrome: chrome(request, t, title: heading, path: "/c/\(token)"), t: t.strings, heading: heading,
                 explanation: explanation, action: "/c/\(token)/\(action)\(langSuffix(request))",
                 fields: fields + [Option(value: "1", label: "confirmed")], back: casePath(token, request))
-            return pages.page("customer_confirm", model)
+            return pages.page(.customerConfirm, model)
         }
         let confirmed = form["confirmed"] == "1"
         do {

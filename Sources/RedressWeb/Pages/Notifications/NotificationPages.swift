@@ -153,7 +153,7 @@ struct NotificationPages {
             let cursor = "\(Int(last.createdAt.timeIntervalSince1970 * 1000)).\(last.id)"
             older = "/panel/notifications?before=\(cursor)"
         }
-        return pages.page("panel_notifications", ListModel(
+        return pages.page(.panelNotifications, ListModel(
             chrome: try await panel.chrome(request, session, title: "notifications_heading"), rows: Array(rows),
             hasRows: !rows.isEmpty, olderHref: older))
     }
@@ -211,7 +211,7 @@ struct NotificationPages {
                                          description: endpoint.description, attempts: rows, hasAttempts: !rows.isEmpty))
         }
         let choices = WebhookEvent.subscribable.map { EventChoice(name: $0.rawValue, checked: form.events.contains($0.rawValue)) }
-        return pages.page("panel_webhooks", WebhooksModel(
+        return pages.page(.panelWebhooks, WebhooksModel(
             chrome: try await panel.chrome(request, session, title: "webhooks_heading"), endpoints: endpoints,
             newSecret: newSecret, notice: notice, errors: errors, hasErrors: !errors.isEmpty, form: form,
             eventChoices: choices))

@@ -52,7 +52,7 @@ struct AuthPages {
         let (csrf, isNew) = CSRF.anonymousToken(request)
         let t = Localization.forPanel(request)
         var response = pages.page(
-            "login", LoginModel(chrome: .plain(title: t("sign_in"), lang: t.language, csrf: csrf), email: email,
+            .login, LoginModel(chrome: .plain(title: t("sign_in"), lang: t.language, csrf: csrf), email: email,
                                 error: error, notice: notice.map { t($0) }, shops: shops, chooseShop: !shops.isEmpty),
                                 status: status)
         if isNew { response.setCookie(CSRF.cookie(csrf, secure: services.config.secureCookies)) }

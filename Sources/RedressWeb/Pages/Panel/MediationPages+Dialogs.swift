@@ -56,7 +56,7 @@ extension MediationPages {
             heading: heading, closed: state == "closed", filter: filterModel(request, t, state: state), rows: rows,
             hasRows: !rows.isEmpty, empty: t(state == "open" ? "empty_open" : "empty_closed"),
             next: nextLink(request, cursor: page.next))
-        return pages.page("panel_dialogs", model)
+        return pages.page(.panelDialogs, model)
     }
 
     struct ThreadItem: Sendable {
@@ -113,7 +113,7 @@ extension MediationPages {
             open: view.state == "open", outcome: view.outcome.map { t("outcome_\($0)") }, versions: versions,
             thread: thread, canWrite: session.staffRole.canWrite, incentiveWarning: incentiveWarning, draft: draft,
             submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max)
-        var response = pages.page("panel_dialog", model)
+        var response = pages.page(.panelDialog, model)
         if incentiveWarning { response.status = .ok }
         return response
     }

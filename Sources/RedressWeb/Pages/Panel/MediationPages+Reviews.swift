@@ -66,7 +66,7 @@ extension MediationPages {
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews"), t: t.strings,
             heading: heading, filter: filterView, standby: standby, hasStandby: !standby.isEmpty, rows: rows,
             hasRows: !rows.isEmpty || !standby.isEmpty, next: nextLink(request, cursor: page.next))
-        return pages.page("panel_reviews", model)
+        return pages.page(.panelReviews, model)
     }
 
     struct ReviewPageModel: Sendable {
@@ -111,6 +111,6 @@ extension MediationPages {
             replyUntil: review.replyEditableUntil.map { t("reply_editable", ["date": t.date($0, timeZone: zone)]) },
             canWrite: session.staffRole.canWrite,
             changedLabel: review.changedAfterDialogAt.map { t("changed_label", ["date": t.day($0, timeZone: zone)]) })
-        return pages.page("panel_review", model)
+        return pages.page(.panelReview, model)
     }
 }

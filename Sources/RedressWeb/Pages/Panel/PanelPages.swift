@@ -38,7 +38,7 @@ struct PanelPages {
             let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count
             let counts = try await services.outbox.counts(shop: session.shopID, on: sql)
             let chrome = try await chrome(request, session, title: "overview")
-            return pages.page("panel_home", HomeModel(
+            return pages.page(.panelHome, HomeModel(
                 chrome: chrome, staffCount: staffCount, pendingMail: counts.pending,
                 failedText: counts.failed > 0 ? Localization(chrome.lang)("failed_mail", ["n": String(counts.failed)]) : nil))
         }
@@ -78,7 +78,7 @@ struct PanelPages {
             KeyRow(id: $0.id, label: $0.label, prefix: $0.prefix, createdAt: formatter.string(from: $0.createdAt),
                    revoked: $0.revokedAt != nil)
         }
-        return pages.page("panel_api_keys", KeysModel(
+        return pages.page(.panelApiKeys, KeysModel(
             chrome: try await chrome(request, session, title: "keys_heading"), keys: rows, hasKeys: !rows.isEmpty,
             newSecret: newSecret))
     }

@@ -77,7 +77,7 @@ struct PasswordPages {
     private func forgotPage(_ request: Request, email: String, sent: Bool, error: String? = nil,
                             status: HTTPResponse.Status = .ok) -> Response {
         let t = Localization.forPanel(request)
-        return pages.page("password_forgot", ForgotModel(
+        return pages.page(.passwordForgot, ForgotModel(
             chrome: .plain(title: t("forgot_heading"), lang: t.language, csrf: CSRF.anonymousToken(request).token),
             email: email, sent: sent, error: error), status: status)
     }
@@ -123,7 +123,7 @@ struct PasswordPages {
     private func resetPage(_ request: Request, token: String, valid: Bool, errors: [String],
                            status: HTTPResponse.Status = .ok) -> Response {
         let t = Localization.forPanel(request)
-        return pages.page("password_reset", ResetModel(
+        return pages.page(.passwordReset, ResetModel(
             chrome: .plain(title: t("reset_heading"), lang: t.language, csrf: CSRF.anonymousToken(request).token),
             valid: valid, action: "/login/reset/\(token)", errors: errors), status: status)
     }
@@ -162,7 +162,7 @@ struct PasswordPages {
                                                                     path: request.uri.path)
         let email = try await services.staff.find(session.staffId, shop: session.shopID, on: services.database.sql)?
             .email ?? ""
-        return pages.page("panel_account", AccountModel(
+        return pages.page(.panelAccount, AccountModel(
             chrome: chrome, signedInAs: t("account_signed_in_as", ["email": email]), done: done, errors: errors),
             status: status)
     }

@@ -89,7 +89,7 @@ struct ProfilePage {
                 hasReviews: !page.items.isEmpty,
                 next: page.nextCursor.map { "/shops/\(slug)?lang=\(t.language)&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" },
                 replyHeading: t("shop_reply", ["shop": shop.name]))
-            var response = pages.page("profile", model)
+            var response = pages.page(.profile, model)
             response.headers[.cacheControl] = "public, max-age=30"
             return response
         }

@@ -97,7 +97,7 @@ struct ReportPages {
             })
         }
         let chosen = errors.isEmpty ? period.preset.rawValue : (query.get("preset") ?? "custom")
-        var response = pages.page("panel_reports", Model(
+        var response = pages.page(.panelReports, Model(
             chrome: try await panel.chrome(request, session, title: "rp_heading"),
             intro: t("rp_intro", ["from": period.from, "to": period.to, "days": String(period.days),
                                   "zone": period.timeZone.identifier, "pfrom": period.previous.from,
