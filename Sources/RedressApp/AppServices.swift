@@ -61,14 +61,17 @@ public final class AppServices: Sendable {
         }
         deadlineWorker = DeadlineWorker(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
-            handlers: TimedWork.handlers(config: config))
+            handlers: TimedWork.handlers(config: config), pollInterval: config.pollInterval)
         dispatcher = OutboxDispatcher(
             database: database, clock: clock, metrics: metrics, owner: config.instanceName, logger: logger,
             mail: transport, poster: try? HTTPPoster(timeout: config.webhookTimeout,
-                                                     allowPrivateTargets: config.allowPrivateWebhookTargets), retryPolicy: config.deliveryRetry, concurrency: config.smtp?.connections ?? 4)
+                                                     allowPrivateTargets: config.allowPrivateWebhookTargets), retryPolicy: config.deliveryRetry, pollInterval: config.pollInterval,
+            concurrency: config.smtp?.connections ?? 4)
         let reviews = ReviewService(services: self)
         deadlineWorker.register(reviews.handlers(), batch: reviews.batchHandlers())
-        deadlineWorker.register(ComplaintService(services: self).handlers(), batch: [:])
+        let complaints = ComplaintService(services: self)
+        deadlineWorker.register(complaints.handlers(), batch: [:])
+        dispatcher.register(sent: complaints.sentHooks())
         deadlineWorker.register(ReportService(services: self).handlers(), batch: [:])
     }
 
@@ -122,6 +125,13 @@ public final class AppServices: Sendable {
     package func passwordHash(_ password: String) async throws -> String {
         let cost = config.bcryptCost
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// Closes what the process holds open, after the server and the workers stopped: the pooled SMTP sessions (with
+    /// QUIT, so the mail server does not log dropped connections) and the database. Every command ends with it.
+    public func shutdown() async {
+        await dispatcher.mail.close()
+        await database.shutdown()
     }
 
     public func runDueWork() async throws {

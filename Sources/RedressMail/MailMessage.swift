@@ -29,6 +29,12 @@ public struct MailMessage: Codable, Sendable, Equatable {
 /// Delivers a message or throws; the dispatcher retries on a throw (N1).
 public protocol MailTransport: Sendable {
     func send(_ message: MailMessage, messageID: String) async throws
+    /// Ends what the transport keeps open (pooled SMTP sessions) at shutdown; nothing for most transports.
+    func close() async
+}
+
+extension MailTransport {
+    public func close() async {}
 }
 
 /// A delivery failure that says whether trying again can help (a refused recipient cannot).

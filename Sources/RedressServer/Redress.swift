@@ -44,10 +44,10 @@ func withServices<T>(
     let services = try await prepareServices(config: config, clock: SystemWallClock(), logger: makeLogger("redress"))
     do {
         let result = try await body(services)
-        await services.database.shutdown()
+        await services.shutdown()
         return result
     } catch {
-        await services.database.shutdown()
+        await services.shutdown()
         throw error
     }
 }
@@ -155,10 +155,10 @@ struct Serve: AsyncParsableCommand {
         do {
             try await built.application().runService()
         } catch {
-            await services.database.shutdown()
+            await services.shutdown()
             throw error
         }
-        await services.database.shutdown()
+        await services.shutdown()
     }
 }
 

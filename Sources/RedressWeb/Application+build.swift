@@ -42,11 +42,12 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
     router.add(middleware: SecurityHeadersMiddleware(hsts: services.config.secureCookies
         && services.config.publicBaseURL.hasPrefix("https://")))
     router.add(middleware: ErrorMiddleware(pages: pages))
-    router.add(middleware: IdentityMiddleware(services: services))
+    // Static files before the identity: a stylesheet costs no session look-up.
     // bundleURL, not resourceURL: Foundation on Linux takes a "Resources" subfolder for the resources when one exists.
     let resources = Bundle.module.bundleURL.appendingPathComponent("Public").path
     router.add(middleware: FileMiddleware(resources, urlBasePath: "/static",
                                           cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])])))
+    router.add(middleware: IdentityMiddleware(services: services))
 
     ServiceRoutes(services: services, catalog: catalog).register(on: router)
     if services.config.role.runsWeb {

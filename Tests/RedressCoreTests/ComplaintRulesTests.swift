@@ -111,6 +111,35 @@ struct SLAClockTests {
         #expect(sla.state(targetHours: 40, used: used, done: true, paused: false) == .met)
         #expect(SLAClock.forPriority(.low, urgent: true).firstResponseHours == 2)
     }
+
+    /// Issue 16: where a complaint stands against both targets, computed in one place (was in an API DTO file).
+    @Test func standingAgainstBothTargets() {
+        let sla = SLAClock.forPriority(.normal, urgent: false)  // 8 h first response, 40 h resolution
+        let received = local("2026-11-09 09:00")
+        let hours = calendar.workingSeconds(from:to:)
+        // No reply after 9 working hours: first response breached, resolution fine.
+        var standing = sla.standing(receivedAt: received, now: local("2026-11-10 10:00"), firstResponseAt: nil,
+                                    decidedAt: nil, pausedSeconds: 0, pausedSince: nil, workingSeconds: hours)
+        #expect(standing.firstResponse == .breached && standing.resolution == .ok && standing.usedHours == 9)
+        // Replied after 2 working hours, decided after 16: both met; the clock stops at the decision.
+        standing = sla.standing(receivedAt: received, now: local("2026-11-20 10:00"),
+                                firstResponseAt: local("2026-11-09 11:00"), decidedAt: local("2026-11-10 17:00"),
+                                pausedSeconds: 0, pausedSince: nil, workingSeconds: hours)
+        #expect(standing.firstResponse == .met && standing.resolution == .met && standing.usedHours == 16)
+        // Waiting for the customer since the morning of day 2: paused, 8 working hours used.
+        standing = sla.standing(receivedAt: received, now: local("2026-11-10 17:00"),
+                                firstResponseAt: local("2026-11-09 10:00"), decidedAt: nil, pausedSeconds: 0,
+                                pausedSince: local("2026-11-10 09:00"), workingSeconds: hours)
+        #expect(standing.firstResponse == .met && standing.resolution == .paused && standing.usedHours == 8)
+    }
+
+    @Test func daysLeftToTheLegalDueDate() {
+        let due = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(LegalClock.daysLeft(dueAt: due, now: due.addingTimeInterval(-3 * 86_400 - 1)) == 3)
+        #expect(LegalClock.daysLeft(dueAt: due, now: due.addingTimeInterval(-86_399)) == 0)
+        #expect(LegalClock.daysLeft(dueAt: due, now: due) == 0)
+        #expect(LegalClock.daysLeft(dueAt: due, now: due.addingTimeInterval(1)) == -1)
+    }
 }
 
 @Suite("C4/C5 the complaint lifecycle")

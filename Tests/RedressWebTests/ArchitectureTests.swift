@@ -43,6 +43,46 @@ struct ArchitectureTests {
         }
     }
 
+    @Test("the withdrawal comment has one limit: the page refuses what the API refuses", arguments: Engine.available)
+    func withdrawalLimit(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let shopLink = try await s.orderWithLink("WL-1")
+            _ = try await s.review(shopLink, rating: 2)
+            let token = try await s.mailedToken(order: "WL-1")
+            let long = String(repeating: "x", count: WithdrawalText.maxComment + 1)
+            let api = try await s.customer(.post, token, "/withdraw", ["reason": "other", "comment": long])
+            #expect(api.status == .unprocessableContent)
+            let form = try await s.anonymousForm("/c/\(token)")
+            let page = try await s.postForm("/c/\(token)/withdraw", cookie: form.cookie,
+                                            [("_csrf", form.csrf), ("reason", "other"), ("comment", long), ("confirmed", "1")])
+            #expect(page.status == .unprocessableContent, "the page cut the comment and withdrew: \(page.status)")
+            let review = try await s.customer(.get, token)
+            #expect((review.json["allowedActions"] as? [String])?.contains("withdraw") == true, "still withdrawable")
+        }
+    }
+
+    @Test("one typed catalog of timed work: every kind round-trips through its stored text and has a handler")
+    func timedWorkCatalog() async throws {
+        let kinds: [TimedWorkKind] = [.housekeeping, .sendInvitation, .remindInvitation, .publishReview, .remindShop,
+                                      .complaintDeadline, .refundDue, .reportsRezone]
+            + TimedWorkKind.warningDays.map { .complaintWarning(day: $0) }
+        #expect(Set(kinds.map(\.stored)).count == kinds.count)
+        for kind in kinds { #expect(TimedWorkKind(stored: kind.stored) == kind) }
+        #expect(Set(kinds.map(\.family)) == Set(TimedWorkKind.Family.allCases))
+        for text in ["complaint.warning", "complaint.warning.0", "complaint.warning.61", "complaint.warning.07",
+                     "complaint.warning.x", "review.publish ", "", "REVIEW.PUBLISH"] {
+            #expect(TimedWorkKind(stored: text) == nil, "\(text)")
+        }
+        // The stored texts of rows written before the catalog existed.
+        #expect(TimedWorkKind(stored: "complaint.warning.12") == .complaintWarning(day: 12))
+        #expect(TimedWorkKind(stored: "review.shop_reminder") == .remindShop)
+        let app = try await TestApp.make()
+        for family in TimedWorkKind.Family.allCases {
+            #expect(app.services.deadlineWorker.handles(family), "no handler for \(family)")
+        }
+        await app.close()
+    }
+
     @Test("a missing template stops the start, naming it")
     func missingTemplate() async throws {
         #expect(throws: PageRenderer.RendererError.self) { try PageRenderer.check(MustacheLibrary()) }

@@ -148,7 +148,10 @@ struct ReviewScenario: Sendable {
 
     func publicReviewIDs() async throws -> [String] {
         let response = try await client.execute(uri: "/api/v1/public/shops/\(shop.slug)/reviews", method: .get)
-        return (response.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        // A failed request must fail the test, not pass an "is not public" expectation with an empty list.
+        #expect(response.status == .ok, "public reviews: \(response.status)")
+        let items = try #require(response.json["items"] as? [[String: Any]], "public reviews: \(response.text.prefix(200))")
+        return items.compactMap { $0["id"] as? String }
     }
 
     /// The public counters must equal a recount from the raw rows (R13).

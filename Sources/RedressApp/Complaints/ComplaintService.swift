@@ -17,9 +17,9 @@ package struct ComplaintService: Sendable {
     package let lifecycle = ComplaintLifecycle()
 
     package enum Work {
-        package static let warning = "complaint.warning"
-        package static let deadline = "complaint.deadline"
-        package static let refundDue = "complaint.refund_due"
+        package static func warning(day: Int) -> String { TimedWorkKind.complaintWarning(day: day).stored }
+        package static let deadline = TimedWorkKind.complaintDeadline.stored
+        package static let refundDue = TimedWorkKind.refundDue.stored
     }
 
     /// What a complaint says when it comes in (C1). Missing information never blocks intake: unknown fields get
@@ -131,7 +131,7 @@ package struct ComplaintService: Sendable {
             try await attach(uploads, to: complaint, author: "customer", on: tx)
             if party.hasStatutoryDeadline {
                 for warning in clock.warnings(receivedAt: receivedAt, timeZone: zone) where warning.at > now {
-                    try await services.deadlines.schedule(kind: "\(Work.warning).\(warning.day)", subjectId: id,
+                    try await services.deadlines.schedule(kind: Work.warning(day: warning.day), subjectId: id,
                                                           shop: shop.shopID, dueAt: warning.at, now: now, on: tx)
                 }
                 try await services.deadlines.schedule(kind: Work.deadline, subjectId: id, shop: shop.shopID,
@@ -187,16 +187,16 @@ package struct ComplaintService: Sendable {
 
     // MARK: - Timed work (C2, C6)
 
-    package func handlers() -> [String: TimedWorkHandler] {
-        var handlers: [String: TimedWorkHandler] = [
-            Work.deadline: { context in try await self.deadlinePassed(context) },
-            Work.refundDue: { context in try await self.refundDue(context) },
+    package func handlers() -> [TimedWorkKind.Family: TimedWorkHandler] {
+        [
+            .complaintDeadline: { context in try await self.deadlinePassed(context) },
+            .refundDue: { context in try await self.refundDue(context) },
+            // The warning's day comes with its kind (a term from 1 to 60 days has its own warning days).
+            .complaintWarning: { context in
+                guard case .complaintWarning(let day) = context.kind else { return .done }
+                return try await self.warn(context, day: day)
+            },
         ]
-        // Any term from 1 to 60 days has its own warning days; one handler per possible day.
-        for day in 1...60 {
-            handlers["\(Work.warning).\(day)"] = { context in try await self.warn(context, day: day) }
-        }
-        return handlers
     }
 
     private func warn(_ context: TimedWorkContext, day: Int) async throws -> TimedWorkOutcome {
@@ -264,9 +264,16 @@ package struct ComplaintService: Sendable {
         return .done
     }
 
-    /// Called when the dispatcher's mail server accepted a decision letter (C2: sent means accepted by SMTP).
-    package func decisionDelivered(outboxId: String, at: Date) async throws {
-        try await store.decisionSent(outboxId: outboxId, at: at, on: services.database.sql)
+    /// The dispatcher's completion hooks: a decision letter accepted by the mail server answers the complaint, in
+    /// the transaction that marks the letter sent (C2: sent means accepted by SMTP).
+    package func sentHooks() -> [String: OutboxSentHook] {
+        [Notifier.Event.complaintDecision.rawValue: { outboxId, sentAt, tx in
+            try await self.decisionDelivered(outboxId: outboxId, at: sentAt, on: tx)
+        }]
+    }
+
+    package func decisionDelivered(outboxId: String, at: Date, on tx: DatabaseSession) async throws {
+        try await store.decisionSent(outboxId: outboxId, at: at, on: tx)
     }
 
     package init(services: AppServices) {

@@ -11,11 +11,11 @@ package struct ReportService {
 
     package enum Work {
         /// Moving a shop's report roll-ups to its new time zone, a few hundred subjects per step.
-        package static let rezone = "reports.rezone"
+        package static let rezone = TimedWorkKind.reportsRezone.stored
     }
 
-    package func handlers() -> [String: TimedWorkHandler] {
-        [Work.rezone: { context in
+    package func handlers() -> [TimedWorkKind.Family: TimedWorkHandler] {
+        [.reportsRezone: { context in
             try await rollups.rezoneStep(shop: ShopID(context.work.subjectId), on: context.sql)
                 ? .done : .repeatAt(context.now)
         }]

@@ -19,10 +19,10 @@ package struct ReviewService: Sendable {
     package let reports = AbuseReportStore()
 
     package enum Work {
-        package static let sendInvitation = "invitation.send"
-        package static let remindInvitation = "invitation.remind"
-        package static let publishReview = "review.publish"
-        package static let remindShop = "review.shop_reminder"
+        package static let sendInvitation = TimedWorkKind.sendInvitation.stored
+        package static let remindInvitation = TimedWorkKind.remindInvitation.stored
+        package static let publishReview = TimedWorkKind.publishReview.stored
+        package static let remindShop = TimedWorkKind.remindShop.stored
     }
 
     // MARK: - Shops
@@ -130,17 +130,17 @@ package struct ReviewService: Sendable {
 
     // MARK: - Timed work
 
-    package func handlers() -> [String: TimedWorkHandler] {
+    package func handlers() -> [TimedWorkKind.Family: TimedWorkHandler] {
         [
-            Work.sendInvitation: { context in try await self.sendInvitation(context, reminder: false) },
-            Work.remindInvitation: { context in try await self.sendInvitation(context, reminder: true) },
-            Work.publishReview: { context in try await self.publishAtDeadline(context) },
-            Work.remindShop: { context in try await self.remindShop(context) },
+            .sendInvitation: { context in try await self.sendInvitation(context, reminder: false) },
+            .remindInvitation: { context in try await self.sendInvitation(context, reminder: true) },
+            .publishReview: { context in try await self.publishAtDeadline(context) },
+            .remindShop: { context in try await self.remindShop(context) },
         ]
     }
 
-    package func batchHandlers() -> [String: TimedWorkBatchHandler] {
-        [Work.publishReview: { works, now, tx in try await self.publishDue(works, now: now, on: tx) }]
+    package func batchHandlers() -> [TimedWorkKind.Family: TimedWorkBatchHandler] {
+        [.publishReview: { works, now, tx in try await self.publishDue(works, now: now, on: tx) }]
     }
 
     /// The set-based form of `publishAtDeadline` for many due reviews at once: one update, one counter statement,

@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// What a handler of timed work gets: the row, a transaction to write in, and now.
 public struct TimedWorkContext: Sendable {
     public let work: DueWork
+    /// The row's kind with its payload.
+    public let kind: TimedWorkKind
     public let now: Date
     public let sql: DatabaseSession
 }
@@ -37,7 +39,7 @@ public final class DeadlineWorker: Service, Sendable {
 
     package init(
         database: DatabaseService, clock: any WallClock, metrics: AppMetrics, owner: String, logger: Logger,
-        handlers: [String: TimedWorkHandler], pollInterval: Duration = .seconds(1)
+        handlers: [TimedWorkKind.Family: TimedWorkHandler], pollInterval: Duration = .seconds(1)
     ) {
         self.database = database
         self.clock = clock
@@ -80,7 +82,7 @@ public final class DeadlineWorker: Service, Sendable {
             var results: [(DueWork, String, (any Error)?)] = []
             var remaining: [DueWork] = []
             for (kind, works) in Dictionary(grouping: claimed, by: \.kind) {
-                guard let batch = handlerBox.batchHandler(kind) else {
+                guard let family = TimedWorkKind(stored: kind)?.family, let batch = handlerBox.batchHandler(family) else {
                     remaining += works
                     continue
                 }
@@ -102,13 +104,13 @@ public final class DeadlineWorker: Service, Sendable {
                 }
             }
             for work in remaining {
-                guard let handler = handlerBox.handler(work.kind) else {
+                guard let kind = TimedWorkKind(stored: work.kind), let handler = handlerBox.handler(kind.family) else {
                     results.append((work, "unknown", nil))
                     continue
                 }
                 do {
                     try await DatabaseService.savepoint(on: tx) {
-                        let outcome = try await handler(TimedWorkContext(work: work, now: now, sql: tx))
+                        let outcome = try await handler(TimedWorkContext(work: work, kind: kind, now: now, sql: tx))
                         guard try await store.complete(work.id, owner: owner, now: now, repeatAt: outcome.repeatAt,
                                                        on: tx)
                         else { throw LeaseLost() }
@@ -144,42 +146,47 @@ public final class DeadlineWorker: Service, Sendable {
 
     package struct LeaseLost: Error {}
 
-    /// Adds handlers of further kinds (rooms built after the worker register theirs at boot).
-    public func register(_ handlers: [String: TimedWorkHandler], batch: [String: TimedWorkBatchHandler] = [:]) {
+    /// Adds the handlers of a feature's kinds (each feature registers its own at boot).
+    public func register(_ handlers: [TimedWorkKind.Family: TimedWorkHandler],
+                         batch: [TimedWorkKind.Family: TimedWorkBatchHandler] = [:]) {
         handlerBox.add(handlers, batch: batch)
     }
 
+    /// Whether a handler runs `family` (each feature registers its own at boot).
+    package func handles(_ family: TimedWorkKind.Family) -> Bool { handlerBox.handler(family) != nil }
+
     private final class HandlerBox: @unchecked Sendable {
         private let lock = NSLock()
-        private var handlers: [String: TimedWorkHandler]
-        private var batchHandlers: [String: TimedWorkBatchHandler] = [:]
+        private var handlers: [TimedWorkKind.Family: TimedWorkHandler]
+        private var batchHandlers: [TimedWorkKind.Family: TimedWorkBatchHandler] = [:]
 
-        package init(_ handlers: [String: TimedWorkHandler]) { self.handlers = handlers }
+        package init(_ handlers: [TimedWorkKind.Family: TimedWorkHandler]) { self.handlers = handlers }
 
-        package func add(_ more: [String: TimedWorkHandler], batch: [String: TimedWorkBatchHandler]) {
+        package func add(_ more: [TimedWorkKind.Family: TimedWorkHandler],
+                         batch: [TimedWorkKind.Family: TimedWorkBatchHandler]) {
             lock.withLock {
                 handlers.merge(more) { $1 }
                 batchHandlers.merge(batch) { $1 }
             }
         }
 
-        package func batchHandler(_ kind: String) -> TimedWorkBatchHandler? {
+        package func batchHandler(_ kind: TimedWorkKind.Family) -> TimedWorkBatchHandler? {
             lock.withLock { batchHandlers[kind] }
         }
 
-        package func handler(_ kind: String) -> TimedWorkHandler? {
+        package func handler(_ kind: TimedWorkKind.Family) -> TimedWorkHandler? {
             lock.withLock { handlers[kind] }
         }
     }
 }
 
-/// The kinds of timed work and their handlers. Later rooms (reviews, complaints) add theirs here.
+/// The installation's own timed work; the features register theirs (reviews, complaints, reports).
 package enum TimedWork {
-    package static let housekeeping = "housekeeping"
+    package static let housekeeping = TimedWorkKind.housekeeping.stored
 
-    package static func handlers(config: AppConfig) -> [String: TimedWorkHandler] {
+    package static func handlers(config: AppConfig) -> [TimedWorkKind.Family: TimedWorkHandler] {
         [
-            housekeeping: { context in
+            .housekeeping: { context in
                 // Forget expired sessions and old login failures, then come back in an hour.
                 try await SessionStore().deleteExpired(now: context.now, on: context.sql)
                 try await ThrottleStore().prune(before: LoginThrottle().windowStart(now: context.now), on: context.sql)

@@ -4,6 +4,11 @@ import RedressCore
 import RedressMail
 import RedressPersistence
 import ServiceLifecycle
+import Synchronization
+
+/// Runs when the row of one outbox kind was delivered, in the transaction that marks it sent (a decision letter
+/// accepted by the mail server answers its complaint: C2).
+public typealias OutboxSentHook = @Sendable (_ outboxId: String, _ sentAt: Date, _ tx: DatabaseSession) async throws -> Void
 
 /// Delivers outbox rows (N1): claims them with a lease, sends, marks sent; on failure retries with exponential
 /// backoff and jitter, and gives up after the policy's limit, leaving the failure visible. A crash between
@@ -20,6 +25,12 @@ public final class OutboxDispatcher: Service, Sendable {
     package let pollInterval: Duration
     /// Deliveries in flight at once (the SMTP sessions kept open).
     package let concurrency: Int
+    private let sentHooks = Mutex<[String: OutboxSentHook]>([:])
+
+    /// Adds the completion hooks of a feature's outbox kinds (`OutboxMessage.kind`).
+    public func register(sent hooks: [String: OutboxSentHook]) {
+        sentHooks.withLock { $0.merge(hooks) { $1 } }
+    }
 
     package init(
         database: DatabaseService, clock: any WallClock, metrics: AppMetrics, owner: String, logger: Logger,
@@ -75,11 +86,11 @@ public final class OutboxDispatcher: Service, Sendable {
         do {
             try await deliver(message)
             let sentAt = clock.now()
-            if message.kind == "complaintDecision" {
-                // Sent means accepted by the mail server (C2): the complaint is answered in the same transaction.
+            if let hook = sentHooks.withLock({ $0[message.kind] }) {
+                // The kind's completion commits with the "sent" mark, or neither does.
                 try await database.transaction { tx in
                     if try await store.markSent(message.id, owner: self.owner, now: sentAt, on: tx) {
-                        try await ComplaintStore().decisionSent(outboxId: message.id, at: sentAt, on: tx)
+                        try await hook(message.id, sentAt, tx)
                     }
                 }
             } else {

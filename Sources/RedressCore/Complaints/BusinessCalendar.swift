@@ -201,6 +201,36 @@ public struct SLAClock: Sendable, Equatable {
     }
 
     /// The state against a target: met when done, breached past it, near breach in the last 20 %.
+    /// Where one complaint stands against both targets at `now` (C3): the first response is measured to the first
+    /// reply (or to `now` while there is none), the resolution to the decision (or to `now`); a pause counts for both
+    /// until the clock runs again.
+    public struct Standing: Sendable, Equatable {
+        public var firstResponse: State
+        public var resolution: State
+        /// Working seconds used towards the resolution.
+        public var usedSeconds: TimeInterval
+
+        /// Used working hours, to one decimal.
+        public var usedHours: Double { (usedSeconds / 360).rounded() / 10 }
+    }
+
+    public func standing(receivedAt: Date, now: Date, firstResponseAt: Date?, decidedAt: Date?,
+                         pausedSeconds: TimeInterval, pausedSince: Date?,
+                         workingSeconds: (Date, Date) -> TimeInterval) -> Standing {
+        let used = used(receivedAt: receivedAt, now: decidedAt ?? now, pausedSeconds: pausedSeconds,
+                        pausedSince: pausedSince, workingSeconds: workingSeconds)
+        let firstUsed = firstResponseAt.map {
+            self.used(receivedAt: receivedAt, now: $0, pausedSeconds: pausedSeconds, pausedSince: nil,
+                      workingSeconds: workingSeconds)
+        } ?? used
+        let paused = pausedSince != nil
+        return Standing(
+            firstResponse: state(targetHours: firstResponseHours, used: firstUsed, done: firstResponseAt != nil,
+                                 paused: paused),
+            resolution: state(targetHours: resolutionHours, used: used, done: decidedAt != nil, paused: paused),
+            usedSeconds: used)
+    }
+
     public func state(targetHours: Double, used: TimeInterval, done: Bool, paused: Bool) -> State {
         let target = targetHours * 3600
         if done { return used <= target ? .met : .breached }

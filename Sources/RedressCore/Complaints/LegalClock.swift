@@ -55,6 +55,12 @@ public struct LegalClock: Sendable, Equatable {
         }
     }
 
+    /// Whole days (of 24 hours) from `now` to the legal due date, rounded down: negative once it has passed. What
+    /// the API's `daysLeft` and the panel's chip say.
+    public static func daysLeft(dueAt: Date, now: Date) -> Int {
+        Int((dueAt.timeIntervalSince(now) / 86_400).rounded(.down))
+    }
+
     /// Whole calendar days of the term already used at `now` (0 on the day of receipt).
     public func dayOfTerm(receivedAt: Date, now: Date, timeZone: TimeZone) -> Int {
         var calendar = Calendar(identifier: .gregorian)

@@ -44,3 +44,21 @@ public enum MessageText {
         return text
     }
 }
+
+/// R10: the customer's withdrawal — a reason from the list and an optional comment of at most 1,000 characters.
+/// One rule for the API and the case page (the page used to cut a longer comment silently).
+public enum WithdrawalText {
+    public static let maxComment = 1_000
+
+    public static func validate(reason: String?, comment: String?) throws -> (reason: WithdrawalReason, comment: String?) {
+        var errors = ValidationErrors()
+        let reason = reason.flatMap(WithdrawalReason.init(rawValue:))
+        if reason == nil {
+            errors.add("reason", "must be " + WithdrawalReason.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if comment.count > maxComment { errors.add("comment", "must be at most \(maxComment) characters") }
+        try errors.throwIfAny()
+        return (reason!, comment.isEmpty ? nil : comment)
+    }
+}

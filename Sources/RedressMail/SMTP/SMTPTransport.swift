@@ -58,6 +58,9 @@ public actor SMTPTransport: MailTransport {
         }
     }
 
+    /// Closes the sessions kept open (at shutdown), with QUIT.
+    public func close() async { await closeAll() }
+
     /// Closes the sessions kept open (at shutdown).
     public func closeAll() async {
         let connections = idle

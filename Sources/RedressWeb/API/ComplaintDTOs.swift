@@ -118,18 +118,13 @@ extension ComplaintService {
         let schedule: WorkingSchedule
         if let given { schedule = given } else { schedule = try await self.schedule(for: [complaint], shop: shop) }
         let sla = SLAClock.forPriority(ComplaintPriority(rawValue: complaint.priority) ?? .normal, urgent: complaint.urgent)
-        let used = sla.used(receivedAt: complaint.receivedAt, now: complaint.decidedAt ?? now,
-                            pausedSeconds: complaint.slaPausedSeconds, pausedSince: complaint.slaPausedSince,
-                            workingSeconds: schedule.workingSeconds(from:to:))
-        let firstUsed = complaint.firstResponseAt.map {
-            sla.used(receivedAt: complaint.receivedAt, now: $0, pausedSeconds: complaint.slaPausedSeconds,
-                     pausedSince: nil, workingSeconds: schedule.workingSeconds(from:to:))
-        } ?? used
-        let paused = complaint.slaPausedSince != nil
+            .standing(receivedAt: complaint.receivedAt, now: now, firstResponseAt: complaint.firstResponseAt,
+                      decidedAt: complaint.decidedAt, pausedSeconds: complaint.slaPausedSeconds,
+                      pausedSince: complaint.slaPausedSince, workingSeconds: schedule.workingSeconds(from:to:))
         var view = ComplaintDTO.ShopComplaint(
             reference: complaint.reference, status: complaint.status, legalState: complaint.legalState,
             answerDueAt: complaint.answerDueAt, receivedAt: complaint.receivedAt,
-            daysLeft: Int((complaint.answerDueAt.timeIntervalSince(now) / 86_400).rounded(.down)),
+            daysLeft: LegalClock.daysLeft(dueAt: complaint.answerDueAt, now: now),
             channel: complaint.channel, claimType: complaint.claimType, category: complaint.category,
             description: complaint.description, partyType: complaint.partyType, priority: complaint.priority,
             urgent: complaint.urgent, requestedRemedy: complaint.requestedRemedy, remedyTask: complaint.remedyTask,
@@ -137,12 +132,8 @@ extension ComplaintService {
             customer: ["email": complaint.email, "name": complaint.customerName, "locale": complaint.locale],
             assigneeId: complaint.assigneeId, refundDueAt: complaint.refundDueAt,
             refundOverdue: complaint.refundDueAt.map { $0 < now && complaint.refundedAt == nil } ?? false,
-            sla: .init(
-                firstResponse: sla.state(targetHours: sla.firstResponseHours, used: firstUsed,
-                                         done: complaint.firstResponseAt != nil, paused: paused).rawValue,
-                resolution: sla.state(targetHours: sla.resolutionHours, used: used, done: complaint.decidedAt != nil,
-                                      paused: paused).rawValue,
-                usedHours: (used / 360).rounded() / 10),
+            sla: .init(firstResponse: sla.firstResponse.rawValue, resolution: sla.resolution.rawValue,
+                       usedHours: sla.usedHours),
             items: nil, messages: nil, attachments: nil, decision: nil, survey: nil)
         if detail {
             view.items = try await store.items(complaint.id, on: sql).map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) }

@@ -154,13 +154,9 @@ extension ReviewAPI {
                    tag: "customer", security: .customerToken, request: .ref("WithdrawInput"),
                    responses: [200: ("Withdrawn", .ref("ReviewAccepted"))]) { request, context in
             let body = try await request.decode(as: WithdrawBody.self, context: context)
-            guard let reason = body.reason.flatMap(WithdrawalReason.init(rawValue:)) else {
-                throw Problem.invalid(["reason": "must be resolved, compensated, mistake or other"])
-            }
-            let comment = body.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            guard comment.count <= 1000 else { throw Problem.invalid(["comment": "must be at most 1000 characters"]) }
-            let review = try await reviewsService.withdraw(token: try token(context), reason: reason,
-                                                           comment: comment.isEmpty ? nil : comment)
+            let withdrawal = try WithdrawalText.validate(reason: body.reason, comment: body.comment)
+            let review = try await reviewsService.withdraw(token: try token(context), reason: withdrawal.reason,
+                                                           comment: withdrawal.comment)
             return try Response.json(ReviewAccepted(reviewId: review.id, status: review.status, publishAt: nil))
         }
         router.api(.post, base + "/report", catalog: catalog, summary: "Report abuse (R12; 3 per party and review)",

@@ -288,17 +288,13 @@ struct CustomerPages {
                 _ = try await reviews.resolve(token: token)
                 return Response.seeOther(casePath(token, request, flash: "resolved"))
             case "withdraw":
-                guard let reason = form["reason"].flatMap(WithdrawalReason.init(rawValue:)) else {
-                    throw Problem.invalid(["reason": t("reason_label")])
-                }
+                let withdrawal = try WithdrawalText.validate(reason: form["reason"], comment: form["comment"])
                 guard confirmed else {
                     return confirm(t("withdraw_heading"), t("withdraw_explain"),
-                                   fields: [Option(value: reason.rawValue, label: "reason"),
+                                   fields: [Option(value: withdrawal.reason.rawValue, label: "reason"),
                                             Option(value: form["comment"] ?? "", label: "comment")])
                 }
-                let comment = (form["comment"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                _ = try await reviews.withdraw(token: token, reason: reason,
-                                               comment: comment.isEmpty ? nil : String(comment.prefix(1000)))
+                _ = try await reviews.withdraw(token: token, reason: withdrawal.reason, comment: withdrawal.comment)
             case "message":
                 _ = try await reviews.customerMessage(token: token, body: try MessageText.validate(form["body"]))
             case "edit":
