@@ -21,3 +21,15 @@ struct WithdrawalTextTests {
         }
     }
 }
+
+@Suite("C5 the refund term")
+struct RefundTermTests {
+    @Test func fourteenCalendarDaysAcrossDaylightSaving() throws {
+        let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+        let decided = try Date("2026-10-20T10:30:00+02:00", strategy: .iso8601)
+        // The clocks go back on 25 October: still 10:30 local, 14 calendar days later (an hour more than 14 × 24 h).
+        #expect(RefundTerm.dueAt(decidedAt: decided, timeZone: warsaw) == (try Date("2026-11-03T10:30:00+01:00", strategy: .iso8601)))
+        #expect(RefundTerm.applies(to: .refund) && RefundTerm.applies(to: .priceReduction))
+        #expect(!RefundTerm.applies(to: .repair) && !RefundTerm.applies(to: .replacement) && !RefundTerm.applies(to: nil))
+    }
+}

@@ -23,7 +23,7 @@ extension ComplaintService {
                 complaint.replyCount += 1
                 if complaint.complaintStatus == .received { complaint.status = ComplaintStatus.inProgress.rawValue }
                 try await store.save(complaint, now: now, on: tx)
-                let shop = try await reviews.shop(actor.shop, on: tx)
+                let shop = try await directory.shop(actor.shop, on: tx)
                 try await notifier.send(.complaintMessageToCustomer, to: [complaint.email], locale: complaint.locale,
                                         shop: shop, link: try await customerLink(complaint, shop: shop, now: now, on: tx),
                                         reference: complaint.reference, now: now, on: tx)
@@ -36,14 +36,14 @@ extension ComplaintService {
     }
 
     /// The complaint's status page through a signed complaint link (C7).
-    package func complaintLink(token: String) -> String { reviews.link("c", token: token) + "/complaint" }
+    package func complaintLink(token: String) -> String { directory.link("c", token: token) + "/complaint" }
 
     /// The customer's way back: the complaint page of the order's link, or the look-up page.
     package func customerLink(_ complaint: ComplaintRecord, shop: ShopRecord, now: Date, on tx: DatabaseSession) async throws
         -> String
     {
         if let orderId = complaint.orderId, let order = try await orders.find(orderId, shop: shop.shopID, on: tx) {
-            return complaintLink(token: try await reviews.complaintLink(order: order, complaintId: complaint.id, shop: shop,
+            return complaintLink(token: try await directory.complaintLink(order: order, complaintId: complaint.id, shop: shop,
                                                                         now: now, on: tx))
         }
         return "\(services.config.publicBaseURL)/complaints/status"
@@ -87,7 +87,7 @@ extension ComplaintService {
             } catch let violation as ComplaintRuleViolation {
                 throw AppError.rule(violation)
             }
-            let shop = try await reviews.shop(actor.shop, on: tx)
+            let shop = try await directory.shop(actor.shop, on: tx)
             if from == .waitingForCustomer, let since = complaint.slaPausedSince {
                 complaint.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
                 complaint.slaPausedSince = nil
@@ -167,11 +167,10 @@ extension ComplaintService {
             } catch let violation as ComplaintRuleViolation {
                 throw AppError.rule(violation)
             }
-            let shop = try await reviews.shop(actor.shop, on: tx)
-            let zone = reviews.timeZone(shop)
+            let shop = try await directory.shop(actor.shop, on: tx)
+            let zone = directory.timeZone(shop)
             let chosenRemedy = outcome == .rejected ? nil : (remedy ?? nil) ?? complaint.requestedRemedy.flatMap(Remedy.init)
-            let refundDue = chosenRemedy == .refund || (chosenRemedy == .priceReduction)
-                ? reviews.policy.addDays(14, to: now, in: zone) : nil
+            let refundDue = RefundTerm.applies(to: chosenRemedy) ? RefundTerm.dueAt(decidedAt: now, timeZone: zone) : nil
             let language = complaint.locale
             let t = Localization(language)
             let adr = outcome!.needsADRStatement
@@ -317,7 +316,7 @@ extension ComplaintService {
                 id: SecureToken.id("cms"), complaintId: current.id, shopId: current.shopId, author: "customer",
                 staffId: nil, staffName: nil, body: text, isInternal: false, createdAt: now)
             try await store.addMessage(message, on: tx)
-            let shop = try await reviews.shop(ShopID(current.shopId), on: tx)
+            let shop = try await directory.shop(ShopID(current.shopId), on: tx)
             if current.complaintStatus == .waitingForCustomer {
                 if let since = current.slaPausedSince {
                     current.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)

@@ -14,7 +14,7 @@ extension ComplaintService {
     }
 
     package func calendar(_ shop: ShopRecord, settings: ComplaintSettingsRecord) -> BusinessCalendar {
-        let zone = reviews.timeZone(shop)
+        let zone = directory.timeZone(shop)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let year = calendar.component(.year, from: services.clock.now())

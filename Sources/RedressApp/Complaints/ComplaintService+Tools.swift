@@ -28,8 +28,8 @@ extension ComplaintService {
             throw AppError.notFound("template")
         }
         let complaint = try await complaint(reference, shop: shopID, on: sql)
-        let shop = try await reviews.shop(shopID, on: sql)
-        let zone = reviews.timeZone(shop)
+        let shop = try await directory.shop(shopID, on: sql)
+        let zone = directory.timeZone(shop)
         let t = Localization(template.language)
         var decisionRemedy = ""
         if let id = complaint.decisionId, let decision = try await store.decision(id, on: sql), let remedy = decision.remedy {

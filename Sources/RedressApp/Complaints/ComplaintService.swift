@@ -11,7 +11,8 @@ package struct ComplaintService: Sendable {
     package let services: AppServices
     package let store = ComplaintStore()
     package let orders = OrderStore()
-    package var reviews: ReviewService { ReviewService(services: services) }
+    /// Shops, time zones and the customers' links, shared with reviews.
+    package var directory: ShopDirectory { ShopDirectory(services: services) }
     package var notifier: Notifier { Notifier(services: services) }
     package var webhooks: Webhooks { Webhooks(services: services) }
     package let lifecycle = ComplaintLifecycle()
@@ -82,7 +83,7 @@ package struct ComplaintService: Sendable {
     {
         let (claim, category, remedy, party) = try validated(input)
         let now = services.clock.now()
-        let zone = reviews.timeZone(shop)
+        let zone = directory.timeZone(shop)
         return try await services.database.transaction { tx in
             var order: OrderRecord?
             if let external = input.orderExternalId?.trimmingCharacters(in: .whitespaces), !external.isEmpty {
@@ -146,7 +147,7 @@ package struct ComplaintService: Sendable {
             // A link to this complaint only: it goes to the complainant's address, which may not be the order's,
             // and back to whoever filed it (the shop, for a complaint it enters itself).
             if let order {
-                token = try await reviews.complaintLink(order: order, complaintId: id, shop: shop, now: now, on: tx)
+                token = try await directory.complaintLink(order: order, complaintId: id, shop: shop, now: now, on: tx)
             }
             try await notifier.send(.complaintReceived, to: [email], locale: complaint.locale, shop: shop,
                                     date: clock.lastDay(receivedAt: receivedAt, timeZone: zone)
@@ -204,7 +205,7 @@ package struct ComplaintService: Sendable {
         guard let complaint = try await store.find(id: context.work.subjectId, on: tx), complaint.mergedInto == nil,
               complaint.legal == .open, complaint.decisionId == nil
         else { return .done }
-        let shop = try await reviews.shop(ShopID(complaint.shopId), on: tx)
+        let shop = try await directory.shop(ShopID(complaint.shopId), on: tx)
         // The day-7/10/12 texts name the days of the 14-day term; other terms get the text that quotes the date only.
         let term = try await settings(shop, on: tx).termDays
         let event: Notifier.Event = term != 14 ? .complaintWarning
@@ -235,7 +236,7 @@ package struct ComplaintService: Sendable {
         complaint.remedyTask = complaint.requestedRemedy ?? "accept the complaint"
         complaint.urgent = true
         let saved = try await store.save(complaint, now: context.now, on: tx)
-        let shop = try await reviews.shop(ShopID(complaint.shopId), on: tx)
+        let shop = try await directory.shop(ShopID(complaint.shopId), on: tx)
         try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.deemed_accepted",
                                         subjectType: "complaint", subjectId: complaint.id,
                                         before: ["legalState": before.legalState],

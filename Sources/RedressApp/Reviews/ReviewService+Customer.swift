@@ -2,41 +2,7 @@ import Foundation
 import RedressCore
 import RedressPersistence
 
-/// What a customer's link opens: the order of one shop, and the review of that order if any (S3).
-package struct CustomerCase: Sendable {
-    package var link: CustomerLinkStore.Link
-    package var shop: ShopRecord
-    package var order: OrderRecord
-    package var review: ReviewRecord?
-}
-
 extension ReviewService {
-    /// Resolves a customer token for one of `actions`; unknown, tampered and expired tokens all answer 404, a link
-    /// whose purpose allows none of them 403 (S3: a link the shop has seen never speaks as the customer).
-    package func customerCase(token: String, for actions: CustomerLinkAction..., on sql: DatabaseSession) async throws
-        -> CustomerCase
-    {
-        let now = services.clock.now()
-        guard let link = try await links.resolve(token: token, now: now, on: sql),
-              let shop = try await services.shops.find(ShopID(link.shopId), on: sql),
-              let order = try await orders.find(link.orderId, shop: shop.shopID, on: sql)
-        else { throw AppError(.notFound, code: "link.unknown", detail: "This link is unknown or has expired.") }
-        guard actions.contains(where: link.capability.allows) else { throw Self.linkRefusal(link.capability) }
-        return CustomerCase(link: link, shop: shop, order: order, review: try await reviews.find(orderId: order.id, on: sql))
-    }
-
-    package static func linkRefusal(_ purpose: CustomerLinkPurpose) -> AppError {
-        switch purpose {
-        case .review:
-            AppError.forbidden("link.review_only", "This link can only write the review. To change it, withdraw it or answer the shop, "
-                              + "use the link we e-mailed to the order's address.")
-        case .complaint:
-            AppError.forbidden("link.complaint_only", "This link opens one complaint only.")
-        case .invitation, .case:
-            AppError.forbidden("link.not_allowed", "This link cannot do that.")
-        }
-    }
-
     private func requireReview(_ found: CustomerCase) throws -> ReviewRecord {
         guard let review = found.review else { throw AppError.notFound("review for this order") }
         return review
@@ -46,7 +12,7 @@ extension ReviewService {
     package func submitReview(token: String, text: ReviewText) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .writeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .writeReview, on: tx)
             guard found.review == nil else { throw AppError.conflict("review.exists", "This order already has a review.") }
             guard found.order.cancelledAt == nil else { throw AppError.conflict("order.cancelled", "The order was cancelled.") }
             let zone = timeZone(found.shop)
@@ -115,7 +81,7 @@ extension ReviewService {
     ) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .changeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             let saved = try await change(review, shop: found.shop, command: command, actor: .customer(found.order.id),
                                          action: action, now: now, on: tx) { adjust(&$0, now) }
@@ -142,7 +108,7 @@ extension ReviewService {
     package func edit(token: String, text: ReviewText) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .changeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             let afterDialog = review.dialogState != DialogState.none.rawValue
             let saved = try await change(review, shop: found.shop, command: .customerEdits(rating: text.rating),
@@ -174,7 +140,7 @@ extension ReviewService {
     package func customerMessage(token: String, body: String) async throws -> DialogMessageRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .changeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             guard var dialog = try await dialogs.find(reviewId: review.id, on: tx) else {
                 throw AppError.conflict("dialog.none", "The shop has not opened a dialog about this review.")
@@ -203,7 +169,7 @@ extension ReviewService {
     package func customerReport(token: String, reason: String) async throws -> AbuseReportRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .changeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
             return try await addReport(review: review, party: "customer", reason: reason,
                                        actor: .customer(found.order.id), now: now, on: tx)
@@ -214,7 +180,7 @@ extension ReviewService {
     package func appeal(token: String, statement: String) async throws -> ReviewRecord {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
-            let found = try await customerCase(token: token, for: .changeReview, on: tx)
+            let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             var review = try requireReview(found)
             guard review.reviewStatus == .removed else { throw AppError.conflict("appeal.not_removed", "Only a removed review can be appealed.") }
             guard review.appealAt == nil else { throw AppError.conflict("appeal.used", "The removal was already appealed once.") }

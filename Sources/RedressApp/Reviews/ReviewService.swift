@@ -27,14 +27,16 @@ package struct ReviewService: Sendable {
 
     // MARK: - Shops
 
+    /// Shops, their time zones and the customers' links: shared with complaints and reports.
+    package var directory: ShopDirectory { ShopDirectory(services: services) }
+
     package func shop(_ id: ShopID, on sql: DatabaseSession) async throws -> ShopRecord {
-        guard let shop = try await services.shops.find(id, on: sql) else { throw AppError.notFound("shop") }
-        return shop
+        try await directory.shop(id, on: sql)
     }
 
-    package func timeZone(_ shop: ShopRecord) -> TimeZone { TimeZone(identifier: shop.timeZone) ?? .gmt }
+    package func timeZone(_ shop: ShopRecord) -> TimeZone { directory.timeZone(shop) }
 
-    package func link(_ path: String, token: String) -> String { "\(services.config.publicBaseURL)/\(path)/\(token)" }
+    package func link(_ path: String, token: String) -> String { directory.link(path, token: token) }
 
     // MARK: - Orders (N4, R2)
 
@@ -315,21 +317,8 @@ package struct ReviewService: Sendable {
                                 link: link("c", token: token), now: now, on: tx)
     }
 
-    /// A fresh link to the customer's case page, valid 60 days. It can do everything the customer can, so it is
-    /// only ever mailed to the order's address, never returned to the shop.
     package func caseLink(order: OrderRecord, shop: ShopRecord, now: Date, on tx: DatabaseSession) async throws -> String {
-        let expires = policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop))
-        return try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .case, now: now, expiresAt: expires,
-                                     on: tx).token
-    }
-
-    /// A fresh link to one complaint: read it and answer it, nothing about the review (S3).
-    package func complaintLink(order: OrderRecord, complaintId: String, shop: ShopRecord, now: Date, on tx: DatabaseSession)
-        async throws -> String
-    {
-        let expires = policy.linkExpiry(issuedAt: now, timeZone: timeZone(shop))
-        return try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .complaint, complaintId: complaintId,
-                                     now: now, expiresAt: expires, on: tx).token
+        try await directory.caseLink(order: order, shop: shop, now: now, on: tx)
     }
 
     package init(services: AppServices) {

@@ -66,3 +66,16 @@ public enum DecisionOutcome: String, CaseIterable, Sendable, Codable {
 public enum ComplaintPriority: String, CaseIterable, Sendable, Codable {
     case low, normal, high
 }
+
+/// C5: money granted by a decision (a refund or a price reduction) is due within 14 calendar days of the decision,
+/// at the same wall-clock time in the shop's time zone. Its own rule, not the review hold's.
+public enum RefundTerm {
+    public static let days = 14
+
+    /// Whether granting `remedy` starts the refund term.
+    public static func applies(to remedy: Remedy?) -> Bool { remedy == .refund || remedy == .priceReduction }
+
+    public static func dueAt(decidedAt: Date, timeZone: TimeZone) -> Date {
+        CalendarDays.add(days, to: decidedAt, in: timeZone)
+    }
+}

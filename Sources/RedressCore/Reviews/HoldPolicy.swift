@@ -85,6 +85,14 @@ public struct HoldPolicy: Sendable, Equatable {
 
     /// `days` calendar days later at the same wall-clock time in `timeZone`.
     public func addDays(_ days: Int, to date: Date, in timeZone: TimeZone) -> Date {
+        CalendarDays.add(days, to: date, in: timeZone)
+    }
+}
+
+/// Calendar-day arithmetic in a shop's time zone, shared by the review hold and the complaint refund term.
+public enum CalendarDays {
+    /// `days` calendar days later at the same wall-clock time in `timeZone`.
+    public static func add(_ days: Int, to date: Date, in timeZone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         // Calendar arithmetic works on whole seconds here; the fraction is added back so that "7 days later" is not
@@ -96,7 +104,9 @@ public struct HoldPolicy: Sendable, Equatable {
         }
         return Date(timeIntervalSince1970: day.timeIntervalSince1970 + fraction)
     }
+}
 
+extension HoldPolicy {
     /// The policy in plain words, for the public profile (R1, R3–R6, R13).
     public func description(language: String) -> (verification: String, policy: String) {
         switch language {

@@ -93,7 +93,7 @@ struct ComplaintAPI {
                    responses: [201: ("Filed", .ref("ComplaintFiled")), 422: ("Invalid", .ref("Problem"))]) { request, context in
             let shopID = try context.requireShopWriter()
             let body = try await request.decode(as: IntakeBody.self, context: context)
-            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let shop = try await complaints.directory.shop(shopID, on: services.database.sql)
             let (complaint, token) = try await complaints.file(
                 try body.intake(channel: context.identity.map { if case .integration = $0 { "api" } else { "phone" } } ?? "api",
                                 staff: true),
@@ -107,7 +107,7 @@ struct ComplaintAPI {
                    responses: [200: ("A page of complaints", .page(of: .ref("Complaint")))]) { request, context in
             let shopID = try context.requireShop()
             let sql = services.database.sql
-            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            let shop = try await complaints.directory.shop(shopID, on: sql)
             let filter = try Self.filter(request, now: services.clock.now())
             let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
             var items: [ComplaintDTO.ShopComplaint] = []
@@ -122,7 +122,7 @@ struct ComplaintAPI {
             let shopID = try context.requireShop()
             let sql = services.database.sql
             let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: shopID, on: sql)
-            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            let shop = try await complaints.directory.shop(shopID, on: sql)
             return try Response.json(try await complaints.shopView(complaint, shop: shop, detail: true))
         }
         for (path, isNote) in [("messages", false), ("notes", true)] {
@@ -176,7 +176,7 @@ struct ComplaintAPI {
                 input: .init(outcome: body.outcome, remedy: body.remedy, amount: body.amount.map { "\($0)" },
                              reason: body.reason, adrStatement: body.adrStatement),
                 by: ShopActor(identity: context.identity!, shop: shopID))
-            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let shop = try await complaints.directory.shop(shopID, on: services.database.sql)
             return try Response.json(try await complaints.shopView(saved, shop: shop, detail: true), status: .created)
         }
         router.api(.get, "/api/v1/complaints/{reference}/decision/letter", catalog: catalog,
@@ -338,7 +338,7 @@ struct ComplaintAPI {
                    tag: "complaints", security: .shop, responses: [200: ("Settings", settingsSchema)]) { _, context in
             let shopID = try context.requireShop()
             let sql = services.database.sql
-            let shop = try await complaints.reviews.shop(shopID, on: sql)
+            let shop = try await complaints.directory.shop(shopID, on: sql)
             return try Response.json(ComplaintSettingsView(try await complaints.settings(shop, on: sql)))
         }
         router.api(.put, "/api/v1/shop/complaint-settings", catalog: catalog,
@@ -347,7 +347,7 @@ struct ComplaintAPI {
                    responses: [200: ("Saved", settingsSchema), 422: ("Invalid", .ref("Problem"))]) { request, context in
             let shopID = try context.requireWebhookManager()
             let input = try await request.decode(as: ComplaintService.SettingsInput.self, context: context)
-            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let shop = try await complaints.directory.shop(shopID, on: services.database.sql)
             let saved = try await complaints.saveSettings(input, shop: shop, actor: context.identity!.actor)
             return try Response.json(ComplaintSettingsView(saved))
         }
@@ -385,7 +385,7 @@ struct ComplaintAPI {
     /// The complaint a customer link opens, if it may do `action` with it.
     func customerComplaint(_ token: String, for action: CustomerLinkAction) async throws -> ComplaintRecord {
         let sql = services.database.sql
-        let found = try await complaints.reviews.customerCase(token: token, for: action, on: sql)
+        let found = try await complaints.directory.customerCase(token: token, for: action, on: sql)
         return try await complaints.complaint(openedBy: found, on: sql)
     }
 
@@ -397,7 +397,7 @@ struct ComplaintAPI {
 
     /// The shop's view of a complaint an action just changed.
     func shopJSONView(_ complaint: ComplaintRecord, _ shopID: ShopID, detail: Bool) async throws -> ComplaintDTO.ShopComplaint {
-        try await complaints.shopView(complaint, shop: try await complaints.reviews.shop(shopID, on: services.database.sql),
+        try await complaints.shopView(complaint, shop: try await complaints.directory.shop(shopID, on: services.database.sql),
                                       detail: detail)
     }
 

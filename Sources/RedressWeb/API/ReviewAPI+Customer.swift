@@ -52,7 +52,7 @@ extension ReviewAPI {
 
     func customerView(token: String) async throws -> CustomerView {
         let sql = services.database.sql
-        let found = try await reviewsService.customerCase(token: token, for: .readCase, .readComplaint, on: sql)
+        let found = try await reviewsService.directory.customerCase(token: token, for: .readCase, .readComplaint, on: sql)
         let purpose = found.link.capability
         let items = try await OrderStore().items(orderId: found.order.id, on: sql)
         var review: CustomerView.Review?

@@ -168,7 +168,7 @@ extension ComplaintPages {
         router.get("/c/{token}/complaint") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
                 let sql = services.database.sql
-                let found = try await complaints.reviews.customerCase(token: try context.parameters.require("token"),
+                let found = try await complaints.directory.customerCase(token: try context.parameters.require("token"),
                                                                       for: .readComplaint, on: sql)
                 let complaint = try await complaints.complaint(openedBy: found, on: sql)
                 let t = Localization.forVisitor(request, preferred: complaint.locale)
@@ -246,7 +246,7 @@ extension ComplaintPages {
 
     private func statusModel(_ request: Request, _ t: Localization, complaint: ComplaintRecord, shop: ShopRecord,
                              justFiled: Bool) async throws -> StatusModel {
-        let zone = complaints.reviews.timeZone(shop)
+        let zone = complaints.directory.timeZone(shop)
         let view = try await complaints.customerView(complaint)
         let due = t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone)
         let decision = view.decision.map { decision in

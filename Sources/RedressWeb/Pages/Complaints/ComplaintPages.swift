@@ -119,7 +119,7 @@ struct ComplaintPages {
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: session.csrfToken)
             let shopID = try context.requireShopWriter()
-            let shop = try await complaints.reviews.shop(shopID, on: services.database.sql)
+            let shop = try await complaints.directory.shop(shopID, on: services.database.sql)
             var intake = ComplaintService.Intake()
             intake.orderExternalId = form["order"].flatMap { $0.isEmpty ? nil : $0 }
             intake.email = form["email"].flatMap { $0.isEmpty ? nil : $0 }
@@ -138,7 +138,7 @@ struct ComplaintPages {
                 // `datetime-local` in the shop's zone.
                 let parser = DateFormatter()
                 parser.locale = Locale(identifier: "en_US_POSIX")
-                parser.timeZone = complaints.reviews.timeZone(shop)
+                parser.timeZone = complaints.directory.timeZone(shop)
                 parser.dateFormat = "yyyy-MM-dd'T'HH:mm"
                 guard let date = parser.date(from: text) else {
                     return try await newForm(request, session, form: form, errors: ["receivedAt: use the date and time picker"])
@@ -230,8 +230,8 @@ struct ComplaintPages {
     private func queue(_ request: Request, _ session: StaffSession) async throws -> Response {
         let t = Localization.forPanel(request)
         let sql = services.database.sql
-        let shop = try await complaints.reviews.shop(session.shopID, on: sql)
-        let zone = complaints.reviews.timeZone(shop)
+        let shop = try await complaints.directory.shop(session.shopID, on: sql)
+        let zone = complaints.directory.timeZone(shop)
         let now = services.clock.now()
         let filter = try ComplaintAPI.filter(request, now: now)
         let rows = try await complaints.store.list(shop: session.shopID, filter: filter, on: sql)
@@ -283,8 +283,8 @@ struct ComplaintPages {
     {
         let t = Localization.forPanel(request)
         let sql = services.database.sql
-        let shop = try await complaints.reviews.shop(session.shopID, on: sql)
-        let zone = complaints.reviews.timeZone(shop)
+        let shop = try await complaints.directory.shop(session.shopID, on: sql)
+        let zone = complaints.directory.timeZone(shop)
         let complaint = try await complaints.complaint(reference, shop: session.shopID, on: sql)
         let view = try await complaints.shopView(complaint, shop: shop, detail: true)
         let now = services.clock.now()

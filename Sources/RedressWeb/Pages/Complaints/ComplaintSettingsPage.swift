@@ -51,7 +51,7 @@ struct ComplaintSettingsPage {
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: session.csrfToken)
             let owner = try context.requireOwner()
-            let shop = try await complaints.reviews.shop(owner.shopID, on: services.database.sql)
+            let shop = try await complaints.directory.shop(owner.shopID, on: services.database.sql)
             let t = Localization.forPanel(request)
             do {
                 switch try context.parameters.require("part") {
@@ -91,7 +91,7 @@ struct ComplaintSettingsPage {
     {
         let t = Localization.forPanel(request)
         let sql = services.database.sql
-        let shop = try await complaints.reviews.shop(session.shopID, on: sql)
+        let shop = try await complaints.directory.shop(session.shopID, on: sql)
         let settings = try await complaints.settings(shop, on: sql)
         let weekdayNames = Calendar(identifier: .gregorian).weekdaySymbols
         let working = settings.weekdays

@@ -100,7 +100,7 @@ struct CustomerPages {
         router.get("/r/{token}") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
             let token = try context.parameters.require("token")
-            let found = try await reviews.customerCase(token: token, for: .writeReview, on: services.database.sql)
+            let found = try await reviews.directory.customerCase(token: token, for: .writeReview, on: services.database.sql)
             if found.review != nil { return Response.seeOther(casePath(token, request)) }
             return respond(request, reviewForm(request, found: found, token: token, errors: [:], values: nil))
             }
@@ -109,7 +109,7 @@ struct CustomerPages {
             let token = try context.parameters.require("token")
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: request.cookies[SessionCookie.csrfName]?.value)
-            let found = try await reviews.customerCase(token: token, for: .writeReview, on: services.database.sql)
+            let found = try await reviews.directory.customerCase(token: token, for: .writeReview, on: services.database.sql)
             if found.review != nil { return Response.seeOther(casePath(token, request)) }
             do {
                 let text = try ReviewText.validate(rating: form["rating"].flatMap { Int($0) }, title: form["title"],
@@ -126,7 +126,7 @@ struct CustomerPages {
         router.get("/c/{token}") { request, context in
             try await CSRF.withAnonymousToken(request, secure: services.config.secureCookies) {
                 let token = try context.parameters.require("token")
-                let found = try await reviews.customerCase(token: token, for: .readCase, .readComplaint,
+                let found = try await reviews.directory.customerCase(token: token, for: .readCase, .readComplaint,
                                                            on: services.database.sql)
                 // A complaint link opens its complaint, never the review.
                 if !found.link.capability.allows(.readCase) {
@@ -262,7 +262,7 @@ struct CustomerPages {
 
     /// Irreversible actions first show what will happen; the confirmation page posts again with `confirmed=1`.
     private func perform(_ action: String, token: String, form: FormData, request: Request) async throws -> Response {
-        let found = try await reviews.customerCase(token: token, for: .changeReview, on: services.database.sql)
+        let found = try await reviews.directory.customerCase(token: token, for: .changeReview, on: services.database.sql)
         let t = language(request, order: found.order)
         let zone = reviews.timeZone(found.shop)
         func confirm(_ heading: String, _ explanation: String, fields: [Option] = []) -> Response {
