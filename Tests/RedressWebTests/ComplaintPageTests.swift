@@ -40,6 +40,7 @@ struct ComplaintPageTests {
             let found = try await post(s, "/shops/sklep/complaint", cookie: cookie,
                                        [("_csrf", csrf), ("step", "lookup"), ("order", "F-1"), ("email", "anna@example.com")])
             #expect(found.status == .ok && found.text.contains(#"value="P-1""#) && found.text.contains("Kubek"))
+            Snapshot.check(found.text, "complaint-form")
             let filed = try await post(s, "/shops/sklep/complaint", cookie: cookie, [
                 ("_csrf", csrf), ("step", "file"), ("order", "F-1"), ("email", "anna@example.com"), ("item", "P-1"),
                 ("quantity_P-1", "1"), ("claimType", "non_conformity"), ("category", "defective"),
@@ -47,6 +48,7 @@ struct ComplaintPageTests {
             ])
             #expect(filed.status == .ok, "\(filed.text)")
             #expect(filed.text.contains("RC-2026-000001") && filed.text.contains(#"id="filed""#))
+            Snapshot.check(filed.text, "complaint-filed")
             let forged = try await post(s, "/shops/sklep/complaint", cookie: cookie, [("_csrf", "nope"), ("step", "lookup")])
             #expect(forged.status == .forbidden)
 
@@ -58,14 +60,17 @@ struct ComplaintPageTests {
             let status = try await post(s, "/complaints/status", cookie: statusCookie,
                                         [("_csrf", statusCSRF), ("reference", "rc-2026-000001"), ("email", "ANNA@example.com")])
             #expect(status.status == .ok && status.text.contains(#"id="complaint-status""#))
+            Snapshot.check(status.text, "complaint-status")
 
             // Staff: the queue, the case, a reply, a refused and an accepted decision.
             let agent = try await s.client.signIn("agent@sklep.test")
             let queue = try await s.client.execute(uri: "/panel/complaints", method: .get, headers: [.cookie: agent.cookie])
             #expect(queue.status == .ok && queue.text.contains("RC-2026-000001"))
+            Snapshot.check(queue.text, "panel-complaints")
             let page = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
             #expect(page.status == .ok)
             #expect(page.text.contains("Pęknięte ucho &lt;script&gt;"), "escaped")
+            Snapshot.check(page.text, "panel-complaint")
             let staffForm: HTTPFields = [.cookie: agent.cookie, .contentType: "application/x-www-form-urlencoded"]
             let reply = try await s.client.execute(
                 uri: "/panel/complaints/RC-2026-000001/reply", method: .post, headers: staffForm,
@@ -75,6 +80,7 @@ struct ComplaintPageTests {
                 uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
                 body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=rejected&remedy=repair&reason="))
             #expect(rejectBare.status == .unprocessableContent && rejectBare.text.contains("reason"))
+            Snapshot.check(rejectBare.text, "panel-complaint-decision-errors")
             let accept = try await s.client.execute(
                 uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
                 body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=accepted&remedy=replacement"))
@@ -82,9 +88,11 @@ struct ComplaintPageTests {
             try await s.advance("PT1M")
             let decided = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
             #expect(decided.text.contains(#"id="decision""#) && decided.text.contains("/letter"))
+            Snapshot.check(decided.text, "panel-complaint-decided")
             let after = try await post(s, "/complaints/status", cookie: statusCookie,
                                        [("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com")])
             #expect(after.text.contains("uznana") && after.text.contains("Prosimy o zdjęcie."))
+            Snapshot.check(after.text, "complaint-status-decided")
             // The customer writes back from the status page; staff see it in the thread.
             let wrote = try await post(s, "/complaints/reply", cookie: statusCookie, [
                 ("_csrf", statusCSRF), ("reference", "RC-2026-000001"), ("email", "anna@example.com"),

@@ -10,7 +10,7 @@ enum Snapshot {
     static func normalize(_ html: String) -> String {
         var text = html
         let rules: [(String, String)] = [
-            (#"(?<![A-Za-z0-9])(shp|stf|rev|dlg|ord|key|msg|lnk|aud|rvv|itm|rpt|dl|lf)_[A-Za-z0-9_-]{16}"#, "<$1-id>"),
+            (#"(?<![A-Za-z0-9])(shp|stf|rev|dlg|ord|key|msg|lnk|aud|rvv|itm|rpt|dl|lf|cmp|cms|cit|att|dec|tpl|evt|stk|wha|whk)_[A-Za-z0-9_-]{16}"#, "<$1-id>"),
             (#"/(r|c)/[A-Za-z0-9_-]{40,}"#, "/$1/<token>"),
             (#"name="_csrf" value="[^"]*""#, #"name="_csrf" value="<csrf>""#),
             (#"name="submission" value="[A-Za-z0-9_-]{22}"#, #"name="submission" value="<once>"#),
