@@ -83,6 +83,24 @@ struct ArchitectureTests {
         await app.close()
     }
 
+    @Test("the router enforces the credential an API operation declares, even when its handler checks nothing")
+    func declaredSecurityIsEnforced() async throws {
+        let router = Router(context: AppContext.self)
+        router.add(middleware: ErrorMiddleware(pages: try await PageRenderer.load()))
+        let catalog = APICatalog()
+        for (path, security) in [("/api/v1/x/shop", APIOperation.Security.shop), ("/api/v1/x/admin", .admin),
+                                 ("/api/v1/x/open", .none)] {
+            router.api(.get, path, catalog: catalog, summary: "probe", tag: "probe", security: security,
+                       responses: [200: ("OK", nil)]) { _, _ in Response(status: .ok) }
+        }
+        try await Application(router: router).test(.router) { client in
+            let shop = try await client.execute(uri: "/api/v1/x/shop", method: .get)
+            let admin = try await client.execute(uri: "/api/v1/x/admin", method: .get)
+            let open = try await client.execute(uri: "/api/v1/x/open", method: .get)
+            #expect(shop.status == .unauthorized && admin.status == .unauthorized && open.status == .ok)
+        }
+    }
+
     @Test("a missing template stops the start, naming it")
     func missingTemplate() async throws {
         #expect(throws: PageRenderer.RendererError.self) { try PageRenderer.check(MustacheLibrary()) }

@@ -102,6 +102,21 @@ extension Router where Context == AppContext {
         catalog.add(APIOperation(
             method: method, path: path, summary: summary, tag: tag, security: security, request: request,
             requestContentType: requestContentType, query: query, responses: responses))
-        on(RouterPath(path), method: method, use: handler)
+        // The credential the operation declares is checked here, once, before the handler runs: a handler cannot
+        // forget it, and the OpenAPI document says what the router enforces.
+        switch security {
+        case .none, .customerToken:
+            on(RouterPath(path), method: method, use: handler)
+        case .admin:
+            on(RouterPath(path), method: method) { request, context in
+                try context.requireAdmin()
+                return try await handler(request, context)
+            }
+        case .shop:
+            on(RouterPath(path), method: method) { request, context in
+                _ = try context.requireShop()
+                return try await handler(request, context)
+            }
+        }
     }
 }
