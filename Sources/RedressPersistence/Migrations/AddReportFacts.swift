@@ -20,7 +20,19 @@ struct AddReportFacts: AsyncMigration {
             .unique(on: "shop_id", "hour", "metric")
             .create()
         guard let sql = database as? any SQLDatabase else { return }
-        try await ReviewStatsStore.fillHourlyCounters(on: DatabaseSession(sql))
+        // Frozen copy of the recount as it was when this migration shipped: the store's query may change later,
+        // what this migration did must not (issue 16).
+        let hour: SQLQueryString = sql.dialect.name == "sqlite"
+            ? "CAST(submitted_at / 3600 AS INTEGER)" : "CAST(FLOOR(EXTRACT(EPOCH FROM submitted_at) / 3600) AS BIGINT)"
+        let held: SQLQueryString = sql.dialect.name == "sqlite" ? "CAST(held AS TEXT)" : "CASE WHEN held THEN '1' ELSE '0' END"
+        try await sql.raw("""
+            INSERT INTO review_hourly_counts (shop_id, hour, metric, count)
+            SELECT shop_id, \(hour) AS hour,
+                   CAST(rating AS TEXT) || '|' || \(held) || '|' || status || '|' || COALESCE(published_via, '') AS metric,
+                   COUNT(*) AS count
+            FROM reviews
+            GROUP BY shop_id, \(hour), CAST(rating AS TEXT) || '|' || \(held) || '|' || status || '|' || COALESCE(published_via, '')
+            """).run()
         try await sql.raw("""
             UPDATE complaints SET reply_count = (SELECT COUNT(*) FROM complaint_messages m
               WHERE m.complaint_id = complaints.id AND m.author = 'shop' AND m.is_internal = \(bind: false))

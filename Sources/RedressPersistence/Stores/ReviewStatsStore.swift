@@ -230,7 +230,8 @@ public struct ReviewStatsStore: Sendable {
             """
     }
 
-    /// Fills the report counters from the review rows (for a database that has reviews from before them).
+    /// Fills the report counters from the review rows (the benchmark seeder; the shipped migration keeps its own
+    /// frozen copy).
     public static func fillHourlyCounters(shop: ShopID? = nil, on sql: DatabaseSession) async throws {
         try await sql.raw("INSERT INTO review_hourly_counts (shop_id, hour, metric, count) "
                           + hourlyRecountQuery(shop: shop, dialect: sql.dialect.name)).run()
