@@ -59,103 +59,134 @@ struct PlatformAPI {
         router.api(.post, "/api/v1/admin/shops", catalog: catalog, summary: "Create a shop and its first API key",
                    tag: "admin", security: .admin, request: .ref("NewShop"),
                    responses: [201: ("Created; the API key is shown only now", .ref("ShopCreated")),
-                               409: ("The slug is taken", .ref("Problem"))]) { request, context in
-            try context.requireAdmin()
-            let input = try await request.decode(as: ShopAdministration.NewShop.self, context: context)
-            return try Response.json(try await administration.createShop(input, actor: .admin), status: .created)
-        }
+                               409: ("The slug is taken", .ref("Problem"))],
+                   use: createShop)
         router.api(.get, "/api/v1/admin/shops", catalog: catalog, summary: "All shops of the installation",
                    tag: "admin", security: .admin,
-                   responses: [200: ("Shops", .page(of: .ref("Shop")))]) { _, context in
-            try context.requireAdmin()
-            let shops = try await services.shops.all(on: services.database.sql).map(ShopView.init)
-            return try Response.json(Page(items: shops, nextCursor: nil))
-        }
+                   responses: [200: ("Shops", .page(of: .ref("Shop")))],
+                   use: listShops)
         router.api(.post, "/api/v1/admin/shops/{shopId}/staff", catalog: catalog, summary: "Create a staff account",
                    tag: "admin", security: .admin, request: .ref("NewStaff"),
-                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))])
-        { request, context in
-            try context.requireAdmin()
-            let shop = ShopID(try context.parameters.require("shopId"))
-            let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
-            return try Response.json(try await administration.createStaff(input, shop: shop, actor: .admin),
-                                     status: .created)
-        }
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))],
+                   use: createShopOwner)
         router.api(.get, "/api/v1/shop", catalog: catalog, summary: "The calling shop", tag: "shop", security: .shop,
-                   responses: [200: ("The shop", .ref("Shop"))]) { _, context in
-            let shop = try context.requireShop()
-            guard let record = try await services.shops.find(shop, on: services.database.sql) else {
-                throw Problem.notFound("shop")
-            }
-            return try Response.json(ShopView(record))
-        }
+                   responses: [200: ("The shop", .ref("Shop"))],
+                   use: showShop)
         router.api(.patch, "/api/v1/shop", catalog: catalog,
                    summary: "Change the shop's name, language, time zone or sender address (owners; optimistic locking on version)",
                    tag: "shop", security: .shop, request: .ref("ShopUpdate"),
-                   responses: [200: ("Changed", .ref("Shop")), 409: ("Changed by somebody else", .ref("Problem"))])
-        { request, context in
-            let owner = try context.requireOwner()
-            return try Response.json(try await updateShop(request, context: context, owner: owner))
-        }
+                   responses: [200: ("Changed", .ref("Shop")), 409: ("Changed by somebody else", .ref("Problem"))],
+                   use: updateShop)
         router.api(.get, "/api/v1/staff", catalog: catalog, summary: "The shop's staff", tag: "shop", security: .shop,
-                   responses: [200: ("Staff", .page(of: .ref("Staff")))]) { _, context in
-            let shop = try context.requireShop()
-            let staff = try await services.staff.list(shop: shop, on: services.database.sql)
-            return try Response.json(Page(items: staff.map(ShopAdministration.StaffView.init), nextCursor: nil))
-        }
+                   responses: [200: ("Staff", .page(of: .ref("Staff")))],
+                   use: listStaff)
         router.api(.get, "/api/v1/staff/{staffId}", catalog: catalog, summary: "One staff member", tag: "shop",
-                   security: .shop, responses: [200: ("Staff member", .ref("Staff"))]) { _, context in
-            let shop = try context.requireShop()
-            guard let record = try await services.staff.find(try context.parameters.require("staffId"), shop: shop,
-                                                             on: services.database.sql)
-            else { throw Problem.notFound("staff member") }
-            return try Response.json(ShopAdministration.StaffView(record))
-        }
+                   security: .shop, responses: [200: ("Staff member", .ref("Staff"))],
+                   use: showStaff)
         router.api(.post, "/api/v1/staff", catalog: catalog, summary: "Invite a colleague (owners)", tag: "shop",
                    security: .shop, request: .ref("NewStaff"),
-                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))])
-        { request, context in
-            let owner = try context.requireOwner()
-            let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
-            return try Response.json(
-                try await administration.createStaff(input, shop: owner.shopID, actor: .staff(owner.staffId)),
-                status: .created)
-        }
+                   responses: [201: ("Created", .ref("Staff")), 409: ("The address has an account in this shop", .ref("Problem"))],
+                   use: createStaff)
         router.api(.get, "/api/v1/api-keys", catalog: catalog, summary: "The shop's API keys (owners)", tag: "shop",
-                   security: .shop, responses: [200: ("Keys, without secrets", .page(of: .ref("APIKey")))])
-        { _, context in
-            let owner = try context.requireOwner()
-            let keys = try await services.apiKeys.list(shop: owner.shopID, on: services.database.sql)
-            return try Response.json(Page(items: keys.map {
-                APIKeyView(id: $0.id, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, revokedAt: $0.revokedAt)
-            }, nextCursor: nil))
-        }
+                   security: .shop, responses: [200: ("Keys, without secrets", .page(of: .ref("APIKey")))],
+                   use: listAPIKeys)
         router.api(.post, "/api/v1/api-keys", catalog: catalog, summary: "Create an API key (owners)", tag: "shop",
                    security: .shop, request: .ref("NewAPIKey"),
-                   responses: [201: ("Created; the secret is shown only now", .ref("APIKeyCreated"))])
-        { request, context in
-            let owner = try context.requireOwner()
-            let input = try await request.decode(as: NewAPIKey.self, context: context)
-            let (record, secret) = try await issueKey(label: input.label, owner: owner)
-            return try Response.json(["id": record.id, "label": record.label, "apiKey": secret], status: .created)
-        }
+                   responses: [201: ("Created; the secret is shown only now", .ref("APIKeyCreated"))],
+                   use: createAPIKey)
         router.api(.delete, "/api/v1/api-keys/{keyId}", catalog: catalog, summary: "Revoke an API key (owners)",
-                   tag: "shop", security: .shop, responses: [204: ("Revoked", nil)]) { _, context in
-            let owner = try context.requireOwner()
-            try await revokeKey(try context.parameters.require("keyId"), owner: owner)
-            return Response(status: .noContent)
-        }
+                   tag: "shop", security: .shop, responses: [204: ("Revoked", nil)],
+                   use: revokeAPIKey)
         router.api(.get, "/api/v1/audit", catalog: catalog, summary: "The shop's audit log, oldest first", tag: "shop",
-                   security: .shop, responses: [200: ("Entries", .page(of: .ref("AuditEntry")))]) { request, context in
-            let shop = try context.requireShop()
-            let entries = try await services.audit.entries(
-                shop: shop, subjectId: request.uri.queryParameters.get("subjectId"), on: services.database.sql)
-            return try Response.json(Page(items: entries.map {
-                AuditView(id: $0.id, at: $0.at, actorType: $0.actorType, actorId: $0.actorId, action: $0.action,
-                          subjectType: $0.subjectType, subjectId: $0.subjectId, before: $0.beforeState,
-                          after: $0.afterState)
-            }, nextCursor: nil))
+                   security: .shop, responses: [200: ("Entries", .page(of: .ref("AuditEntry")))],
+                   use: listAudit)
+    }
+
+    @Sendable func createShop(_ request: Request, context: AppContext) async throws -> Response {
+        try context.requireAdmin()
+        let input = try await request.decode(as: ShopAdministration.NewShop.self, context: context)
+        return try Response.json(try await administration.createShop(input, actor: .admin), status: .created)
+    }
+
+    @Sendable func listShops(_ request: Request, context: AppContext) async throws -> Response {
+        try context.requireAdmin()
+        let shops = try await services.shops.all(on: services.database.sql).map(ShopView.init)
+        return try Response.json(Page(items: shops, nextCursor: nil))
+    }
+
+    @Sendable func createShopOwner(_ request: Request, context: AppContext) async throws -> Response {
+        try context.requireAdmin()
+        let shop = ShopID(try context.parameters.require("shopId"))
+        let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
+        return try Response.json(try await administration.createStaff(input, shop: shop, actor: .admin),
+                                 status: .created)
+    }
+
+    @Sendable func showShop(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        guard let record = try await services.shops.find(shop, on: services.database.sql) else {
+            throw Problem.notFound("shop")
         }
+        return try Response.json(ShopView(record))
+    }
+
+    @Sendable func updateShop(_ request: Request, context: AppContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        return try Response.json(try await updateShop(request, context: context, owner: owner))
+    }
+
+    @Sendable func listStaff(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        let staff = try await services.staff.list(shop: shop, on: services.database.sql)
+        return try Response.json(Page(items: staff.map(ShopAdministration.StaffView.init), nextCursor: nil))
+    }
+
+    @Sendable func showStaff(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        guard let record = try await services.staff.find(try context.parameters.require("staffId"), shop: shop,
+                                                         on: services.database.sql)
+        else { throw Problem.notFound("staff member") }
+        return try Response.json(ShopAdministration.StaffView(record))
+    }
+
+    @Sendable func createStaff(_ request: Request, context: AppContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let input = try await request.decode(as: ShopAdministration.NewStaff.self, context: context)
+        return try Response.json(
+            try await administration.createStaff(input, shop: owner.shopID, actor: .staff(owner.staffId)),
+            status: .created)
+    }
+
+    @Sendable func listAPIKeys(_ request: Request, context: AppContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let keys = try await services.apiKeys.list(shop: owner.shopID, on: services.database.sql)
+        return try Response.json(Page(items: keys.map {
+            APIKeyView(id: $0.id, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, revokedAt: $0.revokedAt)
+        }, nextCursor: nil))
+    }
+
+    @Sendable func createAPIKey(_ request: Request, context: AppContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let input = try await request.decode(as: NewAPIKey.self, context: context)
+        let (record, secret) = try await issueKey(label: input.label, owner: owner)
+        return try Response.json(["id": record.id, "label": record.label, "apiKey": secret], status: .created)
+    }
+
+    @Sendable func revokeAPIKey(_ request: Request, context: AppContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        try await revokeKey(try context.parameters.require("keyId"), owner: owner)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func listAudit(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        let entries = try await services.audit.entries(
+            shop: shop, subjectId: request.uri.queryParameters.get("subjectId"), on: services.database.sql)
+        return try Response.json(Page(items: entries.map {
+            AuditView(id: $0.id, at: $0.at, actorType: $0.actorType, actorId: $0.actorId, action: $0.action,
+                      subjectType: $0.subjectType, subjectId: $0.subjectId, before: $0.beforeState,
+                      after: $0.afterState)
+        }, nextCursor: nil))
     }
 
     private func updateShop(_ request: Request, context: AppContext, owner: StaffSession) async throws -> ShopView {

@@ -59,34 +59,40 @@ struct ReportAPI {
                        + "groupBy day|week|month (default)|category|product|agent",
                    tag: "reports", security: .shop, query: Self.query,
                    responses: [200: ("The report", .ref("ComplaintReportResponse")),
-                               422: ("Bad period or grouping", .ref("Problem"))]) { request, context in
-            let shop = try await shop(context)
-            let period = try reports.period(request, shop: shop)
-            if let csv = try await csv(request, shop: shop, period: period, family: "complaints") { return csv }
-            let grouping = try reports.grouping(request)
-            let data = try await reports.complaints(shop: shop, period: period)
-            let groups = ReportGroup.complaints(data, by: grouping, names: try await reports.staffNames(shop: shop.shopID),
-                                                unassigned: "unassigned")
-            return try Response.json(ComplaintsBody(
-                period: PeriodDTO(period), previousPeriod: PeriodDTO(period.previous), groupBy: grouping.rawValue,
-                report: data.report, previous: data.previous, groups: groups))
-        }
+                               422: ("Bad period or grouping", .ref("Problem"))],
+                   use: complaintReport)
         router.api(.get, "/api/v1/reports/mediation", catalog: catalog,
                    summary: "Mediation report of a period (default: the last 30 days) against the period before; "
                        + "groupBy day|week|month (default)|product|agent",
                    tag: "reports", security: .shop, query: Self.query,
                    responses: [200: ("The report", .ref("MediationReportResponse")),
-                               422: ("Bad period or grouping", .ref("Problem"))]) { request, context in
-            let shop = try await shop(context)
-            let period = try reports.period(request, shop: shop)
-            if let csv = try await csv(request, shop: shop, period: period, family: "mediation") { return csv }
-            let grouping = try reports.grouping(request)
-            let data = try await reports.mediation(shop: shop, period: period)
-            let groups = try await reports.mediationGroups(shop: shop, data: data, by: grouping)
-            return try Response.json(MediationBody(
-                period: PeriodDTO(period), previousPeriod: PeriodDTO(period.previous), groupBy: grouping.rawValue,
-                report: data.report, previous: data.previous, groups: groups))
-        }
+                               422: ("Bad period or grouping", .ref("Problem"))],
+                   use: mediationReport)
+    }
+
+    @Sendable func complaintReport(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try await shop(context)
+        let period = try reports.period(request, shop: shop)
+        if let csv = try await csv(request, shop: shop, period: period, family: "complaints") { return csv }
+        let grouping = try reports.grouping(request)
+        let data = try await reports.complaints(shop: shop, period: period)
+        let groups = ReportGroup.complaints(data, by: grouping, names: try await reports.staffNames(shop: shop.shopID),
+                                            unassigned: "unassigned")
+        return try Response.json(ComplaintsBody(
+            period: PeriodDTO(period), previousPeriod: PeriodDTO(period.previous), groupBy: grouping.rawValue,
+            report: data.report, previous: data.previous, groups: groups))
+    }
+
+    @Sendable func mediationReport(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try await shop(context)
+        let period = try reports.period(request, shop: shop)
+        if let csv = try await csv(request, shop: shop, period: period, family: "mediation") { return csv }
+        let grouping = try reports.grouping(request)
+        let data = try await reports.mediation(shop: shop, period: period)
+        let groups = try await reports.mediationGroups(shop: shop, data: data, by: grouping)
+        return try Response.json(MediationBody(
+            period: PeriodDTO(period), previousPeriod: PeriodDTO(period.previous), groupBy: grouping.rawValue,
+            report: data.report, previous: data.previous, groups: groups))
     }
 
     /// With `Accept: text/csv`, one of the panel's tables of this family as the panel's download has it, in the

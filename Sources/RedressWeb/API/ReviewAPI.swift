@@ -103,80 +103,97 @@ struct ReviewAPI {
         router.api(.post, "/api/v1/orders", catalog: catalog, summary: "Send an order (idempotent on externalId)",
                    tag: "orders", security: .shop, request: .ref("NewOrder"),
                    responses: [201: ("Created", .ref("Order")), 200: ("Already known, same body", .ref("Order")),
-                               409: ("Known with a different body", .ref("Problem"))]) { request, context in
-            let shop = try context.requireShopWriter()
-            let order = try await request.decode(as: OrderBody.self, context: context).incoming()
-            let now = services.clock.now()
-            let (outcome, record) = try await services.database.transaction { tx in
-                try await reviewsService.submit(order, shop: try await reviewsService.shop(shop, on: tx),
-                                                actor: context.identity!.actor, on: tx, now: now)
-            }
-            return try Response.json(OrderView(record), status: outcome == .created ? .created : .ok)
-        }
+                               409: ("Known with a different body", .ref("Problem"))],
+                   use: submitOrder)
         router.api(.get, "/api/v1/orders/{externalId}", catalog: catalog, summary: "One order", tag: "orders",
-                   security: .shop, responses: [200: ("The order", .ref("Order"))]) { _, context in
-            let shop = try context.requireShop()
-            return try Response.json(OrderView(try await order(context, shop: shop)))
-        }
+                   security: .shop, responses: [200: ("The order", .ref("Order"))],
+                   use: showOrder)
         router.api(.post, "/api/v1/orders/{externalId}/delivery", catalog: catalog,
                    summary: "Mark an order delivered; schedules the review invitation (R2)", tag: "orders",
-                   security: .shop, request: .ref("Delivery"), responses: [200: ("Updated", .ref("Order"))])
-        { request, context in
-            let shopID = try context.requireShopWriter()
-            let body = try await request.decode(as: DeliveryBody.self, context: context)
-            guard let deliveredAt = body.deliveredAt else { throw Problem.invalid(["deliveredAt": "is required"]) }
-            let order = try await order(context, shop: shopID)
-            let now = services.clock.now()
-            let updated = try await services.database.transaction { tx in
-                let shop = try await reviewsService.shop(shopID, on: tx)
-                return try await reviewsService.deliver(order, at: deliveredAt, shop: shop,
-                                                        actor: context.identity!.actor, now: now, on: tx)
-            }
-            return try Response.json(OrderView(updated))
-        }
+                   security: .shop, request: .ref("Delivery"), responses: [200: ("Updated", .ref("Order"))],
+                   use: markDelivered)
         router.api(.post, "/api/v1/orders/{externalId}/cancel", catalog: catalog,
                    summary: "Cancel an order: no invitation is ever sent for it (R2)", tag: "orders", security: .shop,
-                   responses: [200: ("Cancelled", .ref("Order"))]) { _, context in
-            let shopID = try context.requireShopWriter()
-            let order = try await order(context, shop: shopID)
-            let now = services.clock.now()
-            try await services.database.transaction { tx in
-                try await reviewsService.cancel(order, shop: shopID, actor: context.identity!.actor, now: now, on: tx)
-            }
-            var view = OrderView(order)
-            view.cancelledAt = view.cancelledAt ?? now
-            return try Response.json(view)
-        }
+                   responses: [200: ("Cancelled", .ref("Order"))],
+                   use: cancelOrder)
         router.api(.post, "/api/v1/orders/import", catalog: catalog,
                    summary: "Import orders from CSV (UTF-8, comma or semicolon; 10 MB at most)", tag: "orders",
                    security: .shop, request: .string, requestContentType: "text/csv",
-                   responses: [200: ("Import report", .ref("ImportReport"))]) { request, context in
-            let shop = try context.requireShopWriter()
-            let buffer = try await request.body.collect(upTo: 10 * 1024 * 1024)
-            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-                throw Problem.badRequest("The file is not UTF-8 text.")
-            }
-            let report = try await reviewsService.importOrders(csv: text, shop: shop, actor: context.identity!.actor)
-            return try Response.json(report)
-        }
+                   responses: [200: ("Import report", .ref("ImportReport"))],
+                   use: importOrders)
         router.api(.post, "/api/v1/orders/{externalId}/review-invitation", catalog: catalog,
                    summary: "A review link for shops that send their own e-mails (R2)", tag: "orders",
-                   security: .shop, responses: [201: ("The link", .ref("ReviewLink"))]) { _, context in
-            let shopID = try context.requireShopWriter()
-            let order = try await order(context, shop: shopID)
-            let now = services.clock.now()
-            let link = try await services.database.transaction { tx in
-                let shop = try await reviewsService.shop(shopID, on: tx)
-                return try await reviewsService.issueReviewLink(order, shop: shop, now: now, on: tx)
-            }
-            struct LinkView: Encodable {
-                var url: String
-                var token: String
-                var expiresAt: Date
-            }
-            return try Response.json(LinkView(url: link.url, token: link.token, expiresAt: link.expiresAt),
-                                     status: .created)
+                   security: .shop, responses: [201: ("The link", .ref("ReviewLink"))],
+                   use: issueReviewInvitation)
+    }
+
+    @Sendable func submitOrder(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShopWriter()
+        let order = try await request.decode(as: OrderBody.self, context: context).incoming()
+        let now = services.clock.now()
+        let (outcome, record) = try await services.database.transaction { tx in
+            try await reviewsService.submit(order, shop: try await reviewsService.shop(shop, on: tx),
+                                            actor: context.identity!.actor, on: tx, now: now)
         }
+        return try Response.json(OrderView(record), status: outcome == .created ? .created : .ok)
+    }
+
+    @Sendable func showOrder(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        return try Response.json(OrderView(try await order(context, shop: shop)))
+    }
+
+    @Sendable func markDelivered(_ request: Request, context: AppContext) async throws -> Response {
+        let shopID = try context.requireShopWriter()
+        let body = try await request.decode(as: DeliveryBody.self, context: context)
+        guard let deliveredAt = body.deliveredAt else { throw Problem.invalid(["deliveredAt": "is required"]) }
+        let order = try await order(context, shop: shopID)
+        let now = services.clock.now()
+        let updated = try await services.database.transaction { tx in
+            let shop = try await reviewsService.shop(shopID, on: tx)
+            return try await reviewsService.deliver(order, at: deliveredAt, shop: shop,
+                                                    actor: context.identity!.actor, now: now, on: tx)
+        }
+        return try Response.json(OrderView(updated))
+    }
+
+    @Sendable func cancelOrder(_ request: Request, context: AppContext) async throws -> Response {
+        let shopID = try context.requireShopWriter()
+        let order = try await order(context, shop: shopID)
+        let now = services.clock.now()
+        try await services.database.transaction { tx in
+            try await reviewsService.cancel(order, shop: shopID, actor: context.identity!.actor, now: now, on: tx)
+        }
+        var view = OrderView(order)
+        view.cancelledAt = view.cancelledAt ?? now
+        return try Response.json(view)
+    }
+
+    @Sendable func importOrders(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShopWriter()
+        let buffer = try await request.body.collect(upTo: 10 * 1024 * 1024)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem.badRequest("The file is not UTF-8 text.")
+        }
+        let report = try await reviewsService.importOrders(csv: text, shop: shop, actor: context.identity!.actor)
+        return try Response.json(report)
+    }
+
+    @Sendable func issueReviewInvitation(_ request: Request, context: AppContext) async throws -> Response {
+        let shopID = try context.requireShopWriter()
+        let order = try await order(context, shop: shopID)
+        let now = services.clock.now()
+        let link = try await services.database.transaction { tx in
+            let shop = try await reviewsService.shop(shopID, on: tx)
+            return try await reviewsService.issueReviewLink(order, shop: shop, now: now, on: tx)
+        }
+        struct LinkView: Encodable {
+            var url: String
+            var token: String
+            var expiresAt: Date
+        }
+        return try Response.json(LinkView(url: link.url, token: link.token, expiresAt: link.expiresAt),
+                                 status: .created)
     }
 
     private func order(_ context: AppContext, shop: ShopID) async throws -> OrderRecord {

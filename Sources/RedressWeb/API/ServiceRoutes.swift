@@ -10,16 +10,11 @@ struct ServiceRoutes {
 
     func register(on router: Router<AppContext>) {
         router.api(.get, "/health", catalog: catalog, summary: "The process runs", tag: "service", security: .none,
-                   responses: [200: ("Running", .ref("Health"))]) { _, _ in
-            try Response.json(["status": "ok"])
-        }
+                   responses: [200: ("Running", .ref("Health"))],
+                   use: health)
         router.api(.get, "/ready", catalog: catalog, summary: "The database answers", tag: "service", security: .none,
-                   responses: [200: ("Ready", .ref("Health")), 503: ("The database does not answer", .ref("Health"))])
-        { _, _ in
-            let reachable = await services.database.isReachable()
-            return try Response.json(["status": reachable ? "ready" : "database unavailable"],
-                                     status: reachable ? .ok : .serviceUnavailable)
-        }
+                   responses: [200: ("Ready", .ref("Health")), 503: ("The database does not answer", .ref("Health"))],
+                   use: readiness)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: services.metrics.render())))
@@ -32,9 +27,22 @@ struct ServiceRoutes {
                    summary: "Move the test clock (only with --test-clock) and run due timed work", tag: "service",
                    security: .none, request: .ref("TestClockChange"),
                    responses: [200: ("The clock's new time", .ref("TestClockNow")),
-                               404: ("Not started with --test-clock", .ref("Problem"))]) { request, context in
-            try await moveClock(request, context: context)
-        }
+                               404: ("Not started with --test-clock", .ref("Problem"))],
+                   use: moveTestClock)
+    }
+
+    @Sendable func health(_ request: Request, context: AppContext) async throws -> Response {
+        try Response.json(["status": "ok"])
+    }
+
+    @Sendable func readiness(_ request: Request, context: AppContext) async throws -> Response {
+        let reachable = await services.database.isReachable()
+        return try Response.json(["status": reachable ? "ready" : "database unavailable"],
+                                 status: reachable ? .ok : .serviceUnavailable)
+    }
+
+    @Sendable func moveTestClock(_ request: Request, context: AppContext) async throws -> Response {
+        try await moveClock(request, context: context)
     }
 
     struct ClockChange: Decodable {

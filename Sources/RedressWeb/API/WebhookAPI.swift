@@ -60,49 +60,59 @@ struct WebhookAPI {
     func register(on router: Router<AppContext>) {
         router.api(.get, "/api/v1/webhooks", catalog: catalog, summary: "The shop's webhook endpoints (N3)",
                    tag: "webhooks", security: .shop,
-                   responses: [200: ("Endpoints", .object(required: ["items"], [("items", .array(of: .ref("WebhookEndpoint")))]))])
-        { _, context in
-            let shop = try context.requireWebhookManager()
-            let items = try await WebhookStore().list(shop: shop, on: services.database.sql).map { EndpointView($0) }
-            return try Response.json(["items": items])
-        }
+                   responses: [200: ("Endpoints", .object(required: ["items"], [("items", .array(of: .ref("WebhookEndpoint")))]))],
+                   use: listWebhooks)
         router.api(.post, "/api/v1/webhooks", catalog: catalog,
                    summary: "Register an endpoint; the signing secret is shown once", tag: "webhooks", security: .shop,
                    request: .ref("NewWebhookEndpoint"),
-                   responses: [201: ("Registered", .ref("WebhookEndpoint")), 422: ("Invalid", .ref("Problem"))])
-        { request, context in
-            let shop = try context.requireWebhookManager()
-            let body = try await request.decode(as: NewEndpoint.self, context: context)
-            let record = try await admin.create(shop: shop, url: body.url ?? "",
-                                                events: (body.events ?? []).joined(separator: ","),
-                                                description: body.description, actor: context.identity!.actor)
-            return try Response.json(EndpointView(record, showSecret: true), status: .created)
-        }
+                   responses: [201: ("Registered", .ref("WebhookEndpoint")), 422: ("Invalid", .ref("Problem"))],
+                   use: createWebhook)
         router.api(.delete, "/api/v1/webhooks/{endpointId}", catalog: catalog, summary: "Remove an endpoint",
-                   tag: "webhooks", security: .shop, responses: [204: ("Removed", nil), 404: ("Unknown", .ref("Problem"))])
-        { _, context in
-            let shop = try context.requireWebhookManager()
-            try await admin.remove(try context.parameters.require("endpointId"), shop: shop,
-                                   actor: context.identity!.actor)
-            return Response(status: .noContent)
-        }
+                   tag: "webhooks", security: .shop, responses: [204: ("Removed", nil), 404: ("Unknown", .ref("Problem"))],
+                   use: deleteWebhook)
         router.api(.post, "/api/v1/webhooks/{endpointId}/test", catalog: catalog,
                    summary: "Send a webhook.test event to this endpoint", tag: "webhooks", security: .shop,
-                   responses: [202: ("Queued", .object(required: ["eventId"], [("eventId", .string)]))])
-        { _, context in
-            let shop = try context.requireWebhookManager()
-            let eventId = try await admin.sendTest(try context.parameters.require("endpointId"), shop: shop)
-            return try Response.json(["eventId": eventId], status: .accepted)
-        }
+                   responses: [202: ("Queued", .object(required: ["eventId"], [("eventId", .string)]))],
+                   use: testWebhook)
         router.api(.get, "/api/v1/webhooks/{endpointId}/deliveries", catalog: catalog,
                    summary: "The endpoint's delivery log, newest first", tag: "webhooks", security: .shop,
-                   responses: [200: ("Attempts", .object(required: ["items"], [("items", .array(of: .ref("WebhookAttempt")))]))])
-        { _, context in
-            let shop = try context.requireWebhookManager()
-            let endpoint = try await admin.endpoint(try context.parameters.require("endpointId"), shop: shop)
-            let attempts = try await WebhookStore().attempts(endpoint: endpoint.id, shop: shop, on: services.database.sql)
-            return try Response.json(["items": attempts.map(AttemptView.init)])
-        }
+                   responses: [200: ("Attempts", .object(required: ["items"], [("items", .array(of: .ref("WebhookAttempt")))]))],
+                   use: listWebhookDeliveries)
+    }
+
+    @Sendable func listWebhooks(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireWebhookManager()
+        let items = try await WebhookStore().list(shop: shop, on: services.database.sql).map { EndpointView($0) }
+        return try Response.json(["items": items])
+    }
+
+    @Sendable func createWebhook(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireWebhookManager()
+        let body = try await request.decode(as: NewEndpoint.self, context: context)
+        let record = try await admin.create(shop: shop, url: body.url ?? "",
+                                            events: (body.events ?? []).joined(separator: ","),
+                                            description: body.description, actor: context.identity!.actor)
+        return try Response.json(EndpointView(record, showSecret: true), status: .created)
+    }
+
+    @Sendable func deleteWebhook(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireWebhookManager()
+        try await admin.remove(try context.parameters.require("endpointId"), shop: shop,
+                               actor: context.identity!.actor)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func testWebhook(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireWebhookManager()
+        let eventId = try await admin.sendTest(try context.parameters.require("endpointId"), shop: shop)
+        return try Response.json(["eventId": eventId], status: .accepted)
+    }
+
+    @Sendable func listWebhookDeliveries(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireWebhookManager()
+        let endpoint = try await admin.endpoint(try context.parameters.require("endpointId"), shop: shop)
+        let attempts = try await WebhookStore().attempts(endpoint: endpoint.id, shop: shop, on: services.database.sql)
+        return try Response.json(["items": attempts.map(AttemptView.init)])
     }
 
     static let schemas: [(String, JSON)] = [
