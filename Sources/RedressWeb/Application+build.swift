@@ -64,7 +64,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         ReportAPI(services: services, catalog: catalog).register(on: router)
         AuthPages(services: services, pages: pages).register(on: router)
         PasswordPages(services: services, pages: pages).register(on: router)
-        let panel = PanelPages(services: services, pages: pages, platform: platform)
+        let panel = PanelPages(services: services, pages: pages)
         panel.register(on: router)
         NotificationPages(services: services, pages: pages, panel: panel).register(on: router)
         let complaintPages = ComplaintPages(services: services, pages: pages, panel: panel)
@@ -72,9 +72,9 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         complaintPages.registerPublic(on: router)
         ComplaintSettingsPage(services: services, pages: pages, panel: panel).register(on: router)
         ReportPages(services: services, pages: pages, panel: panel).register(on: router)
-        MediationPages(services: services, pages: pages, api: reviewAPI).register(on: router)
-        CustomerPages(services: services, pages: pages, api: reviewAPI).register(on: router)
-        ProfilePage(services: services, pages: pages, api: reviewAPI).register(on: router)
+        MediationPages(services: services, pages: pages).register(on: router)
+        CustomerPages(services: services, pages: pages).register(on: router)
+        ProfilePage(services: services, pages: pages).register(on: router)
     }
     return RedressApplication(services: services, router: router, catalog: catalog)
 }

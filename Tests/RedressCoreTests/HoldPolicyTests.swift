@@ -95,6 +95,7 @@ struct ReviewLifecycleTests {
         }
         let published = try lifecycle.apply(.deadlineReached, to: held, now: at(7))
         #expect(published.status == .published && published.publishAt == nil)
+        #expect(published.publishedAt == at(7) && published.publishedVia == .day7, "R4: published on day 7")
     }
 
     @Test("a dialog moves publication to day 14; the window closes exactly at day 7")
@@ -116,11 +117,13 @@ struct ReviewLifecycleTests {
         #expect(facts.dialogOutcome == .resolved, "the customer's edit resolves (R8)")
         let published = try lifecycle.apply(.deadlineReached, to: facts, now: at(14))
         #expect(published.status == .published && published.rating == 5)
+        #expect(published.publishedAt == at(14) && published.publishedVia == .day14, "R6: the cap after a dialog")
     }
 
     @Test("publish now only from standby")
     func publishNow() throws {
-        #expect(try lifecycle.apply(.publishNow, to: held, now: at(1)).status == .published)
+        let early = try lifecycle.apply(.publishNow, to: held, now: at(1))
+        #expect(early.status == .published && early.publishedAt == at(1) && early.publishedVia == .publishNow)
         #expect(throws: ReviewRuleViolation.self) { try lifecycle.apply(.publishNow, to: praised, now: at(1)) }
     }
 
@@ -173,13 +176,39 @@ struct ReviewLifecycleTests {
         #expect(try lifecycle.apply(.moderatorReinstates, to: removed, now: at(3)).status == .published)
     }
 
+    @Test("R12: three reports per party and review, none on a withdrawn review; one appeal, only against a removal")
+    func reportAndAppealLimits() {
+        for used in 0..<ModerationRules.reportsPerPartyAndReview {
+            #expect(ModerationRules.refusalToReport(status: .published, used: used) == nil)
+        }
+        #expect(ModerationRules.refusalToReport(status: .published, used: 3) == .limitReached(3))
+        #expect(ModerationRules.refusalToReport(status: .standby, used: 7) == .limitReached(3))
+        #expect(ModerationRules.refusalToReport(status: .withdrawn, used: 0) == .withdrawn)
+        #expect(ModerationRules.refusalToReport(status: .removed, used: 0) == nil)
+        for status in ReviewStatus.allCases where status != .removed {
+            #expect(ModerationRules.refusalToAppeal(status: status, appealedAt: nil) == .notRemoved)
+        }
+        #expect(ModerationRules.refusalToAppeal(status: .removed, appealedAt: nil) == nil)
+        #expect(ModerationRules.refusalToAppeal(status: .removed, appealedAt: at(1)) == .alreadyAppealed)
+        #expect(ModerationRules.appealAwaitsDecision(appealedAt: at(1), decidedAt: nil))
+        #expect(!ModerationRules.appealAwaitsDecision(appealedAt: at(1), decidedAt: at(2)))
+        #expect(!ModerationRules.appealAwaitsDecision(appealedAt: nil, decidedAt: nil))
+        #expect(PublicationRoute.atDeadline(dialog: .none) == .day7)
+        #expect(PublicationRoute.atDeadline(dialog: .open) == .day14)
+        #expect(PublicationRoute.atDeadline(dialog: .closed) == .day14)
+    }
+
     @Test("the customer's allowed actions follow the rules")
     func allowedActions() throws {
-        #expect(lifecycle.customerActions(held, now: at(1), reportsLeft: 3) == ["publish_now", "edit", "withdraw", "report"])
+        #expect(lifecycle.customerActions(held, now: at(1), reportsUsed: 0, appealedAt: nil)
+                == ["publish_now", "edit", "withdraw", "report"])
         let open = try lifecycle.apply(.openDialog, to: held, now: at(1))
-        #expect(lifecycle.customerActions(open, now: at(2), reportsLeft: 0)
+        #expect(lifecycle.customerActions(open, now: at(2), reportsUsed: 3, appealedAt: nil)
                 == ["publish_now", "resolve", "edit", "withdraw", "message"])
-        #expect(lifecycle.customerActions(praised, now: at(1), reportsLeft: 3) == ["withdraw", "report"])
+        #expect(lifecycle.customerActions(praised, now: at(1), reportsUsed: 0, appealedAt: nil) == ["withdraw", "report"])
+        let removed = try lifecycle.apply(.moderatorRemoves, to: praised, now: at(1))
+        #expect(lifecycle.customerActions(removed, now: at(2), reportsUsed: 0, appealedAt: nil) == ["report", "appeal"])
+        #expect(lifecycle.customerActions(removed, now: at(2), reportsUsed: 3, appealedAt: at(2)).isEmpty)
     }
 }
 

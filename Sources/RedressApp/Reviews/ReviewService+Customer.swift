@@ -91,10 +91,7 @@ extension ReviewService {
     }
 
     package func publishNow(token: String) async throws -> ReviewRecord {
-        try await customerCommand(token: token, command: .publishNow, action: "review.published_now") { review, now in
-            review.publishedAt = now
-            review.publishedVia = PublicationRoute.publishNow.rawValue
-        }
+        try await customerCommand(token: token, command: .publishNow, action: "review.published_now")
     }
 
     /// R8: only the customer's word resolves a dialog.
@@ -182,8 +179,11 @@ extension ReviewService {
         return try await services.database.transaction { tx in
             let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             var review = try requireReview(found)
-            guard review.reviewStatus == .removed else { throw AppError.conflict("appeal.not_removed", "Only a removed review can be appealed.") }
-            guard review.appealAt == nil else { throw AppError.conflict("appeal.used", "The removal was already appealed once.") }
+            switch ModerationRules.refusalToAppeal(status: review.reviewStatus, appealedAt: review.appealAt) {
+            case .notRemoved: throw AppError.conflict("appeal.not_removed", "Only a removed review can be appealed.")
+            case .alreadyAppealed: throw AppError.conflict("appeal.used", "The removal was already appealed once.")
+            case nil: break
+            }
             review.appealAt = now
             review.appealStatement = statement
             let saved = try await reviews.save(review, on: tx)
@@ -196,10 +196,11 @@ extension ReviewService {
 
     package func addReport(review: ReviewRecord, party: String, reason: String, actor: AuditActor, now: Date,
                    on tx: DatabaseSession) async throws -> AbuseReportRecord {
-        guard review.reviewStatus != .withdrawn else { throw AppError.conflict("review.withdrawn", "The review was withdrawn.") }
         let used = try await reports.count(reviewId: review.id, party: party, on: tx)
-        guard used < AbuseReportStore.maxPerParty else {
-            throw AppError.conflict("report.limit", "At most \(AbuseReportStore.maxPerParty) reports per review can be made.")
+        switch ModerationRules.refusalToReport(status: review.reviewStatus, used: used) {
+        case .withdrawn: throw AppError.conflict("review.withdrawn", "The review was withdrawn.")
+        case .limitReached(let limit): throw AppError.conflict("report.limit", "At most \(limit) reports per review can be made.")
+        case nil: break
         }
         let report = AbuseReportRecord(
             id: SecureToken.id("rpt"), shopId: review.shopId, reviewId: review.id, party: party, reason: reason,

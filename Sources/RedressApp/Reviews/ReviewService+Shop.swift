@@ -205,7 +205,7 @@ extension ReviewService {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             guard let review = try await reviews.find(id: reviewId, on: tx) else { throw AppError.notFound("review") }
-            guard review.appealAt != nil, review.appealDecidedAt == nil else {
+            guard ModerationRules.appealAwaitsDecision(appealedAt: review.appealAt, decidedAt: review.appealDecidedAt) else {
                 throw AppError.conflict("appeal.none_open", "There is no open appeal for this review.")
             }
             let shop = try await shop(ShopID(review.shopId), on: tx)

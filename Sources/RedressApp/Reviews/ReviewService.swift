@@ -230,12 +230,8 @@ package struct ReviewService: Sendable {
         // The date may have moved (a dialog was opened): wait for the current one.
         if publishAt > context.now { return .repeatAt(publishAt) }
         let shop = try await shop(ShopID(review.shopId), on: tx)
-        let route: PublicationRoute = review.dialogState == DialogState.none.rawValue ? .day7 : .day14
         try await change(review, shop: shop, command: .deadlineReached, actor: .system, action: "review.published",
-                         now: context.now, on: tx) { next in
-            next.publishedAt = context.now
-            next.publishedVia = route.rawValue
-        }
+                         now: context.now, on: tx)
         return .done
     }
 

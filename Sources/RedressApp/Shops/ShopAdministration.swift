@@ -135,4 +135,37 @@ public struct ShopAdministration: Sendable {
         }
         return StaffView(record)
     }
+
+    // MARK: API keys
+
+    /// A new API key for the owner's shop (the secret is shown once), audited.
+    package func issueKey(label: String?, owner: StaffSession) async throws -> (APIKeyRecord, String) {
+        var errors = ValidationErrors()
+        let label = (label ?? "").trimmingCharacters(in: .whitespaces)
+        if label.count > 80 { errors.add("label", "must be at most 80 characters") }
+        try errors.throwIfAny()
+        let now = services.clock.now()
+        let services = self.services
+        return try await services.database.transaction { tx in
+            let (record, secret) = try await services.apiKeys.issue(
+                shop: owner.shopID, label: label.isEmpty ? "API key" : label, now: now, on: tx)
+            try await services.audit.append(
+                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.created", subjectType: "api_key",
+                subjectId: record.id, after: ["prefix": record.prefix], now: now, on: tx)
+            return (record, secret)
+        }
+    }
+
+    package func revokeKey(_ id: String, owner: StaffSession) async throws {
+        let now = services.clock.now()
+        let services = self.services
+        let revoked = try await services.database.transaction { tx in
+            guard try await services.apiKeys.revoke(id, shop: owner.shopID, now: now, on: tx) else { return false }
+            try await services.audit.append(
+                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.revoked", subjectType: "api_key",
+                subjectId: id, before: ["state": "active"], after: ["state": "revoked"], now: now, on: tx)
+            return true
+        }
+        guard revoked else { throw AppError.notFound("API key", code: "api_key.not_found") }
+    }
 }

@@ -34,11 +34,15 @@ public struct ReviewFacts: Equatable, Sendable {
     public var dialogOutcome: DialogOutcome?
     public var resolvedAt: Date?
     public var editWindowEndsAt: Date?
+    /// When and how the review went public: set by the lifecycle on publication (R4, R6), kept afterwards.
+    public var publishedAt: Date?
+    public var publishedVia: PublicationRoute?
 
     public init(
         status: ReviewStatus, rating: Int, submittedAt: Date, heldAtIntake: Bool, publishAt: Date?,
         shopWindowEndsAt: Date, dialog: DialogState = .none, dialogOutcome: DialogOutcome? = nil,
-        resolvedAt: Date? = nil, editWindowEndsAt: Date? = nil
+        resolvedAt: Date? = nil, editWindowEndsAt: Date? = nil, publishedAt: Date? = nil,
+        publishedVia: PublicationRoute? = nil
     ) {
         self.status = status
         self.rating = rating
@@ -50,6 +54,8 @@ public struct ReviewFacts: Equatable, Sendable {
         self.dialogOutcome = dialogOutcome
         self.resolvedAt = resolvedAt
         self.editWindowEndsAt = editWindowEndsAt
+        self.publishedAt = publishedAt
+        self.publishedVia = publishedVia
     }
 }
 
@@ -92,6 +98,8 @@ public struct ReviewLifecycle: Sendable {
             guard facts.status == .standby else { throw refuse("Only a review in standby can be published early.") }
             next.status = .published
             next.publishAt = nil
+            next.publishedAt = now
+            next.publishedVia = .publishNow
         case .deadlineReached:
             guard facts.status == .standby, let publishAt = facts.publishAt else {
                 throw refuse("The review is not waiting for publication.")
@@ -99,6 +107,8 @@ public struct ReviewLifecycle: Sendable {
             guard now >= publishAt else { throw refuse("The hold has not ended yet.") }
             next.status = .published
             next.publishAt = nil
+            next.publishedAt = now
+            next.publishedVia = .atDeadline(dialog: facts.dialog)
         case .openDialog:
             guard live else { throw refuse("A dialog cannot be opened on a withdrawn or removed review.") }
             guard facts.heldAtIntake else { throw refuse("Dialogs are for held (negative or neutral) reviews.") }
@@ -158,7 +168,7 @@ public struct ReviewLifecycle: Sendable {
     }
 
     /// What the customer may do now, for `allowedActions` on the customer endpoint and the customer pages.
-    public func customerActions(_ facts: ReviewFacts, now: Date, reportsLeft: Int) -> [String] {
+    public func customerActions(_ facts: ReviewFacts, now: Date, reportsUsed: Int, appealedAt: Date?) -> [String] {
         var actions: [String] = []
         let candidates: [(String, ReviewCommand)] = [
             ("publish_now", .publishNow), ("resolve", .customerResolved), ("edit", .customerEdits(rating: 5)),
@@ -168,7 +178,8 @@ public struct ReviewLifecycle: Sendable {
             actions.append(name)
         }
         if facts.dialog != .none { actions.append("message") }
-        if reportsLeft > 0 && facts.status != .withdrawn { actions.append("report") }
+        if ModerationRules.refusalToReport(status: facts.status, used: reportsUsed) == nil { actions.append("report") }
+        if ModerationRules.refusalToAppeal(status: facts.status, appealedAt: appealedAt) == nil { actions.append("appeal") }
         return actions
     }
 }

@@ -140,10 +140,8 @@ public struct AbuseReportRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Abuse reports (R12): at most three per review and party; decided by platform staff only.
+/// Abuse reports (R12; the limits are `ModerationRules`): decided by platform staff only.
 public struct AbuseReportStore: Sendable {
-    public static let maxPerParty = 3
-
     public init() {}
 
     public func count(reviewId: String, party: String, on sql: DatabaseSession) async throws -> Int {

@@ -51,7 +51,8 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
                 publishAt: publishAt, shopWindowEndsAt: shopWindowEndsAt,
                 dialog: DialogState(rawValue: dialogState) ?? .none,
                 dialogOutcome: dialogOutcome.flatMap(DialogOutcome.init(rawValue:)), resolvedAt: resolvedAt,
-                editWindowEndsAt: editWindowEndsAt)
+                editWindowEndsAt: editWindowEndsAt, publishedAt: publishedAt,
+                publishedVia: publishedVia.flatMap(PublicationRoute.init(rawValue:)))
         }
         set {
             status = newValue.status.rawValue
@@ -61,6 +62,8 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
             dialogOutcome = newValue.dialogOutcome?.rawValue
             resolvedAt = newValue.resolvedAt
             editWindowEndsAt = newValue.editWindowEndsAt
+            publishedAt = newValue.publishedAt
+            publishedVia = newValue.publishedVia?.rawValue
         }
     }
 
@@ -154,7 +157,9 @@ public struct ReviewStore: Sendable {
         guard !ids.isEmpty else { return [] }
         return try await sql.raw("""
             UPDATE reviews SET status = 'published', publish_at = NULL, published_at = \(bind: now),
-                published_via = CASE WHEN dialog_state = 'none' THEN 'day7' ELSE 'day14' END,
+                published_via = CASE WHEN dialog_state = \(bind: DialogState.none.rawValue)
+                    THEN \(bind: PublicationRoute.atDeadline(dialog: .none).rawValue)
+                    ELSE \(bind: PublicationRoute.atDeadline(dialog: .open).rawValue) END,
                 stats_rating = rating, version = version + 1
             WHERE id IN \(SQLBind.group(ids)) AND status = 'standby' AND publish_at <= \(bind: now)
             RETURNING *

@@ -156,13 +156,13 @@ struct ComplaintAPI {
         let shopID = try context.requireShop()
         let sql = services.database.sql
         let shop = try await complaints.directory.shop(shopID, on: sql)
-        let filter = try Self.filter(request, now: services.clock.now())
+        let filter = try ComplaintStore.Filter(request, now: services.clock.now())
         let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
-        var items: [ComplaintDTO.ShopComplaint] = []
+        var items: [ComplaintViews.ShopComplaint] = []
         let schedule = try await complaints.schedule(for: rows, shop: shop)
         for row in rows { items.append(try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)) }
         let next = rows.count == filter.limit ? rows.last.map { "\(Int($0.answerDueAt.timeIntervalSince1970 * 1000)).\($0.id)" } : nil
-        return try Response.json(ComplaintDTO.Page(items: items, nextCursor: next))
+        return try Response.json(ComplaintViews.Page(items: items, nextCursor: next))
     }
 
     @Sendable func showComplaint(_ request: Request, context: AppContext) async throws -> Response {
@@ -213,7 +213,7 @@ struct ComplaintAPI {
         guard let id = complaint.decisionId, let decision = try await complaints.store.decision(id, on: sql) else {
             throw Problem.notFound("decision")
         }
-        return Self.letterResponse(decision)
+        return decision.download
     }
 
     @Sendable func mergeComplaint(_ request: Request, context: AppContext) async throws -> Response {
@@ -428,7 +428,7 @@ struct ComplaintAPI {
         let complaint = try await customerComplaint(try context.parameters.require("token"), for: .answerComplaint)
         let body = try await request.decode(as: [String: String].self, context: context)
         let message = try await complaints.postFromCustomer(complaint, body: body["body"] ?? "")
-        return try Response.json(ComplaintDTO.Message(message), status: .created)
+        return try Response.json(ComplaintViews.Message(message), status: .created)
     }
 
     @Sendable func setComplaintPriority(_ request: Request, context: AppContext) async throws -> Response {
@@ -462,62 +462,13 @@ struct ComplaintAPI {
     }
 
     /// The shop's view of a complaint an action just changed.
-    func shopJSONView(_ complaint: ComplaintRecord, _ shopID: ShopID, detail: Bool) async throws -> ComplaintDTO.ShopComplaint {
+    func shopJSONView(_ complaint: ComplaintRecord, _ shopID: ShopID, detail: Bool) async throws -> ComplaintViews.ShopComplaint {
         try await complaints.shopView(complaint, shop: try await complaints.directory.shop(shopID, on: services.database.sql),
                                       detail: detail)
     }
 
     func statusURL(_ token: String?) -> String {
         token.map { complaints.complaintLink(token: $0) } ?? "\(services.config.publicBaseURL)/complaints/status"
-    }
-
-    static func letterResponse(_ decision: ComplaintDecisionRecord) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"decision-\(decision.complaintId).txt\""
-        headers[.init("X-Content-SHA256")!] = decision.letterSha256
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: decision.letterText)))
-    }
-
-    static func filter(_ request: Request, now: Date) throws -> ComplaintStore.Filter {
-        let query = request.uri.queryParameters
-        var filter = ComplaintStore.Filter()
-        filter.now = now
-        var errors = ValidationErrors()
-        if let status = query.get("status"), !status.isEmpty {
-            filter.statuses = status.split(separator: ",").map(String.init)
-            if filter.statuses.contains(where: { ComplaintStatus(rawValue: $0) == nil }) { errors.add("status", "unknown status") }
-        }
-        if let due = query.get("dueBefore"), !due.isEmpty {
-            // A time, or a plain date meaning "before the end of that day" (the panel's date field).
-            filter.dueBefore = StorableTime.checked(
-                (try? Date(due, strategy: .iso8601)) ?? UTCDay.start(due).map { $0.addingTimeInterval(86_400) })
-            if filter.dueBefore == nil { errors.add("dueBefore", "must be an ISO 8601 time or a date") }
-        }
-        filter.assignee = query.get("assignee").flatMap { $0.isEmpty ? nil : $0 }
-        if let category = query.get("category"), !category.isEmpty {
-            filter.category = category
-            if ComplaintCategory(rawValue: category) == nil { errors.add("category", "unknown category") }
-        }
-        if let priority = query.get("priority"), !priority.isEmpty {
-            filter.priority = priority
-            if ComplaintPriority(rawValue: priority) == nil { errors.add("priority", "must be low, normal or high") }
-        }
-        if let urgent = query.get("urgent") { filter.urgent = urgent == "true" }
-        filter.overdue = query.get("overdue") == "true"
-        filter.query = query.get("q")
-        if let limit = query.get("limit") {
-            guard let value = Int(limit), (1...200).contains(value) else {
-                throw Problem.invalid(["limit": "must be 1 to 200"])
-            }
-            filter.limit = value
-        }
-        if let cursor = query.get("cursor") {
-            filter.after = NotificationPages.cursor(cursor)
-            if filter.after == nil { errors.add("cursor", "is not a cursor from this list") }
-        }
-        try errors.throwIfAny()
-        return filter
     }
 
     static let schemas: [(String, JSON)] = [
@@ -583,6 +534,6 @@ struct ComplaintAPI {
         let message = try await complaints.post(
             reference: try context.parameters.require("reference"), body: body["body"] ?? "", isInternal: isInternal,
             by: ShopActor(identity: context.identity!, shop: shopID))
-        return try Response.json(ComplaintDTO.Message(message), status: .created)
+        return try Response.json(ComplaintViews.Message(message), status: .created)
     }
 }

@@ -168,13 +168,13 @@ struct PlatformAPI {
     @Sendable func createAPIKey(_ request: Request, context: AppContext) async throws -> Response {
         let owner = try context.requireOwner()
         let input = try await request.decode(as: NewAPIKey.self, context: context)
-        let (record, secret) = try await issueKey(label: input.label, owner: owner)
+        let (record, secret) = try await ShopAdministration(services: services).issueKey(label: input.label, owner: owner)
         return try Response.json(["id": record.id, "label": record.label, "apiKey": secret], status: .created)
     }
 
     @Sendable func revokeAPIKey(_ request: Request, context: AppContext) async throws -> Response {
         let owner = try context.requireOwner()
-        try await revokeKey(try context.parameters.require("keyId"), owner: owner)
+        try await ShopAdministration(services: services).revokeKey(try context.parameters.require("keyId"), owner: owner)
         return Response(status: .noContent)
     }
 
@@ -233,35 +233,5 @@ struct PlatformAPI {
         }
         guard let updated = try await services.shops.find(owner.shopID, on: sql) else { throw Problem.notFound("shop") }
         return ShopView(updated)
-    }
-
-    func issueKey(label: String?, owner: StaffSession) async throws -> (APIKeyRecord, String) {
-        var errors = ValidationErrors()
-        let label = (label ?? "").trimmingCharacters(in: .whitespaces)
-        if label.count > 80 { errors.add("label", "must be at most 80 characters") }
-        try errors.throwIfAny()
-        let now = services.clock.now()
-        let services = self.services
-        return try await services.database.transaction { tx in
-            let (record, secret) = try await services.apiKeys.issue(
-                shop: owner.shopID, label: label.isEmpty ? "API key" : label, now: now, on: tx)
-            try await services.audit.append(
-                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.created", subjectType: "api_key",
-                subjectId: record.id, after: ["prefix": record.prefix], now: now, on: tx)
-            return (record, secret)
-        }
-    }
-
-    func revokeKey(_ id: String, owner: StaffSession) async throws {
-        let now = services.clock.now()
-        let services = self.services
-        let revoked = try await services.database.transaction { tx in
-            guard try await services.apiKeys.revoke(id, shop: owner.shopID, now: now, on: tx) else { return false }
-            try await services.audit.append(
-                shop: owner.shopID, actor: .staff(owner.staffId), action: "api_key.revoked", subjectType: "api_key",
-                subjectId: id, before: ["state": "active"], after: ["state": "revoked"], now: now, on: tx)
-            return true
-        }
-        guard revoked else { throw Problem.notFound("API key") }
     }
 }

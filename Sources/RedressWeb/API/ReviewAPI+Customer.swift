@@ -5,100 +5,6 @@ import RedressCore
 import RedressPersistence
 
 extension ReviewAPI {
-    struct CustomerView: Encodable {
-        struct Shop: Encodable {
-            var name, slug: String
-        }
-        struct Item: Encodable {
-            var productId, name: String
-            var quantity: Int
-        }
-        struct Order: Encodable {
-            var externalId: String
-            var placedAt: Date
-            var deliveredAt: Date?
-            var items: [Item]
-        }
-        struct Review: Encodable {
-            var id, status: String
-            var rating: Int
-            var title: String?
-            var body: String
-            var submittedAt: Date
-            var publishAt: Date?
-            var publishedAt: Date?
-            var editWindowEndsAt: Date?
-            var changedAfterDialog: Bool
-            var versions: [ReviewDTO.Version]
-            var reply: ReviewDTO.Reply?
-            var removalReason: String?
-            var appealed: Bool
-        }
-        struct Dialog: Encodable {
-            var state: String
-            var outcome: String?
-            var messages: [ReviewDTO.Message]
-        }
-
-        var shop: Shop
-        var locale: String
-        var order: Order
-        var review: Review?
-        var dialog: Dialog?
-        var complaint: ComplaintDTO.CustomerComplaint?
-        var allowedActions: [String]
-        var holdThreshold: Int
-    }
-
-    func customerView(token: String) async throws -> CustomerView {
-        let sql = services.database.sql
-        let found = try await reviewsService.directory.customerCase(token: token, for: .readCase, .readComplaint, on: sql)
-        let purpose = found.link.capability
-        let items = try await OrderStore().items(orderId: found.order.id, on: sql)
-        var review: CustomerView.Review?
-        var dialog: CustomerView.Dialog?
-        var actions: [String] = []
-        if !purpose.allows(.readCase) {
-            // A complaint link shows its complaint and the order, nothing of the review.
-        } else if let record = found.review {
-            let versions = try await ReviewStore().versions(reviewId: record.id, on: sql)
-            review = CustomerView.Review(
-                id: record.id, status: record.status, rating: record.rating, title: record.title, body: record.body,
-                submittedAt: record.submittedAt, publishAt: record.publishAt, publishedAt: record.publishedAt,
-                editWindowEndsAt: record.editWindowEndsAt, changedAfterDialog: record.changedAfterDialogAt != nil,
-                versions: versions.map(ReviewDTO.Version.init),
-                reply: ReviewDTO.Reply.of(record, forShop: false),
-                removalReason: record.removalReason, appealed: record.appealAt != nil)
-            if let found = try await DialogStore().find(reviewId: record.id, on: sql) {
-                let messages = try await DialogStore().messages(dialogId: found.id, includeInternal: false, on: sql)
-                dialog = CustomerView.Dialog(state: found.state, outcome: found.outcome,
-                                             messages: messages.map { ReviewDTO.Message($0, forCustomer: true) })
-            }
-            let reportsUsed = try await AbuseReportStore().count(reviewId: record.id, party: "customer", on: sql)
-            let lifecycle = ReviewLifecycle(policy: reviewsService.policy, timeZone: reviewsService.timeZone(found.shop))
-            actions = lifecycle.customerActions(record.facts, now: services.clock.now(),
-                                                reportsLeft: AbuseReportStore.maxPerParty - reportsUsed)
-            if record.reviewStatus == .removed && record.appealAt == nil { actions.append("appeal") }
-        } else if found.order.cancelledAt == nil {
-            actions = ["review"]
-        }
-        actions = purpose.permitted(actions)
-        var complaint: ComplaintDTO.CustomerComplaint?
-        let complaints = ComplaintService(services: services)
-        if purpose.allows(.readComplaint), let opened = try? await complaints.complaint(openedBy: found, on: sql) {
-            complaint = try await complaints.customerView(opened)
-        }
-        return CustomerView(
-            shop: .init(name: found.shop.name, slug: found.shop.slug), locale: found.order.locale,
-            order: .init(externalId: found.order.externalId, placedAt: found.order.placedAt,
-                         deliveredAt: found.order.deliveredAt,
-                         items: items.map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) }),
-            review: review, dialog: dialog,
-            complaint: complaint,
-            allowedActions: actions,
-            holdThreshold: reviewsService.policy.threshold)
-    }
-
     struct ReviewAccepted: Encodable {
         var reviewId: String
         var status: String
@@ -143,7 +49,7 @@ extension ReviewAPI {
     }
 
     @Sendable func showCustomerCase(_ request: Request, context: AppContext) async throws -> Response {
-        try Response.json(try await customerView(token: try token(context)))
+        try Response.json(try await reads.customerView(token: try token(context)))
     }
 
     @Sendable func submitReview(_ request: Request, context: AppContext) async throws -> Response {
@@ -164,7 +70,7 @@ extension ReviewAPI {
     @Sendable func customerDialogMessage(_ request: Request, context: AppContext) async throws -> Response {
         let body = try MessageText.validate(try await request.decode(as: TextBody.self, context: context).body)
         let message = try await reviewsService.customerMessage(token: try token(context), body: body)
-        return try Response.json(ReviewDTO.Message(message, forCustomer: true), status: .created)
+        return try Response.json(ReviewViews.Message(message, forCustomer: true), status: .created)
     }
 
     @Sendable func publishNow(_ request: Request, context: AppContext) async throws -> Response {

@@ -5,56 +5,6 @@ import RedressCore
 import RedressPersistence
 
 extension ReviewAPI {
-    /// R13 with R10's counters: the honest public summary.
-    struct PublicSummary: Encodable {
-        var shop: String
-        var name: String
-        var average: Double?
-        var count: Int
-        var distribution: [String: Int]
-        var inStandby: Int
-        var changedAfterDialog: Int
-        var withdrawn: Int
-        var withdrawnAfterCompensation: Int
-        var periodMonths: Int
-        var holdThreshold: Int
-        var verification: String
-        var policy: String
-    }
-
-    func publicSummary(slug: String, language: String? = nil) async throws -> PublicSummary {
-        let sql = services.database.sql
-        guard let shop = try await services.shops.find(slug: slug, on: sql) else { throw Problem.notFound("shop") }
-        let policy = reviewsService.policy
-        let start = policy.statisticsStart(now: services.clock.now(), timeZone: reviewsService.timeZone(shop))
-        let summary = try await ReviewStatsStore().summary(shop: shop.shopID, sinceDay: ReviewRecord.statsDay(start),
-                                                           on: sql)
-        let words = policy.description(language: language ?? shop.locale)
-        return PublicSummary(
-            shop: shop.slug, name: shop.name, average: summary.average, count: summary.count,
-            distribution: Dictionary(uniqueKeysWithValues: (1...5).map { (String($0), summary.distribution[$0] ?? 0) }),
-            inStandby: summary.inStandby, changedAfterDialog: summary.changedAfterDialog,
-            withdrawn: summary.withdrawn, withdrawnAfterCompensation: summary.withdrawnAfterCompensation,
-            periodMonths: policy.statisticsMonths, holdThreshold: policy.threshold,
-            verification: words.verification, policy: words.policy)
-    }
-
-    func publicReviews(slug: String, limit: Int, cursor: ReviewQueries.Cursor?) async throws
-        -> ReviewDTO.Page<ReviewDTO.PublicReview>
-    {
-        let sql = services.database.sql
-        guard let shop = try await services.shops.find(slug: slug, on: sql) else { throw Problem.notFound("shop") }
-        let page = try await ReviewQueries().published(shop: shop.shopID, limit: limit, cursor: cursor, on: sql)
-        var items: [ReviewDTO.PublicReview] = []
-        for review in page.rows {
-            // The original stays readable next to a version changed after a dialog (R9).
-            let original = review.currentVersion > 1 && review.changedAfterDialogAt != nil
-                ? try await ReviewStore().versions(reviewId: review.id, on: sql).first : nil
-            items.append(ReviewDTO.PublicReview(review, original: original))
-        }
-        return ReviewDTO.Page(items: items, nextCursor: page.next?.encoded)
-    }
-
     func registerPublic(on router: Router<AppContext>) {
         router.api(.get, "/api/v1/public/shops/{slug}/summary", catalog: catalog,
                    summary: "Rating, distribution and the honest counters of the last 12 months (R10, R13)",
@@ -70,7 +20,7 @@ extension ReviewAPI {
         let language = request.uri.queryParameters.get("lang").flatMap {
             Validate.supportedLocales.contains($0) ? $0 : nil
         }
-        var response = try Response.json(try await publicSummary(slug: try context.parameters.require("slug"),
+        var response = try Response.json(try await reads.publicSummary(slug: try context.parameters.require("slug"),
                                                                  language: language))
         response.headers[.cacheControl] = "public, max-age=30"
         return response
@@ -78,7 +28,7 @@ extension ReviewAPI {
 
     @Sendable func listPublicReviews(_ request: Request, context: AppContext) async throws -> Response {
         let query = try ListQuery(request, timeZone: .gmt)
-        return try Response.json(try await publicReviews(slug: try context.parameters.require("slug"),
+        return try Response.json(try await reads.publicReviews(slug: try context.parameters.require("slug"),
                                                          limit: query.filter.limit, cursor: query.filter.cursor))
     }
 
@@ -104,7 +54,7 @@ extension ReviewAPI {
             var id, shopId, reviewId, party, reason, state: String
             var createdAt: Date
         }
-        return try Response.json(ReviewDTO.Page(items: reports.map {
+        return try Response.json(ReviewViews.Page(items: reports.map {
             View(id: $0.id, shopId: $0.shopId, reviewId: $0.reviewId, party: $0.party, reason: $0.reason,
                  state: $0.state, createdAt: $0.createdAt)
         }, nextCursor: nil))

@@ -5,8 +5,6 @@ import RedressCore
 import RedressPersistence
 
 extension ReviewAPI {
-    static let reviewStatuses = ReviewStatus.allCases.map(\.rawValue)
-
     func shopTimeZone(_ shop: ShopID) async throws -> TimeZone {
         reviewsService.timeZone(try await reviewsService.shop(shop, on: services.database.sql))
     }
@@ -42,10 +40,10 @@ extension ReviewAPI {
     @Sendable func listReviews(_ request: Request, context: AppContext) async throws -> Response {
         let shop = try context.requireShop()
         let query = try ListQuery(request, timeZone: try await shopTimeZone(shop),
-                                  allowedStatuses: Self.reviewStatuses)
+                                  allowedStatuses: ListQuery.reviewStatuses)
         let page = try await ReviewQueries().reviews(shop: shop, filter: query.filter, on: services.database.sql)
         let now = services.clock.now()
-        return try Response.json(ReviewDTO.Page(items: page.rows.map { ReviewDTO.ShopReview($0, now: now) },
+        return try Response.json(ReviewViews.Page(items: page.rows.map { ReviewViews.ShopReview($0, now: now) },
                                                 nextCursor: page.next?.encoded))
     }
 
@@ -55,7 +53,7 @@ extension ReviewAPI {
         let review = try await reviewsService.review(try context.parameters.require("reviewId"), shop: shop, on: sql)
         let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
         let dialog = try await DialogStore().find(reviewId: review.id, on: sql)
-        return try Response.json(ReviewDTO.ShopReview(review, now: services.clock.now(), dialogId: dialog?.id,
+        return try Response.json(ReviewViews.ShopReview(review, now: services.clock.now(), dialogId: dialog?.id,
                                                       versions: versions))
     }
 
@@ -80,7 +78,7 @@ extension ReviewAPI {
         let body = try MessageText.validate(try await request.decode(as: TextBody.self, context: context).body)
         let review = try await reviewsService.reply(reviewId: try context.parameters.require("reviewId"), body: body,
                                                     by: ShopActor(identity: context.identity!, shop: shop))
-        return try Response.json(ReviewDTO.ShopReview(review, now: services.clock.now()))
+        return try Response.json(ReviewViews.ShopReview(review, now: services.clock.now()))
     }
 
     @Sendable func shopReport(_ request: Request, context: AppContext) async throws -> Response {
@@ -123,17 +121,17 @@ extension ReviewAPI {
         let state = request.uri.queryParameters.get("state") ?? "open"
         guard state == "open" || state == "closed" else { throw Problem.invalid(["state": "must be open or closed"]) }
         let lastMonth = Calendar(identifier: .gregorian).date(byAdding: .month, value: -1, to: services.clock.now())
-        let query = try ListQuery(request, timeZone: zone, allowedStatuses: Self.reviewStatuses,
+        let query = try ListQuery(request, timeZone: zone, allowedStatuses: ListQuery.reviewStatuses,
                                   defaultFrom: lastMonth)
         let page = try await ReviewQueries().dialogs(shop: shop, state: state, filter: query.filter,
                                                      on: services.database.sql)
-        return try Response.json(ReviewDTO.Page(items: page.rows.map(ReviewDTO.DialogRow.init),
+        return try Response.json(ReviewViews.Page(items: page.rows.map(ReviewViews.DialogRow.init),
                                                 nextCursor: page.next?.encoded))
     }
 
     @Sendable func showDialog(_ request: Request, context: AppContext) async throws -> Response {
         let shop = try context.requireShop()
-        return try Response.json(try await dialogView(try context.parameters.require("dialogId"), shop: shop))
+        return try Response.json(try await reads.dialogView(try context.parameters.require("dialogId"), shop: shop))
     }
 
     @Sendable func shopDialogMessage(_ request: Request, context: AppContext) async throws -> Response {
@@ -148,7 +146,7 @@ extension ReviewAPI {
         let shop = try context.requireShopWriter()
         let id = try context.parameters.require("dialogId")
         _ = try await reviewsService.closeDialog(dialogId: id, by: ShopActor(identity: context.identity!, shop: shop))
-        return try Response.json(try await dialogView(id, shop: shop))
+        return try Response.json(try await reads.dialogView(id, shop: shop))
     }
 
     struct MessageBody: Decodable {
@@ -164,23 +162,10 @@ extension ReviewAPI {
             dialogId: try context.parameters.require("dialogId"), body: body, isInternal: isInternal,
             expectedVersion: input.version, by: ShopActor(identity: context.identity!, shop: shop))
         struct Posted: Encodable {
-            var message: ReviewDTO.Message
+            var message: ReviewViews.Message
             var incentiveWarning: Bool
         }
-        return try Response.json(Posted(message: ReviewDTO.Message(posted.message),
+        return try Response.json(Posted(message: ReviewViews.Message(posted.message),
                                         incentiveWarning: posted.incentiveWarning), status: .created)
-    }
-
-    func dialogView(_ id: String, shop: ShopID) async throws -> ReviewDTO.Dialog {
-        let sql = services.database.sql
-        let dialog = try await reviewsService.dialog(id, shop: shop, on: sql)
-        let messages = try await DialogStore().messages(dialogId: dialog.id, includeInternal: true, on: sql)
-        let review = try await reviewsService.review(dialog.reviewId, shop: shop, on: sql)
-        let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
-        return ReviewDTO.Dialog(
-            id: dialog.id, reviewId: dialog.reviewId, state: dialog.state, outcome: dialog.outcome,
-            openedAt: dialog.openedAt, closedAt: dialog.closedAt, awaiting: dialog.awaiting, version: dialog.version,
-            messages: messages.map { ReviewDTO.Message($0) },
-            review: ReviewDTO.ShopReview(review, now: services.clock.now(), dialogId: dialog.id, versions: versions))
     }
 }

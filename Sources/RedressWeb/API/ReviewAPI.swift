@@ -9,6 +9,7 @@ struct ReviewAPI {
     let services: AppServices
     let catalog: APICatalog
     var reviewsService: ReviewService { ReviewService(services: services) }
+    var reads: ReviewReads { ReviewReads(services: services) }
 
     struct OrderBody: Decodable {
         struct Customer: Decodable {

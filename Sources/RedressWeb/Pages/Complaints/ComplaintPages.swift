@@ -190,7 +190,7 @@ struct ComplaintPages {
             guard let id = complaint.decisionId, let decision = try await complaints.store.decision(id, on: sql) else {
                 throw Problem.notFound("decision")
             }
-            return ComplaintAPI.letterResponse(decision)
+            return decision.download
         }
         router.post("/panel/complaints/{reference}/{action}") { request, context in
             let session = try context.requireStaff()
@@ -233,7 +233,7 @@ struct ComplaintPages {
         let shop = try await complaints.directory.shop(session.shopID, on: sql)
         let zone = complaints.directory.timeZone(shop)
         let now = services.clock.now()
-        let filter = try ComplaintAPI.filter(request, now: now)
+        let filter = try ComplaintStore.Filter(request, now: now)
         let rows = try await complaints.store.list(shop: session.shopID, filter: filter, on: sql)
         let members = try await services.staff.list(shop: session.shopID, on: sql)
         let staff = Dictionary(members.map { ($0.id, $0.name) }) { a, _ in a }

@@ -10,7 +10,7 @@ import RedressPersistence
 struct CustomerPages {
     let services: AppServices
     let pages: PageRenderer
-    let api: ReviewAPI
+    var reads: ReviewReads { ReviewReads(services: services) }
     var reviews: ReviewService { ReviewService(services: services) }
 
     struct StarOption: Sendable {
@@ -199,7 +199,7 @@ struct CustomerPages {
         let t = language(request, order: found.order)
         let zone = reviews.timeZone(found.shop)
         let heading = t("case_heading", ["shop": found.shop.name])
-        let view = try await api.customerView(token: token)
+        let view = try await reads.customerView(token: token)
         let allowed = Set(view.allowedActions)
         var model = CaseModel(
             chrome: chrome(request, t, title: heading, path: "/c/\(token)"), t: t.strings, heading: heading,

@@ -118,7 +118,7 @@ struct NotificationPages {
         let t = Localization.forPanel(request)
         let sql = services.database.sql
         let zone = TimeZone(identifier: try await services.shops.find(session.shopID, on: sql)?.timeZone ?? "UTC") ?? .gmt
-        let before = request.uri.queryParameters.get("before").flatMap(Self.cursor)
+        let before = request.uri.queryParameters.get("before").flatMap(KeysetCursor.parse)
         let pageSize = 50
         let entries = try await services.outbox.list(shop: session.shopID, limit: pageSize + 1, before: before, on: sql)
         let shown = entries.prefix(pageSize)
@@ -156,14 +156,6 @@ struct NotificationPages {
         return pages.page(.panelNotifications, ListModel(
             chrome: try await panel.chrome(request, session, title: "notifications_heading"), rows: Array(rows),
             hasRows: !rows.isEmpty, olderHref: older))
-    }
-
-    /// `millis.id` → the keyset position.
-    static func cursor(_ text: String) -> (Date, String)? {
-        let parts = text.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let millis = Double(parts[0]),
-              let date = StorableTime.date(secondsSince1970: millis / 1000) else { return nil }
-        return (date, String(parts[1]))
     }
 
     /// The `.eml` file the folder transport wrote for one of this shop's messages.

@@ -91,7 +91,7 @@ extension MediationPages {
     func dialogPage(_ request: Request, session: StaffSession, id: String, draft: String = "",
                     incentiveWarning: Bool = false) async throws -> Response {
         let t = language(request)
-        let view = try await api.dialogView(id, shop: session.shopID)
+        let view = try await reads.dialogView(id, shop: session.shopID)
         let shop = try await reviews.shop(session.shopID, on: services.database.sql)
         let zone = reviews.timeZone(shop)
         guard let review = view.review else { throw Problem.notFound("dialog") }

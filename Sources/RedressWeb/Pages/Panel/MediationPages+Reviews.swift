@@ -96,7 +96,7 @@ extension MediationPages {
         let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
         let dialog = try await DialogStore().find(reviewId: review.id, on: sql)
         let now = services.clock.now()
-        let dto = ReviewDTO.ShopReview(review, now: now, dialogId: dialog?.id)
+        let dto = ReviewViews.ShopReview(review, now: now, dialogId: dialog?.id)
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let model = ReviewPageModel(
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews/\(id)"), t: t.strings,

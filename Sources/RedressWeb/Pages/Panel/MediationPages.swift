@@ -9,7 +9,7 @@ import RedressPersistence
 struct MediationPages {
     let services: AppServices
     let pages: PageRenderer
-    let api: ReviewAPI
+    var reads: ReviewReads { ReviewReads(services: services) }
     var reviews: ReviewService { ReviewService(services: services) }
 
     // MARK: Shared
@@ -87,7 +87,7 @@ struct MediationPages {
         case "all": nil
         default: calendar.date(byAdding: .month, value: -1, to: now)
         }
-        var filter = try ListQuery(request, timeZone: zone, allowedStatuses: ReviewAPI.reviewStatuses,
+        var filter = try ListQuery(request, timeZone: zone, allowedStatuses: ListQuery.reviewStatuses,
                                    defaultFrom: defaultFrom).filter
         if period != "custom" { filter.to = nil }
         filter.limit = min(filter.limit, 50)

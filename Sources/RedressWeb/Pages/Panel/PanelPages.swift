@@ -9,7 +9,7 @@ import RedressPersistence
 struct PanelPages {
     let services: AppServices
     let pages: PageRenderer
-    let platform: PlatformAPI
+    var administration: ShopAdministration { ShopAdministration(services: services) }
 
     struct HomeModel {
         var chrome: Chrome
@@ -53,14 +53,14 @@ struct PanelPages {
             let form = try await FormData.read(request)
             try CSRF.check(form, expected: session.csrfToken)
             let owner = try context.requireOwner()
-            let (_, secret) = try await platform.issueKey(label: form["label"], owner: owner)
+            let (_, secret) = try await administration.issueKey(label: form["label"], owner: owner)
             return try await keysPage(request, session, newSecret: secret)
         }
         router.post("/panel/settings/api-keys/{keyId}/revoke") { request, context in
             let session = try context.requireStaff()
             try CSRF.check(try await FormData.read(request), expected: session.csrfToken)
             let owner = try context.requireOwner()
-            try await platform.revokeKey(try context.parameters.require("keyId"), owner: owner)
+            try await administration.revokeKey(try context.parameters.require("keyId"), owner: owner)
             return Response.seeOther("/panel/settings/api-keys")
         }
     }

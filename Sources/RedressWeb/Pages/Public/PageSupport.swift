@@ -47,11 +47,6 @@ struct VersionItem: Sendable {
     }
 }
 
-/// The start of a long text for a table cell.
-func snippet(_ text: String, length: Int = 140) -> String {
-    text.count > length ? String(text.prefix(length)) + "…" : text
-}
-
 /// A field error for the form summary.
 struct FieldError: Sendable {
     var field: String

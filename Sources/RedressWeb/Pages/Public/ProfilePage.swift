@@ -9,7 +9,7 @@ import RedressPersistence
 struct ProfilePage {
     let services: AppServices
     let pages: PageRenderer
-    let api: ReviewAPI
+    var reads: ReviewReads { ReviewReads(services: services) }
 
     struct Bar: Sendable {
         var stars: String
@@ -54,9 +54,9 @@ struct ProfilePage {
                 throw Problem.notFound("shop")
             }
             let t = Localization.forVisitor(request, preferred: nil, fallback: shop.locale)
-            let summary = try await api.publicSummary(slug: slug, language: t.language)
+            let summary = try await reads.publicSummary(slug: slug, language: t.language)
             let cursor = request.uri.queryParameters.get("cursor").flatMap(ReviewQueries.Cursor.init(encoded:))
-            let page = try await api.publicReviews(slug: slug, limit: 20, cursor: cursor)
+            let page = try await reads.publicReviews(slug: slug, limit: 20, cursor: cursor)
             let zone = TimeZone(identifier: shop.timeZone) ?? .gmt
             let months = String(summary.periodMonths)
             let total = max(1, summary.count)

@@ -7,6 +7,8 @@ import RedressPersistence
 /// Reads the list filters of the API and the panel from the query string, with clear errors.
 struct ListQuery {
     var filter = ReviewQueries.Filter()
+    /// The review statuses a list may filter on.
+    static let reviewStatuses = ReviewStatus.allCases.map(\.rawValue)
 
     init(_ request: Request, timeZone: TimeZone, allowedStatuses: [String] = [], defaultFrom: Date? = nil) throws {
         let query = request.uri.queryParameters
@@ -60,5 +62,15 @@ struct ListQuery {
         formatter.dateFormat = "yyyy-MM-dd"
         guard let day = StorableTime.checked(formatter.date(from: text)) else { return nil }
         return endOfDay ? HoldPolicy().addDays(1, to: day, in: timeZone) : day
+    }
+}
+
+/// A `millis.id` keyset position (the outbox and complaint lists), from a query string.
+enum KeysetCursor {
+    static func parse(_ text: String) -> (Date, String)? {
+        let parts = text.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let millis = Double(parts[0]),
+              let date = StorableTime.date(secondsSince1970: millis / 1000) else { return nil }
+        return (date, String(parts[1]))
     }
 }
