@@ -39,6 +39,7 @@ public final class AppServices: Sendable {
         }
     }
     private let dummyHash = Mutex<String?>(nil)
+    private let closed = Mutex(false)
 
     public init(
         config: AppConfig, database: DatabaseService, clock: any WallClock, logger: Logger,
@@ -128,8 +129,11 @@ public final class AppServices: Sendable {
     }
 
     /// Closes what the process holds open, after the server and the workers stopped: the pooled SMTP sessions (with
-    /// QUIT, so the mail server does not log dropped connections) and the database. Every command ends with it.
+    /// QUIT, so the mail server does not log dropped connections) and the database. Every one-off command ends with
+    /// it; `redress serve` runs it as the first service of the group (`ResourcesService`), so it stops last. Safe to
+    /// call twice: the second call does nothing.
     public func shutdown() async {
+        guard closed.withLock({ done in defer { done = true }; return !done }) else { return }
         await dispatcher.mail.close()
         await database.shutdown()
     }

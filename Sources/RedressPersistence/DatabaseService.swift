@@ -159,6 +159,8 @@ public final class DatabaseService: @unchecked Sendable {
             databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+        let rebuilt = try await ReportRollupStore().rebuildIfRequested(on: sql)
+        if rebuilt > 0 { logger.info("report roll-ups counted from the rows", metadata: ["shops": "\(rebuilt)"]) }
     }
 
     /// True when the database answers a trivial query.

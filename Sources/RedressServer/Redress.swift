@@ -153,12 +153,12 @@ struct Serve: AsyncParsableCommand {
                                            "port": "\(port)", "testClock": "\(testClock)"])
         let built = try await buildApplication(services: services)
         do {
-            try await built.application().runService()
+            // The database and SMTP sessions close as the group's last service (ResourcesService).
+            try await built.application(ownsResources: true).runService()
         } catch {
             await services.shutdown()
             throw error
         }
-        await services.shutdown()
     }
 }
 

@@ -14,13 +14,16 @@ public struct RedressApplication {
     public let router: Router<AppContext>
     let catalog: APICatalog
 
-    /// The Hummingbird application to run or test.
-    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+    /// The Hummingbird application to run or test. With `ownsResources` (the `serve` command) the database and the
+    /// SMTP sessions are a lifecycle service that closes them after everything else stopped; tests keep them open
+    /// to inspect the rows afterwards.
+    public func application(ownsResources: Bool = false,
+                            onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
-        var workers: [any Service] = []
+        var workers: [any Service] = ownsResources ? [ResourcesService(services: services)] : []
         if services.config.role.runsWorkers {
-            workers = [services.deadlineWorker, services.dispatcher]
+            workers += [services.deadlineWorker, services.dispatcher]
         }
         return Application(
             router: router,

@@ -22,6 +22,10 @@ public struct InstallationStore: Sendable {
         }
     }
 
+    public func remove(_ key: String, on sql: DatabaseSession) async throws {
+        try await sql.delete(from: "installation").where("key", .equal, key).run()
+    }
+
     public func set(_ key: String, _ value: String, on sql: DatabaseSession) async throws {
         try await sql.insert(into: "installation").columns("key", "value").values(SQLBind(key), SQLBind(value))
             .onConflict(with: ["key"]) { $0.set(excludedValueOf: "value") }

@@ -327,6 +327,22 @@ public struct ReportRollupStore: Sendable {
     }
 
     /// Replaces one shop's roll-ups with a recount (after its time zone changed, and to fill them the first time).
+    /// Left in `installation` by a migration that needs the roll-ups counted again from the rows.
+    static let rebuildPendingKey = "reports.rollups_rebuild"
+
+    /// Counts every shop's roll-ups again when a migration asked for it, then forgets the request. Idempotent: a
+    /// crash half-way leaves the request, and the next start counts again.
+    func rebuildIfRequested(on sql: DatabaseSession) async throws -> Int {
+        guard try await InstallationStore().value(Self.rebuildPendingKey, on: sql) != nil else { return 0 }
+        let shops = try await sql.raw("SELECT id FROM shops ORDER BY id").all()
+        for row in shops {
+            let shop = ShopID(try row.decode(column: "id", as: String.self))
+            try await rebuild(shop: shop, on: sql)
+        }
+        try await InstallationStore().remove(Self.rebuildPendingKey, on: sql)
+        return shops.count
+    }
+
     public func rebuild(shop: ShopID, on sql: DatabaseSession) async throws {
         for table in ["report_daily_counts", "report_durations", "report_contributions", "report_labels"] {
             try await sql.raw("DELETE FROM \(ident: table) WHERE shop_id = \(bind: shop.rawValue)").run()
