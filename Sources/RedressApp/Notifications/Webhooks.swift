@@ -129,7 +129,7 @@ package struct Webhooks: Sendable {
 
 extension WebhookResource {
     package init(review: ReviewRecord) {
-        self.init(reviewId: review.id, rating: review.rating, status: review.status, publishAt: review.publishAt,
+        self.init(reviewId: review.id, rating: review.rating, status: review.status.rawValue, publishAt: review.publishAt,
                   publishedAt: review.publishedAt)
     }
 }

@@ -184,7 +184,7 @@ package struct ReviewReads {
         } else if let record = found.review {
             let versions = try await ReviewStore().versions(reviewId: record.id, on: sql)
             review = CustomerView.Review(
-                id: record.id, status: record.status, rating: record.rating, title: record.title, body: record.body,
+                id: record.id, status: record.status.rawValue, rating: record.rating, title: record.title, body: record.body,
                 submittedAt: record.submittedAt, publishAt: record.publishAt, publishedAt: record.publishedAt,
                 editWindowEndsAt: record.editWindowEndsAt, changedAfterDialog: record.changedAfterDialogAt != nil,
                 versions: versions.map(ReviewViews.Version.init),
@@ -192,7 +192,7 @@ package struct ReviewReads {
                 removalReason: record.removalReason, appealed: record.appealAt != nil)
             if let found = try await DialogStore().find(reviewId: record.id, on: sql) {
                 let messages = try await DialogStore().messages(dialogId: found.id, includeInternal: false, on: sql)
-                dialog = CustomerView.Dialog(state: found.state, outcome: found.outcome,
+                dialog = CustomerView.Dialog(state: found.state.rawValue, outcome: found.outcome?.rawValue,
                                              messages: messages.map { ReviewViews.Message($0, forCustomer: true) })
             }
             let reportsUsed = try await AbuseReportStore().count(reviewId: record.id, party: "customer", on: sql)
@@ -227,7 +227,7 @@ package struct ReviewReads {
         let review = try await reviews.review(dialog.reviewId, shop: shop, on: sql)
         let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
         return ReviewViews.Dialog(
-            id: dialog.id, reviewId: dialog.reviewId, state: dialog.state, outcome: dialog.outcome,
+            id: dialog.id, reviewId: dialog.reviewId, state: dialog.state.rawValue, outcome: dialog.outcome?.rawValue,
             openedAt: dialog.openedAt, closedAt: dialog.closedAt, awaiting: dialog.awaiting, version: dialog.version,
             messages: messages.map { ReviewViews.Message($0) },
             review: ReviewViews.ShopReview(review, now: services.clock.now(), dialogId: dialog.id, versions: versions))

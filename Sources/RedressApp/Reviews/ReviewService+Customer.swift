@@ -107,7 +107,7 @@ extension ReviewService {
         return try await services.database.transaction { tx in
             let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
-            let afterDialog = review.dialogState != DialogState.none.rawValue
+            let afterDialog = review.dialogState != .none
             let saved = try await change(review, shop: found.shop, command: .customerEdits(rating: text.rating),
                                          actor: .customer(found.order.id), action: "review.edited", now: now,
                                          on: tx) { next in
@@ -117,7 +117,7 @@ extension ReviewService {
                 if afterDialog && next.changedAfterDialogAt == nil { next.changedAfterDialogAt = now }
             }
             try await reviews.addVersion(saved, afterDialog: afterDialog, now: now, on: tx)
-            if review.dialogOutcome != DialogOutcome.resolved.rawValue && saved.dialogOutcome == DialogOutcome.resolved.rawValue {
+            if review.dialogOutcome != .resolved && saved.dialogOutcome == .resolved {
                 try await closeDialogRecord(reviewId: saved.id, outcome: .resolved, now: now, on: tx)
             }
             return saved
@@ -179,7 +179,7 @@ extension ReviewService {
         return try await services.database.transaction { tx in
             let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             var review = try requireReview(found)
-            switch ModerationRules.refusalToAppeal(status: review.reviewStatus, appealedAt: review.appealAt) {
+            switch ModerationRules.refusalToAppeal(status: review.status, appealedAt: review.appealAt) {
             case .notRemoved: throw AppError.conflict("appeal.not_removed", "Only a removed review can be appealed.")
             case .alreadyAppealed: throw AppError.conflict("appeal.used", "The removal was already appealed once.")
             case nil: break
@@ -197,7 +197,7 @@ extension ReviewService {
     package func addReport(review: ReviewRecord, party: String, reason: String, actor: AuditActor, now: Date,
                    on tx: DatabaseSession) async throws -> AbuseReportRecord {
         let used = try await reports.count(reviewId: review.id, party: party, on: tx)
-        switch ModerationRules.refusalToReport(status: review.reviewStatus, used: used) {
+        switch ModerationRules.refusalToReport(status: review.status, used: used) {
         case .withdrawn: throw AppError.conflict("review.withdrawn", "The review was withdrawn.")
         case .limitReached(let limit): throw AppError.conflict("report.limit", "At most \(limit) reports per review can be made.")
         case nil: break
@@ -215,8 +215,8 @@ extension ReviewService {
     /// Records the customer's resolution on the dialog row; an open dialog stays open until the shop closes it.
     package func closeDialogRecord(reviewId: String, outcome: DialogOutcome, now: Date, on tx: DatabaseSession) async throws {
         guard var dialog = try await dialogs.find(reviewId: reviewId, on: tx) else { return }
-        if dialog.outcome == DialogOutcome.resolved.rawValue { return }
-        dialog.outcome = outcome.rawValue
+        if dialog.outcome == .resolved { return }
+        dialog.outcome = outcome
         try await dialogs.save(dialog, on: tx)
     }
 }

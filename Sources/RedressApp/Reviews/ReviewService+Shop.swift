@@ -118,18 +118,18 @@ extension ReviewService {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             var dialog = try await dialog(dialogId, shop: actor.shop, on: tx)
-            guard dialog.state == DialogState.open.rawValue else { throw AppError.conflict("dialog.closed", "The dialog is already closed.") }
+            guard dialog.state == .open else { throw AppError.conflict("dialog.closed", "The dialog is already closed.") }
             let shop = try await shop(actor.shop, on: tx)
             let review = try await review(dialog.reviewId, shop: actor.shop, on: tx)
             try await change(review, shop: shop, command: .shopCloses, actor: actor.actor, action: "dialog.closed",
                              now: now, on: tx)
-            dialog.state = DialogState.closed.rawValue
-            dialog.outcome = dialog.outcome ?? DialogOutcome.closedByShop.rawValue
+            dialog.state = .closed
+            dialog.outcome = dialog.outcome ?? .closedByShop
             dialog.closedAt = now
             let saved = try await dialogs.save(dialog, on: tx)
             try await webhooks.emit(.dialogClosed, shop: actor.shop,
                                     data: WebhookResource(reviewId: review.id, dialogId: dialog.id,
-                                                          status: saved.outcome), now: now, on: tx)
+                                                          status: saved.outcome?.rawValue), now: now, on: tx)
             if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
                 let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
                 try await notifier.send(.dialogClosed, to: [order.email], locale: order.locale, shop: shop,
@@ -145,7 +145,7 @@ extension ReviewService {
         return try await services.database.transaction { tx in
             var review = try await review(reviewId, shop: actor.shop, on: tx)
             let shop = try await shop(actor.shop, on: tx)
-            guard review.reviewStatus != .withdrawn && review.reviewStatus != .removed else {
+            guard review.status != .withdrawn && review.status != .removed else {
                 throw AppError.conflict("review.not_shown", "The review is no longer shown.")
             }
             if let until = review.replyEditableUntil, now >= until {

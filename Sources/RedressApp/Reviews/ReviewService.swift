@@ -155,7 +155,7 @@ package struct ReviewService: Sendable {
         var entries: [AuditEntry] = []
         for review in published {
             var before = review
-            before.status = ReviewStatus.standby.rawValue
+            before.status = .standby
             before.publishedVia = nil
             before.statsRating = nil
             before.version -= 1
@@ -225,7 +225,7 @@ package struct ReviewService: Sendable {
     private func publishAtDeadline(_ context: TimedWorkContext) async throws -> TimedWorkOutcome {
         let tx = context.sql
         guard let review = try await reviews.find(id: context.work.subjectId, on: tx),
-              review.reviewStatus == .standby, let publishAt = review.publishAt
+              review.status == .standby, let publishAt = review.publishAt
         else { return .done }
         // The date may have moved (a dialog was opened): wait for the current one.
         if publishAt > context.now { return .repeatAt(publishAt) }
@@ -238,7 +238,7 @@ package struct ReviewService: Sendable {
     private func remindShop(_ context: TimedWorkContext) async throws -> TimedWorkOutcome {
         let tx = context.sql
         guard let review = try await reviews.find(id: context.work.subjectId, on: tx),
-              review.reviewStatus == .standby, review.dialogState == DialogState.none.rawValue,
+              review.status == .standby, review.dialogState == .none,
               context.now < review.shopWindowEndsAt
         else { return .done }
         let shop = try await shop(ShopID(review.shopId), on: tx)
@@ -280,16 +280,16 @@ package struct ReviewService: Sendable {
 
     /// The integration event a review change amounts to, if any (dialog events are emitted where dialogs change).
     package static func webhookEvent(before: ReviewRecord, after: ReviewRecord) -> WebhookEvent? {
-        if before.reviewStatus != .published && after.reviewStatus == .published { return .reviewPublished }
-        if before.reviewStatus != .withdrawn && after.reviewStatus == .withdrawn { return .reviewWithdrawn }
+        if before.status != .published && after.status == .published { return .reviewPublished }
+        if before.status != .withdrawn && after.status == .withdrawn { return .reviewWithdrawn }
         if after.currentVersion != before.currentVersion { return .reviewUpdated }
         return nil
     }
 
     package static func auditState(_ review: ReviewRecord) -> [String: String] {
-        var state = ["status": review.status, "rating": String(review.rating), "dialog": review.dialogState,
-                     "version": String(review.currentVersion)]
-        if let outcome = review.dialogOutcome { state["outcome"] = outcome }
+        var state = ["status": review.status.rawValue, "rating": String(review.rating),
+                     "dialog": review.dialogState.rawValue, "version": String(review.currentVersion)]
+        if let outcome = review.dialogOutcome { state["outcome"] = outcome.rawValue }
         if let publishAt = review.publishAt { state["publishAt"] = publishAt.formatted(.iso8601) }
         return state
     }
@@ -298,13 +298,13 @@ package struct ReviewService: Sendable {
                                 on tx: DatabaseSession) async throws {
         var event: Notifier.Event?
         var date: Date?
-        if before.reviewStatus != .published && after.reviewStatus == .published && after.publishedVia != PublicationRoute.publishNow.rawValue {
+        if before.status != .published && after.status == .published && after.publishedVia != .publishNow {
             event = .reviewPublished
-        } else if before.dialogOutcome != DialogOutcome.resolved.rawValue
-                    && after.dialogOutcome == DialogOutcome.resolved.rawValue {
+        } else if before.dialogOutcome != .resolved
+                    && after.dialogOutcome == .resolved {
             event = .editWindowOpened
             date = after.editWindowEndsAt
-        } else if before.reviewStatus != .removed && after.reviewStatus == .removed {
+        } else if before.status != .removed && after.status == .removed {
             event = .reviewRemoved
         }
         guard let event, let order = try await orders.find(after.orderId, shop: shop.shopID, on: tx) else { return }

@@ -75,7 +75,7 @@ package enum ReviewViews {
             id = review.id
             orderExternalId = review.orderExternalId
             customerName = review.customerName
-            status = review.status
+            status = review.status.rawValue
             rating = review.rating
             title = review.title
             body = review.body
@@ -83,12 +83,12 @@ package enum ReviewViews {
             held = review.held
             publishAt = review.publishAt
             shopWindowEndsAt = review.shopWindowEndsAt
-            canOpenDialog = review.held && review.dialogState == DialogState.none.rawValue && now < review.shopWindowEndsAt
-                && (review.reviewStatus == .standby || review.reviewStatus == .published)
+            canOpenDialog = review.held && review.dialogState == .none && now < review.shopWindowEndsAt
+                && (review.status == .standby || review.status == .published)
             publishedAt = review.publishedAt
-            publishedVia = review.publishedVia
-            dialogState = review.dialogState
-            dialogOutcome = review.dialogOutcome
+            publishedVia = review.publishedVia?.rawValue
+            dialogState = review.dialogState.rawValue
+            dialogOutcome = review.dialogOutcome?.rawValue
             self.dialogId = dialogId
             changedAfterDialog = review.changedAfterDialogAt != nil
             changedAfterDialogAt = review.changedAfterDialogAt
@@ -199,8 +199,8 @@ package enum ReviewViews {
             customerName = row.customerName
             orderExternalId = row.orderExternalId
             submittedAt = row.submittedAt
-            status = row.status
-            outcome = row.outcome
+            status = row.status.rawValue
+            outcome = row.outcome?.rawValue
             stars = row.stars
             snippet = RedressApp.snippet(row.body)
             publishAt = row.publishAt

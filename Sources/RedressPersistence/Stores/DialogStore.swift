@@ -8,8 +8,8 @@ public struct DialogRecord: Codable, Sendable, Equatable {
     public var reviewId: String
     public var openedAt: Date
     public var openedBy: String?
-    public var state: String
-    public var outcome: String?
+    public var state: DialogState
+    public var outcome: DialogOutcome?
     public var closedAt: Date?
     /// Whose turn it is: `shop` or `customer`.
     public var awaiting: String
@@ -61,7 +61,7 @@ public struct DialogStore: Sendable {
     {
         let dialog = DialogRecord(
             id: SecureToken.id("dlg"), shopId: shop.rawValue, reviewId: reviewId, openedAt: now, openedBy: openedBy,
-            state: DialogState.open.rawValue, outcome: nil, closedAt: nil, awaiting: "shop", lastMessageAt: now,
+            state: .open, outcome: nil, closedAt: nil, awaiting: "shop", lastMessageAt: now,
             firstShopReplyAt: nil, version: 1)
         try await sql.insert(into: "dialogs").record(dialog).run()
         try await ReportRollupStore().refreshDialog(reviewId: reviewId, on: sql)

@@ -67,9 +67,9 @@ public struct ReviewQueries: Sendable {
         public var customerName: String
         public var orderExternalId: String
         public var submittedAt: Date
-        public var status: String
-        public var dialogState: String
-        public var outcome: String?
+        public var status: ReviewStatus
+        public var dialogState: DialogState
+        public var outcome: DialogOutcome?
         public var stars: Int
         public var body: String
         public var publishAt: Date?

@@ -41,7 +41,7 @@ public struct ReviewStatsStore: Sendable {
     /// `rating|held|status|route`, so reports count a period's reviews from a few thousand rows.
     public static func reportKey(_ review: ReviewRecord) -> (hour: Int, metric: String) {
         (Int((review.submittedAt.timeIntervalSince1970 / 3600).rounded(.down)),
-         "\(review.rating)|\(review.held ? 1 : 0)|\(review.status)|\(review.publishedVia ?? "")")
+         "\(review.rating)|\(review.held ? 1 : 0)|\(review.status.rawValue)|\(review.publishedVia?.rawValue ?? "")")
     }
 
     /// A report counter's metric split back into its parts.
@@ -96,17 +96,17 @@ public struct ReviewStatsStore: Sendable {
             deltas.append(Delta(shop: shop, day: before?.statsDay ?? ReviewRecord.statsDay(after.submittedAt),
                                 metric: Metric.published(rating), count: -1))
         }
-        if after.reviewStatus == .published {
+        if after.status == .published {
             deltas.append(Delta(shop: shop, day: ReviewRecord.statsDay(after.submittedAt),
                                 metric: Metric.published(after.rating), count: 1))
         }
-        let wasStandby = before?.reviewStatus == .standby
-        let isStandby = after.reviewStatus == .standby
+        let wasStandby = before?.status == .standby
+        let isStandby = after.status == .standby
         if wasStandby != isStandby {
             deltas.append(Delta(shop: shop, day: Metric.allDays, metric: Metric.standby, count: isStandby ? 1 : -1))
         }
-        let wasOpen = before?.dialogState == DialogState.open.rawValue
-        let isOpen = after.dialogState == DialogState.open.rawValue
+        let wasOpen = before?.dialogState == .open
+        let isOpen = after.dialogState == .open
         if wasOpen != isOpen {
             deltas.append(Delta(shop: shop, day: Metric.allDays, metric: Metric.openDialogs, count: isOpen ? 1 : -1))
         }
@@ -140,7 +140,7 @@ public struct ReviewStatsStore: Sendable {
         try await apply(Self.deltas(before: before, after: after), on: sql)
         try await ReportRollupStore().trackReview(before: before, after: after, on: sql)
         after.statsDay = ReviewRecord.statsDay(after.submittedAt)
-        after.statsRating = after.reviewStatus == .published ? after.rating : nil
+        after.statsRating = after.status == .published ? after.rating : nil
         return after
     }
 

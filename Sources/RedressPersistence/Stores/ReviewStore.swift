@@ -10,7 +10,7 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var orderExternalId: String
     public var customerName: String
     public var locale: String
-    public var status: String
+    public var status: ReviewStatus
     public var rating: Int
     public var title: String?
     public var body: String
@@ -19,9 +19,9 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var publishAt: Date?
     public var shopWindowEndsAt: Date
     public var publishedAt: Date?
-    public var publishedVia: String?
-    public var dialogState: String
-    public var dialogOutcome: String?
+    public var publishedVia: PublicationRoute?
+    public var dialogState: DialogState
+    public var dialogOutcome: DialogOutcome?
     public var resolvedAt: Date?
     public var editWindowEndsAt: Date?
     public var changedAfterDialogAt: Date?
@@ -41,29 +41,25 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var statsRating: Int?
     public var version: Int
 
-    public var reviewStatus: ReviewStatus { ReviewStatus(rawValue: status) ?? .standby }
-
     /// The facts the review state machine works on.
     public var facts: ReviewFacts {
         get {
             ReviewFacts(
-                status: reviewStatus, rating: rating, submittedAt: submittedAt, heldAtIntake: held,
-                publishAt: publishAt, shopWindowEndsAt: shopWindowEndsAt,
-                dialog: DialogState(rawValue: dialogState) ?? .none,
-                dialogOutcome: dialogOutcome.flatMap(DialogOutcome.init(rawValue:)), resolvedAt: resolvedAt,
-                editWindowEndsAt: editWindowEndsAt, publishedAt: publishedAt,
-                publishedVia: publishedVia.flatMap(PublicationRoute.init(rawValue:)))
+                status: status, rating: rating, submittedAt: submittedAt, heldAtIntake: held,
+                publishAt: publishAt, shopWindowEndsAt: shopWindowEndsAt, dialog: dialogState,
+                dialogOutcome: dialogOutcome, resolvedAt: resolvedAt, editWindowEndsAt: editWindowEndsAt,
+                publishedAt: publishedAt, publishedVia: publishedVia)
         }
         set {
-            status = newValue.status.rawValue
+            status = newValue.status
             rating = newValue.rating
             publishAt = newValue.publishAt
-            dialogState = newValue.dialog.rawValue
-            dialogOutcome = newValue.dialogOutcome?.rawValue
+            dialogState = newValue.dialog
+            dialogOutcome = newValue.dialogOutcome
             resolvedAt = newValue.resolvedAt
             editWindowEndsAt = newValue.editWindowEndsAt
             publishedAt = newValue.publishedAt
-            publishedVia = newValue.publishedVia?.rawValue
+            publishedVia = newValue.publishedVia
         }
     }
 
@@ -81,7 +77,7 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
         self.orderExternalId = orderExternalId
         self.customerName = customerName
         self.locale = locale
-        self.status = held ? ReviewStatus.standby.rawValue : ReviewStatus.published.rawValue
+        self.status = held ? .standby : .published
         self.rating = rating
         self.title = title
         self.body = body
@@ -90,8 +86,8 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
         self.publishAt = publishAt
         self.shopWindowEndsAt = shopWindowEndsAt
         self.publishedAt = held ? nil : submittedAt
-        self.publishedVia = held ? nil : PublicationRoute.immediate.rawValue
-        self.dialogState = DialogState.none.rawValue
+        self.publishedVia = held ? nil : .immediate
+        self.dialogState = .none
         self.currentVersion = 1
         self.version = 1
     }
@@ -190,7 +186,7 @@ public struct ReviewStore: Sendable {
             .returning("id").all()
         guard !rows.isEmpty else { throw StaleVersion(table: "reviews", id: review.id) }
         // A mediated review's rating and status are figures of its dialog in the reports.
-        if next.held && next.dialogState != DialogState.none.rawValue { try await ReportRollupStore().refreshDialog(reviewId: next.id, on: sql) }
+        if next.held && next.dialogState != .none { try await ReportRollupStore().refreshDialog(reviewId: next.id, on: sql) }
         return next
     }
 }

@@ -7,7 +7,7 @@ import RedressPersistence
 extension ReviewAPI {
     struct ReviewAccepted: Encodable {
         var reviewId: String
-        var status: String
+        var status: ReviewStatus
         var publishAt: Date?
     }
 

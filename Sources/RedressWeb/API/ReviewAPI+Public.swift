@@ -69,7 +69,7 @@ extension ReviewAPI {
         let reason = try MessageText.validate(body.reason, field: "reason")
         let review = try await reviewsService.moderate(reviewId: try context.parameters.require("reviewId"),
                                                        decision: decision, reason: reason)
-        return try Response.json(["reviewId": review.id, "status": review.status])
+        return try Response.json(["reviewId": review.id, "status": review.status.rawValue])
     }
 
     @Sendable func decideAppeal(_ request: Request, context: AppContext) async throws -> Response {
@@ -81,6 +81,6 @@ extension ReviewAPI {
         let reason = try MessageText.validate(body.reason, field: "reason")
         let review = try await reviewsService.decideAppeal(reviewId: try context.parameters.require("reviewId"),
                                                            reinstate: body.decision == "reinstate", reason: reason)
-        return try Response.json(["reviewId": review.id, "status": review.status])
+        return try Response.json(["reviewId": review.id, "status": review.status.rawValue])
     }
 }

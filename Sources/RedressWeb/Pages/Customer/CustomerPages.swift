@@ -216,13 +216,13 @@ struct CustomerPages {
             readOnly: found.review != nil && !found.link.capability.allows(.changeReview),
             bodyMax: ReviewText.bodyMax)
         if let review = found.review {
-            model.statusText = switch review.reviewStatus {
+            model.statusText = switch review.status {
             case .standby: t("status_standby", ["date": review.publishAt.map { t.date($0, timeZone: zone) } ?? ""])
             case .published: t("status_published")
             case .withdrawn: t("status_withdrawn")
             case .removed: t("status_removed")
             }
-            model.noObligation = review.reviewStatus == .standby
+            model.noObligation = review.status == .standby
             model.stars = t("stars_n", ["n": String(review.rating)])
             model.title = review.title
             model.body = review.body
@@ -248,7 +248,7 @@ struct CustomerPages {
         switch code {
         case "submitted":
             guard let review else { return nil }
-            if let publishAt = review.publishAt, review.reviewStatus == .standby {
+            if let publishAt = review.publishAt, review.status == .standby {
                 return t("outcome_standby", ["date": t.date(publishAt, timeZone: zone)])
             }
             return t("outcome_published")

@@ -43,7 +43,7 @@ extension MediationPages {
         let rows = page.rows.map { row in
             DialogRowView(
                 href: row.dialogId.map { "/panel/dialogs/\($0)" } ?? "/panel/reviews/\(row.reviewId)", customer: row.customerName, order: row.orderExternalId,
-                submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status)"),
+                submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status.rawValue)"),
                 stars: t("stars_n", ["n": String(row.stars)]),
                 snippet: snippet(row.body),
                 deadline: deadlineText(row.publishAt, status: row.status, t, zone: zone),

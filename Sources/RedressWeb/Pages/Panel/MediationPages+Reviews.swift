@@ -31,7 +31,7 @@ extension MediationPages {
     func reviewRow(_ review: ReviewRecord, _ t: Localization, zone: TimeZone) -> ReviewRowView {
         ReviewRowView(
             href: "/panel/reviews/\(review.id)", customer: review.customerName, order: review.orderExternalId,
-            submitted: t.day(review.submittedAt, timeZone: zone), status: t("status_name_\(review.status)"),
+            submitted: t.day(review.submittedAt, timeZone: zone), status: t("status_name_\(review.status.rawValue)"),
             stars: t("stars_n", ["n": String(review.rating)]),
             snippet: snippet(review.body),
             deadline: deadlineText(review.publishAt, status: review.status, t, zone: zone))
@@ -55,7 +55,7 @@ extension MediationPages {
                 .map { reviewRow($0, t, zone: zone) }
         }
         let page = try await ReviewQueries().reviews(shop: session.shopID, filter: filter, on: sql)
-        let rows = page.rows.filter { filter.status != nil || $0.reviewStatus != .standby }.map { reviewRow($0, t, zone: zone) }
+        let rows = page.rows.filter { filter.status != nil || $0.status != .standby }.map { reviewRow($0, t, zone: zone) }
         let heading = t("nav_reviews")
         var filterView = filterModel(request, t, state: "")
         if request.uri.queryParameters.get("period") == nil {
@@ -100,14 +100,14 @@ extension MediationPages {
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let model = ReviewPageModel(
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews/\(id)"), t: t.strings,
-            heading: heading, id: review.id, status: t("status_name_\(review.status)"),
+            heading: heading, id: review.id, status: t("status_name_\(review.status.rawValue)"),
             deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
             versions: VersionItem.newestFirst(versions, currentVersion: review.currentVersion, t, zone: zone),
             canOpenDialog: dto.canOpenDialog && session.staffRole.canWrite,
             windowUntil: t("window_until", ["date": t.date(review.shopWindowEndsAt, timeZone: zone)]),
             dialogHref: dialog.map { "/panel/dialogs/\($0.id)" }, reply: review.replyBody ?? "",
             replyEditable: session.staffRole.canWrite && (review.replyEditableUntil.map { now < $0 } ?? true)
-                && (review.reviewStatus == .standby || review.reviewStatus == .published),
+                && (review.status == .standby || review.status == .published),
             replyUntil: review.replyEditableUntil.map { t("reply_editable", ["date": t.date($0, timeZone: zone)]) },
             canWrite: session.staffRole.canWrite,
             changedLabel: review.changedAfterDialogAt.map { t("changed_label", ["date": t.day($0, timeZone: zone)]) })

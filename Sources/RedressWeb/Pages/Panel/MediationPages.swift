@@ -102,8 +102,8 @@ struct MediationPages {
         return request.uri.path + "?" + parts.joined(separator: "&")
     }
 
-    func deadlineText(_ date: Date?, status: String, _ t: Localization, zone: TimeZone) -> String {
-        guard let date, status == ReviewStatus.standby.rawValue else { return t("published_already") }
+    func deadlineText(_ date: Date?, status: ReviewStatus, _ t: Localization, zone: TimeZone) -> String {
+        guard let date, status == .standby else { return t("published_already") }
         let days = Int((date.timeIntervalSince(services.clock.now()) / 86_400).rounded(.up))
         let left = days <= 0 ? t("today") : t("days_left", ["n": String(days)])
         return "\(t.day(date, timeZone: zone)) (\(left))"
