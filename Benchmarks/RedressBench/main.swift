@@ -275,7 +275,7 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronologica
                 customerName: "Customer \(i)", locale: "pl", claimType: ClaimType.allCases[i % ClaimType.allCases.count].rawValue,
                 category: categories[i % categories.count],
                 description: "Complaint \(i): the product broke after a week.", requestedRemedy: remedies[i % remedies.count],
-                partyType: "consumer", channel: "web", receivedAt: received,
+                partyType: .consumer, channel: "web", receivedAt: received,
                 answerDueAt: LegalClock().answerDue(receivedAt: received, timeZone: zone), now: received)
             record.assigneeId = agents[i % agents.count]
             let product = (i % 20 == 1 ? i - 1 : i) % 50
@@ -287,8 +287,8 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronologica
                 record.decisionId = "dec_c\(i)"
                 record.decidedAt = sent
                 record.decisionSentAt = sent
-                record.legalState = LegalState.answered.rawValue
-                record.status = i % 3 == 0 ? ComplaintStatus.decided.rawValue : ComplaintStatus.closed.rawValue
+                record.legalState = .answered
+                record.status = i % 3 == 0 ? .decided : .closed
                 if i % 3 != 0 {
                     record.closedAt = sent.addingTimeInterval(86_400)
                     record.surveySentAt = record.closedAt

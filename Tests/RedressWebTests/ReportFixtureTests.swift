@@ -97,13 +97,13 @@ struct ReportFixtureTests {
                 id: "\(shop)-\(fixture.id)", shopId: shop, reference: "RC-2026-\(String(format: "%06d", number + 1))",
                 orderId: fixture.orderId.map { "\(shop)-\($0)" }, orderExternalId: fixture.orderId,
                 email: fixture.email, customerName: "Klient", locale: "pl", claimType: fixture.claimType,
-                category: fixture.category, description: "Opis", requestedRemedy: fixture.remedy, partyType: "consumer",
+                category: fixture.category, description: "Opis", requestedRemedy: fixture.remedy, partyType: .consumer,
                 channel: "web", receivedAt: received, answerDueAt: received.addingTimeInterval(14 * 86_400), now: received)
             record.emailNormalized = fixture.email.lowercased()
             record.firstResponseAt = fixture.firstResponse.map(local)
             record.closedAt = fixture.closed.map(local)
-            record.status = fixture.closed == nil ? "in_progress" : "closed"
-            record.legalState = fixture.legalState
+            record.status = fixture.closed == nil ? .inProgress : .closed
+            record.legalState = try #require(LegalState(rawValue: fixture.legalState))
             record.refundDueAt = fixture.refundDue.map(local)
             record.surveySentAt = fixture.surveySent.map(local)
             record.surveyRating = fixture.surveyRating

@@ -21,7 +21,7 @@ extension ComplaintService {
             if !isInternal {
                 if complaint.firstResponseAt == nil { complaint.firstResponseAt = now }
                 complaint.replyCount += 1
-                if complaint.complaintStatus == .received { complaint.status = ComplaintStatus.inProgress.rawValue }
+                if complaint.status == .received { complaint.status = .inProgress }
                 try await store.save(complaint, now: now, on: tx)
                 let shop = try await directory.shop(actor.shop, on: tx)
                 try await notifier.send(.complaintMessageToCustomer, to: [complaint.email], locale: complaint.locale,
@@ -80,7 +80,7 @@ extension ComplaintService {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
-            let from = complaint.complaintStatus
+            let from = complaint.status
             do {
                 try lifecycle.change(from: from, to: target, closedAt: complaint.closedAt, now: now,
                                      hasDecision: complaint.decisionId != nil)
@@ -93,7 +93,7 @@ extension ComplaintService {
                 complaint.slaPausedSince = nil
             }
             if target == .waitingForCustomer { complaint.slaPausedSince = now }
-            complaint.status = target.rawValue
+            complaint.status = target
             if target == .closed { complaint.closedAt = now }
             if from == .closed {
                 complaint.closedAt = nil
@@ -163,7 +163,7 @@ extension ComplaintService {
         return try await services.database.transaction { tx in
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
             do {
-                try lifecycle.decide(outcome!, status: complaint.complaintStatus, legal: complaint.legal)
+                try lifecycle.decide(outcome!, status: complaint.status, legal: complaint.legalState)
             } catch let violation as ComplaintRuleViolation {
                 throw AppError.rule(violation)
             }
@@ -201,7 +201,7 @@ extension ComplaintService {
                 letterSubject: mail.subject, letterText: text, letterSha256: Self.sha256(text), outboxId: outboxId,
                 staffId: actor.staffId, createdAt: now, sentAt: nil)
             try await store.addDecision(decision, on: tx)
-            complaint.status = ComplaintStatus.decided.rawValue
+            complaint.status = .decided
             complaint.decisionId = decision.id
             complaint.decidedAt = now
             complaint.refundDueAt = refundDue
@@ -248,7 +248,7 @@ extension ComplaintService {
             if from.receivedAt < into.receivedAt {
                 into.receivedAt = from.receivedAt
                 into.answerDueAt = from.answerDueAt
-                if from.legal == .deemedAccepted {
+                if from.legalState == .deemedAccepted {
                     into.legalState = from.legalState
                     into.deemedAcceptedAt = from.deemedAcceptedAt
                     into.remedyTask = from.remedyTask
@@ -260,7 +260,7 @@ extension ComplaintService {
             into.replyCount += from.replyCount
             let saved = try await store.save(into, now: now, on: tx)
             from.mergedInto = into.id
-            from.status = ComplaintStatus.closed.rawValue
+            from.status = .closed
             from.closedAt = now
             try await store.save(from, now: now, on: tx)
             try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.merged",
@@ -306,7 +306,7 @@ extension ComplaintService {
         var errors = ValidationErrors()
         let text = Validate.requiredText(body, field: "body", max: 10_000, into: &errors)
         try errors.throwIfAny()
-        guard complaint.complaintStatus != .closed else {
+        guard complaint.status != .closed else {
             throw AppError.conflict("complaint.closed", "This complaint is closed.")
         }
         let now = services.clock.now()
@@ -317,12 +317,12 @@ extension ComplaintService {
                 staffId: nil, staffName: nil, body: text, isInternal: false, createdAt: now)
             try await store.addMessage(message, on: tx)
             let shop = try await directory.shop(ShopID(current.shopId), on: tx)
-            if current.complaintStatus == .waitingForCustomer {
+            if current.status == .waitingForCustomer {
                 if let since = current.slaPausedSince {
                     current.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
                     current.slaPausedSince = nil
                 }
-                current.status = ComplaintStatus.inProgress.rawValue
+                current.status = .inProgress
             }
             try await store.save(current, now: now, on: tx)
             try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.customer_message",
@@ -337,19 +337,22 @@ extension ComplaintService {
 
     /// Priority and the urgent flag (C8).
     package func setPriority(reference: String, priority: String?, urgent: Bool?, by actor: ShopActor) async throws -> ComplaintRecord {
-        if let priority, ComplaintPriority(rawValue: priority) == nil {
-            throw AppError.invalid(["priority": "must be low, normal or high"])
+        let level = try priority.map { raw in
+            guard let level = ComplaintPriority(rawValue: raw) else {
+                throw AppError.invalid(["priority": "must be low, normal or high"])
+            }
+            return level
         }
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
-            let before = ["priority": complaint.priority, "urgent": String(complaint.urgent)]
-            if let priority { complaint.priority = priority }
+            let before = ["priority": complaint.priority.rawValue, "urgent": String(complaint.urgent)]
+            if let level { complaint.priority = level }
             if let urgent { complaint.urgent = urgent }
             let saved = try await store.save(complaint, now: now, on: tx)
             try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.priority",
                                             subjectType: "complaint", subjectId: complaint.id, before: before,
-                                            after: ["priority": saved.priority, "urgent": String(saved.urgent)],
+                                            after: ["priority": saved.priority.rawValue, "urgent": String(saved.urgent)],
                                             now: now, on: tx)
             return saved
         }

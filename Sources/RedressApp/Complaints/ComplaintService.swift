@@ -124,7 +124,7 @@ package struct ComplaintService: Sendable {
                 customerName: (input.customerName ?? order?.customerName ?? "").trimmingCharacters(in: .whitespaces),
                 locale: order?.locale ?? shop.locale, claimType: claim.rawValue, category: category.rawValue,
                 description: (input.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
-                requestedRemedy: remedy?.rawValue, partyType: party.rawValue, channel: input.channel,
+                requestedRemedy: remedy?.rawValue, partyType: party, channel: input.channel,
                 receivedAt: receivedAt, answerDueAt: clock.answerDue(receivedAt: receivedAt, timeZone: zone), now: now)
             complaint.assigneeId = try await roundRobin(category: category.rawValue, shop: shop.shopID, now: now, on: tx)
             try await store.insert(complaint, items: items, on: tx)
@@ -157,7 +157,7 @@ package struct ComplaintService: Sendable {
                                     reference: reference, now: now, on: tx)
             try await webhooks.emit(.complaintReceived, shop: shop.shopID,
                                     data: WebhookResource(complaintId: reference, orderExternalId: order?.externalId,
-                                                          status: complaint.status), now: now, on: tx)
+                                                          status: complaint.status.rawValue), now: now, on: tx)
             return (complaint, token)
         }
     }
@@ -203,7 +203,7 @@ package struct ComplaintService: Sendable {
     private func warn(_ context: TimedWorkContext, day: Int) async throws -> TimedWorkOutcome {
         let tx = context.sql
         guard let complaint = try await store.find(id: context.work.subjectId, on: tx), complaint.mergedInto == nil,
-              complaint.legal == .open, complaint.decisionId == nil
+              complaint.legalState == .open, complaint.decisionId == nil
         else { return .done }
         let shop = try await directory.shop(ShopID(complaint.shopId), on: tx)
         // The day-7/10/12 texts name the days of the 14-day term; other terms get the text that quotes the date only.
@@ -226,12 +226,12 @@ package struct ComplaintService: Sendable {
         else { return .done }
         // A merge may have moved the due date; wait for the current one.
         if complaint.answerDueAt > context.now { return .repeatAt(complaint.answerDueAt) }
-        guard lifecycle.isDeemedAccepted(legal: complaint.legal, party: complaint.party,
+        guard lifecycle.isDeemedAccepted(legal: complaint.legalState, party: complaint.partyType,
                                          decisionSentAt: complaint.decisionSentAt, answerDueAt: complaint.answerDueAt,
                                          now: context.now)
         else { return .done }
         let before = complaint
-        complaint.legalState = LegalState.deemedAccepted.rawValue
+        complaint.legalState = .deemedAccepted
         complaint.deemedAcceptedAt = context.now
         complaint.remedyTask = complaint.requestedRemedy ?? "accept the complaint"
         complaint.urgent = true
@@ -239,8 +239,8 @@ package struct ComplaintService: Sendable {
         let shop = try await directory.shop(ShopID(complaint.shopId), on: tx)
         try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.deemed_accepted",
                                         subjectType: "complaint", subjectId: complaint.id,
-                                        before: ["legalState": before.legalState],
-                                        after: ["legalState": saved.legalState, "remedyTask": saved.remedyTask ?? ""],
+                                        before: ["legalState": before.legalState.rawValue],
+                                        after: ["legalState": saved.legalState.rawValue, "remedyTask": saved.remedyTask ?? ""],
                                         now: context.now, on: tx)
         try await notifier.send(.complaintDeemedAccepted, to: try await notifier.shopRecipients(shop, on: tx),
                                 locale: shop.locale, shop: shop, date: complaint.answerDueAt.addingTimeInterval(-1),
@@ -249,7 +249,7 @@ package struct ComplaintService: Sendable {
         try await webhooks.emit(.complaintDeemedAccepted, shop: shop.shopID,
                                 data: WebhookResource(complaintId: complaint.reference,
                                                       orderExternalId: complaint.orderExternalId,
-                                                      status: saved.legalState), now: context.now, on: tx)
+                                                      status: saved.legalState.rawValue), now: context.now, on: tx)
         services.metrics.recordComplaintDeemedAccepted()
         return .done
     }

@@ -176,16 +176,16 @@ extension ComplaintService {
         let given = schedule
         let schedule: WorkingSchedule
         if let given { schedule = given } else { schedule = try await self.schedule(for: [complaint], shop: shop) }
-        let sla = SLAClock.forPriority(ComplaintPriority(rawValue: complaint.priority) ?? .normal, urgent: complaint.urgent)
+        let sla = SLAClock.forPriority(complaint.priority, urgent: complaint.urgent)
             .standing(receivedAt: complaint.receivedAt, now: now, firstResponseAt: complaint.firstResponseAt,
                       decidedAt: complaint.decidedAt, pausedSeconds: complaint.slaPausedSeconds,
                       pausedSince: complaint.slaPausedSince, workingSeconds: schedule.workingSeconds(from:to:))
         var view = ComplaintViews.ShopComplaint(
-            reference: complaint.reference, status: complaint.status, legalState: complaint.legalState,
+            reference: complaint.reference, status: complaint.status.rawValue, legalState: complaint.legalState.rawValue,
             answerDueAt: complaint.answerDueAt, receivedAt: complaint.receivedAt,
             daysLeft: LegalClock.daysLeft(dueAt: complaint.answerDueAt, now: now),
             channel: complaint.channel, claimType: complaint.claimType, category: complaint.category,
-            description: complaint.description, partyType: complaint.partyType, priority: complaint.priority,
+            description: complaint.description, partyType: complaint.partyType.rawValue, priority: complaint.priority.rawValue,
             urgent: complaint.urgent, requestedRemedy: complaint.requestedRemedy, remedyTask: complaint.remedyTask,
             orderExternalId: complaint.orderExternalId,
             customer: ["email": complaint.email, "name": complaint.customerName, "locale": complaint.locale],
@@ -215,7 +215,7 @@ extension ComplaintService {
             decision = ComplaintViews.Decision(record)
         }
         return ComplaintViews.CustomerComplaint(
-            reference: complaint.reference, status: complaint.status, legalState: complaint.legalState,
+            reference: complaint.reference, status: complaint.status.rawValue, legalState: complaint.legalState.rawValue,
             receivedAt: complaint.receivedAt, answerDueAt: complaint.answerDueAt,
             items: try await store.items(complaint.id, on: sql).map { .init(productId: $0.productId, name: $0.name, quantity: $0.quantity) },
             messages: try await store.messages(complaint.id, includeInternal: false, on: sql).map(ComplaintViews.Message.init),

@@ -16,13 +16,13 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
     public var category: String
     public var description: String
     public var requestedRemedy: String?
-    public var partyType: String
+    public var partyType: PartyType
     public var channel: String
     public var receivedAt: Date
     public var answerDueAt: Date
-    public var legalState: String
-    public var status: String
-    public var priority: String
+    public var legalState: LegalState
+    public var status: ComplaintStatus
+    public var priority: ComplaintPriority
     public var urgent: Bool
     public var assigneeId: String?
     public var firstResponseAt: Date?
@@ -52,7 +52,7 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
     public init(
         id: String, shopId: String, reference: String, orderId: String?, orderExternalId: String?, email: String,
         customerName: String, locale: String, claimType: String, category: String, description: String,
-        requestedRemedy: String?, partyType: String, channel: String, receivedAt: Date, answerDueAt: Date, now: Date
+        requestedRemedy: String?, partyType: PartyType, channel: String, receivedAt: Date, answerDueAt: Date, now: Date
     ) {
         self.id = id
         self.shopId = shopId
@@ -71,9 +71,9 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
         self.channel = channel
         self.receivedAt = receivedAt
         self.answerDueAt = answerDueAt
-        legalState = LegalState.open.rawValue
-        status = ComplaintStatus.received.rawValue
-        priority = ComplaintPriority.normal.rawValue
+        legalState = .open
+        status = .received
+        priority = .normal
         urgent = false
         slaPausedSeconds = 0
         reopenedCount = 0
@@ -83,9 +83,6 @@ public struct ComplaintRecord: Codable, Sendable, Equatable {
         updatedAt = now
     }
 
-    public var complaintStatus: ComplaintStatus { ComplaintStatus(rawValue: status) ?? .received }
-    public var legal: LegalState { LegalState(rawValue: legalState) ?? .open }
-    public var party: PartyType { PartyType(rawValue: partyType) ?? .consumer }
 }
 
 public struct ComplaintItemRecord: Codable, Sendable, Equatable {

@@ -258,8 +258,8 @@ extension ComplaintPages {
             heading: t(justFiled ? "c_received_heading" : "c_status_heading", ["ref": complaint.reference]),
             shown: true, failed: false,
             justFiled: justFiled ? t("c_due", ["shop": shop.name, "date": due]) : nil,
-            reference: complaint.reference, email: complaint.email, state: t("cstatus_\(complaint.status)"),
-            legal: t("legal_\(complaint.legalState)"), received: t.date(complaint.receivedAt, timeZone: zone), due: due,
+            reference: complaint.reference, email: complaint.email, state: t("cstatus_\(complaint.status.rawValue)"),
+            legal: t("legal_\(complaint.legalState.rawValue)"), received: t.date(complaint.receivedAt, timeZone: zone), due: due,
             decision: decision, nextSteps: view.nextSteps.map { Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0 } ?? t("c_none"),
             messages: view.messages.map {
                 MessageView(author: $0.author == "shop" ? shop.name : t("c_you"), body: $0.body,
@@ -267,6 +267,6 @@ extension ComplaintPages {
             },
             hasMessages: !view.messages.isEmpty,
             surveyOpen: complaint.surveySentAt != nil && complaint.surveyRating == nil,
-            canReply: complaint.complaintStatus != .closed)
+            canReply: complaint.status != .closed)
     }
 }

@@ -248,9 +248,9 @@ struct ComplaintPages {
                 customer: row.customerName.isEmpty ? row.email : row.customerName, category: t("cat_\(row.category)"),
                 due: t.date(row.answerDueAt.addingTimeInterval(-1), timeZone: zone),
                 daysLeft: overdue ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
-                legal: t("legal_\(row.legalState)"), status: t("qstatus_\(row.status)"), sla: t("sla_\(view.sla.resolution)"),
+                legal: t("legal_\(row.legalState.rawValue)"), status: t("qstatus_\(row.status.rawValue)"), sla: t("sla_\(view.sla.resolution)"),
                 assignee: row.assigneeId.flatMap { staff[$0] } ?? t("cq_unassigned"),
-                overdue: overdue && row.legal == .open, deemed: row.legal == .deemedAccepted, urgent: row.urgent))
+                overdue: overdue && row.legalState == .open, deemed: row.legalState == .deemedAccepted, urgent: row.urgent))
         }
         let survey = try await complaints.store.survey(shop: session.shopID, on: sql)
         let satisfaction = survey.average.map { t("cq_satisfaction", ["avg": t.number($0), "n": String(survey.answers)]) }
@@ -289,11 +289,11 @@ struct ComplaintPages {
         let view = try await complaints.shopView(complaint, shop: shop, detail: true)
         let now = services.clock.now()
         let staff = try await services.staff.list(shop: session.shopID, on: sql).filter { $0.staffRole.canWrite }
-        let moves = (ComplaintLifecycle.transitions[complaint.complaintStatus] ?? []).sorted { $0.rawValue < $1.rawValue }
+        let moves = (ComplaintLifecycle.transitions[complaint.status] ?? []).sorted { $0.rawValue < $1.rawValue }
             .map { Option(value: $0.rawValue, label: t("qstatus_\($0.rawValue)"), selected: false) }
-        let canDecide = (try? ComplaintLifecycle().decide(.accepted, status: complaint.complaintStatus, legal: complaint.legal)) != nil
+        let canDecide = (try? ComplaintLifecycle().decide(.accepted, status: complaint.status, legal: complaint.legalState)) != nil
         let outcomes = DecisionOutcome.allCases
-            .filter { complaint.legal != .deemedAccepted || $0 == .accepted }
+            .filter { complaint.legalState != .deemedAccepted || $0 == .accepted }
             .map { Option(value: $0.rawValue, label: t("outcome_\($0.rawValue)"), selected: $0 == .accepted) }
         let remedies = Remedy.allCases.map {
             Option(value: $0.rawValue, label: t("remedy_\($0.rawValue)"), selected: $0.rawValue == complaint.requestedRemedy)
@@ -317,12 +317,12 @@ struct ComplaintPages {
             received: t.date(complaint.receivedAt, timeZone: zone),
             due: t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone),
             daysLeft: complaint.answerDueAt <= now ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
-            legal: t("legal_\(complaint.legalState)"), status: t("qstatus_\(complaint.status)"),
+            legal: t("legal_\(complaint.legalState.rawValue)"), status: t("qstatus_\(complaint.status.rawValue)"),
             claimType: t("claim_\(complaint.claimType)"), category: t("cat_\(complaint.category)"),
             description: complaint.description, remedy: complaint.requestedRemedy.map { t("remedy_\($0)") },
             remedyTask: complaint.remedyTask.map { t("cq_remedy_task", ["task": Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0]) },
             assignee: complaint.assigneeId.flatMap { id in staff.first { $0.id == id }?.name },
-            deemed: complaint.legal == .deemedAccepted, overdue: complaint.answerDueAt <= now && complaint.decisionSentAt == nil,
+            deemed: complaint.legalState == .deemedAccepted, overdue: complaint.answerDueAt <= now && complaint.decisionSentAt == nil,
             canWrite: session.staffRole.canWrite, canDecide: canDecide && session.staffRole.canWrite,
             slaFirst: t("sla_\(view.sla.firstResponse)"), slaResolution: t("sla_\(view.sla.resolution)"),
             items: (view.items ?? []).map { "\($0.quantity) × \($0.name) (\($0.productId))" },
