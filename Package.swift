@@ -138,6 +138,12 @@ let package = Package(
             dependencies: ["RedressCore"],
             swiftSettings: settings
         ),
+        // The application's pure parts (addresses, letters, errors, the timed-work catalog): no database, no HTTP.
+        .testTarget(
+            name: "RedressAppTests",
+            dependencies: ["RedressApp", "RedressCore"],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "RedressMailTests",
             dependencies: ["RedressMail", "RedressTestSupport"],

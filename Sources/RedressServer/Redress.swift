@@ -141,10 +141,10 @@ struct Serve: AsyncParsableCommand {
             let login = try await DemoSeeder(services: services).seed()
             say("""
                 Redress demo is ready\(login.created ? "" : " (already seeded)").
-                  Panel:    \(config.publicBaseURL)/login
+                  Panel:    \(config.url(.login))
                   Login:    \(login.email)
                   Password: \(login.password)
-                  Profile:  \(config.publicBaseURL)/shops/\(DemoSeeder.slug)
+                  Profile:  \(config.url(.shopProfile(slug: DemoSeeder.slug)))
                   Mail:     \(config.smtp.map { "sent via \($0.redacted)" } ?? "written to \(config.mailDirectory)/ as .eml files")
                 """)
         }

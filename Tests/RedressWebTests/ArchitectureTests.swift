@@ -114,13 +114,25 @@ struct ArchitectureTests {
         _ = try await PageRenderer.load()
     }
 
+    @Test("a refusal shown on a panel form reads in the staff's language; field messages stay as they are")
+    func panelRefusalsLocalised() {
+        let closed = AppError.conflict("dialog.closed", "The dialog is already closed.")
+        #expect(closed.lines(Localization("pl")) == ["Rozmowa jest już zamknięta."])
+        #expect(closed.lines(Localization("en")) == ["The dialog is already closed."])
+        let unknown = AppError.conflict("some.new_code", "An English detail.")
+        #expect(unknown.lines(Localization("pl")) == ["An English detail."], "no words yet: the detail")
+        #expect(AppError.invalid(["amount": "is required"]).lines(Localization("pl")) == ["amount: is required"])
+    }
+
     @Test("every page word exists in every language of its audience")
     func wordsComplete() {
         let english = Set(Localization.catalog["en"]!.keys).union(Localization.complaintCatalog["en"]!.keys)
             .union(Localization.reportCatalog["en"]!.keys).union(Localization.errorCatalog["en"]!.keys)
+            .union(Localization.panelErrorCatalog["en"]!.keys)
         // The panel is Polish and English: every English word has a Polish one.
         let polish = Set(Localization.catalog["pl"]!.keys).union(Localization.complaintCatalog["pl"]!.keys)
             .union(Localization.reportCatalog["pl"]!.keys).union(Localization.errorCatalog["pl"]!.keys)
+            .union(Localization.panelErrorCatalog["pl"]!.keys)
         #expect(english.subtracting(polish).sorted() == [])
         // Customer pages are also Spanish and Greek: every error a customer can meet has their words.
         for language in ["es", "el"] {

@@ -36,7 +36,7 @@ extension ComplaintService {
     }
 
     /// The complaint's status page through a signed complaint link (C7).
-    package func complaintLink(token: String) -> String { directory.link("c", token: token) + "/complaint" }
+    package func complaintLink(token: String) -> String { directory.link(.customerComplaint(token: token)) }
 
     /// The customer's way back: the complaint page of the order's link, or the look-up page.
     package func customerLink(_ complaint: ComplaintRecord, shop: ShopRecord, now: Date, on tx: DatabaseSession) async throws
@@ -46,7 +46,7 @@ extension ComplaintService {
             return complaintLink(token: try await directory.complaintLink(order: order, complaintId: complaint.id, shop: shop,
                                                                         now: now, on: tx))
         }
-        return "\(services.config.publicBaseURL)/complaints/status"
+        return services.config.url(.complaintLookup)
     }
 
     package func assign(reference: String, staffId: String?, by actor: ShopActor) async throws -> ComplaintRecord {
@@ -105,7 +105,7 @@ extension ComplaintService {
             let saved = try await store.save(complaint, now: now, on: tx)
             if sendSurvey {
                 try await notifier.send(.complaintSurvey, to: [complaint.email], locale: complaint.locale, shop: shop,
-                                        link: "\(services.config.publicBaseURL)/complaints/status",
+                                        link: services.config.url(.complaintLookup),
                                         reference: complaint.reference, now: now, on: tx)
             }
             try await services.audit.append(shop: actor.shop, actor: actor.actor, action: "complaint.status",
@@ -329,7 +329,7 @@ extension ComplaintService {
                                             subjectType: "complaint", subjectId: current.id, now: now, on: tx)
             try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(shop, on: tx),
                                     locale: shop.locale, shop: shop,
-                                    link: "\(services.config.publicBaseURL)/panel/complaints/\(current.reference)",
+                                    link: services.config.url(.panelComplaint(current.reference)),
                                     reference: current.reference, now: now, on: tx)
             return message
         }

@@ -153,7 +153,7 @@ package struct ComplaintService: Sendable {
                                     date: clock.lastDay(receivedAt: receivedAt, timeZone: zone)
                                         .addingTimeInterval(86_399),
                                     link: token.map { complaintLink(token: $0) }
-                                        ?? "\(services.config.publicBaseURL)/complaints/status",
+                                        ?? services.config.url(.complaintLookup),
                                     reference: reference, now: now, on: tx)
             try await webhooks.emit(.complaintReceived, shop: shop.shopID,
                                     data: WebhookResource(complaintId: reference, orderExternalId: order?.externalId,
@@ -212,7 +212,7 @@ package struct ComplaintService: Sendable {
             : day >= 12 ? .complaintWarningDay12 : day >= 10 ? .complaintWarningDay10 : .complaintWarningDay7
         try await notifier.send(event, to: try await notifier.shopRecipients(shop, on: tx), locale: shop.locale,
                                 shop: shop, date: complaint.answerDueAt.addingTimeInterval(-1),
-                                link: "\(services.config.publicBaseURL)/panel/complaints/\(complaint.reference)",
+                                link: services.config.url(.panelComplaint(complaint.reference)),
                                 reference: complaint.reference, now: context.now, on: tx)
         try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.warning",
                                         subjectType: "complaint", subjectId: complaint.id, after: ["day": String(day)],
@@ -244,7 +244,7 @@ package struct ComplaintService: Sendable {
                                         now: context.now, on: tx)
         try await notifier.send(.complaintDeemedAccepted, to: try await notifier.shopRecipients(shop, on: tx),
                                 locale: shop.locale, shop: shop, date: complaint.answerDueAt.addingTimeInterval(-1),
-                                link: "\(services.config.publicBaseURL)/panel/complaints/\(complaint.reference)",
+                                link: services.config.url(.panelComplaint(complaint.reference)),
                                 reference: complaint.reference, now: context.now, on: tx)
         try await webhooks.emit(.complaintDeemedAccepted, shop: shop.shopID,
                                 data: WebhookResource(complaintId: complaint.reference,

@@ -68,3 +68,29 @@ extension Localization {
         ],
     ]
 }
+
+extension Localization {
+    /// The application errors staff can meet in the panel (Polish and English, the panel's languages), by code.
+    package static let panelErrorCatalog: [String: [String: String]] = [
+        "en": [
+            "error.dialog.closed": "The dialog is already closed.",
+            "error.dialog.exists": "This review already has a dialog.",
+            "error.reply.edit_closed": "The public reply can no longer be edited.",
+            "error.review.not_shown": "The review is no longer shown.",
+            "error.complaint.decided": "A decided complaint cannot be merged.",
+            "error.refund.none_open": "This complaint has no open refund.",
+            "error.staff.exists": "This e-mail address already has a staff account in this shop.",
+            "error.api_key.not_found": "There is no such API key.",
+        ],
+        "pl": [
+            "error.dialog.closed": "Rozmowa jest już zamknięta.",
+            "error.dialog.exists": "Ta opinia ma już rozmowę.",
+            "error.reply.edit_closed": "Publicznej odpowiedzi nie można już edytować.",
+            "error.review.not_shown": "Opinia nie jest już wyświetlana.",
+            "error.complaint.decided": "Rozpatrzonej reklamacji nie można scalić.",
+            "error.refund.none_open": "Ta reklamacja nie ma otwartego zwrotu.",
+            "error.staff.exists": "Ten adres e-mail ma już konto pracownika w tym sklepie.",
+            "error.api_key.not_found": "Nie ma takiego klucza API.",
+        ],
+    ]
+}

@@ -58,16 +58,16 @@ extension ReviewService {
                 // Written through the shop's link: the customer's own way to change it comes by e-mail.
                 let caseToken = try await caseLink(order: found.order, shop: found.shop, now: now, on: tx)
                 try await notifier.send(.reviewPublished, to: [found.order.email], locale: found.order.locale,
-                                        shop: found.shop, link: link("c", token: caseToken), now: now, on: tx)
+                                        shop: found.shop, link: link(.customerCase(token: caseToken)), now: now, on: tx)
             }
             if review.held, let publishAt = review.publishAt {
                 let caseToken = try await caseLink(order: found.order, shop: found.shop, now: now, on: tx)
                 try await notifier.send(.reviewStandbyCustomer, to: [found.order.email], locale: found.order.locale,
-                                        shop: found.shop, date: publishAt, link: link("c", token: caseToken), now: now,
+                                        shop: found.shop, date: publishAt, link: link(.customerCase(token: caseToken)), now: now,
                                         on: tx)
                 try await notifier.send(.reviewStandbyShop, to: try await notifier.shopRecipients(found.shop, on: tx),
                                         locale: found.shop.locale, shop: found.shop, date: publishAt,
-                                        link: "\(services.config.publicBaseURL)/panel/reviews/\(review.id)", now: now,
+                                        link: services.config.url(.panelReview(review.id)), now: now,
                                         on: tx)
             }
             return review
@@ -157,7 +157,7 @@ extension ReviewService {
                                                           author: "customer"), now: now, on: tx)
             try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(found.shop, on: tx),
                                     locale: found.shop.locale, shop: found.shop,
-                                    link: "\(services.config.publicBaseURL)/panel/dialogs/\(dialog.id)", now: now, on: tx)
+                                    link: services.config.url(.panelDialog(dialog.id)), now: now, on: tx)
             return message
         }
     }

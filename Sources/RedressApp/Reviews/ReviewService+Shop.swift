@@ -106,7 +106,7 @@ extension ReviewService {
                 if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
                     let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
                     try await notifier.send(.dialogMessageToCustomer, to: [order.email], locale: order.locale, shop: shop,
-                                            link: link("c", token: token), now: now, on: tx)
+                                            link: link(.customerCase(token: token)), now: now, on: tx)
                 }
             }
             return PostedMessage(message: message, incentiveWarning: incentive)
@@ -133,7 +133,7 @@ extension ReviewService {
             if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
                 let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
                 try await notifier.send(.dialogClosed, to: [order.email], locale: order.locale, shop: shop,
-                                        link: link("c", token: token), now: now, on: tx)
+                                        link: link(.customerCase(token: token)), now: now, on: tx)
             }
             return saved
         }

@@ -36,7 +36,7 @@ package struct ReviewService: Sendable {
 
     package func timeZone(_ shop: ShopRecord) -> TimeZone { directory.timeZone(shop) }
 
-    package func link(_ path: String, token: String) -> String { directory.link(path, token: token) }
+    package func link(_ site: SiteURL) -> String { directory.link(site) }
 
     // MARK: - Orders (N4, R2)
 
@@ -119,7 +119,7 @@ package struct ReviewService: Sendable {
         // The shop sees this link: it writes the first review and nothing else (S3).
         let (token, _) = try await links.issue(shop: shop.shopID, orderId: order.id, purpose: .review, now: now,
                                                expiresAt: expires, on: tx)
-        return (link("r", token: token), token, expires)
+        return (link(.reviewForm(token: token)), token, expires)
     }
 
     package static func bodyHash(_ order: IncomingOrder) -> String {
@@ -180,7 +180,7 @@ package struct ReviewService: Sendable {
             for (review, token) in zip(group, tokens) {
                 let contact = orderRows[review.orderId]!
                 let mail = notifier.message(.reviewPublished, to: [contact.email], locale: contact.locale, shop: shop,
-                                            date: nil, link: link("c", token: token))
+                                            date: nil, link: link(.customerCase(token: token)))
                 messages.append(.init(channel: OutboxChannel.email, kind: Notifier.Event.reviewPublished.rawValue,
                                       payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self),
                                       shop: shop.shopID))
@@ -207,7 +207,7 @@ package struct ReviewService: Sendable {
         let (token, _) = try await links.issue(shop: shopID, orderId: order.id, purpose: .invitation,
                                                now: context.now, expiresAt: expires, on: tx)
         try await notifier.send(reminder ? .invitationReminder : .invitation, to: [order.email], locale: order.locale,
-                                shop: shop, date: expires, link: link("r", token: token), now: context.now, on: tx)
+                                shop: shop, date: expires, link: link(.reviewForm(token: token)), now: context.now, on: tx)
         if reminder {
             try await orders.markReminded(order.id, at: context.now, on: tx)
         } else {
@@ -244,7 +244,7 @@ package struct ReviewService: Sendable {
         let shop = try await shop(ShopID(review.shopId), on: tx)
         try await notifier.send(.shopWindowReminder, to: try await notifier.shopRecipients(shop, on: tx),
                                 locale: shop.locale, shop: shop, date: review.shopWindowEndsAt,
-                                link: "\(services.config.publicBaseURL)/panel/reviews/\(review.id)", now: context.now,
+                                link: services.config.url(.panelReview(review.id)), now: context.now,
                                 on: tx)
         return .done
     }
@@ -310,7 +310,7 @@ package struct ReviewService: Sendable {
         guard let event, let order = try await orders.find(after.orderId, shop: shop.shopID, on: tx) else { return }
         let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
         try await notifier.send(event, to: [order.email], locale: order.locale, shop: shop, date: date,
-                                link: link("c", token: token), now: now, on: tx)
+                                link: link(.customerCase(token: token)), now: now, on: tx)
     }
 
     package func caseLink(order: OrderRecord, shop: ShopRecord, now: Date, on tx: DatabaseSession) async throws -> String {

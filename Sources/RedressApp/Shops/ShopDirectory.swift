@@ -28,7 +28,7 @@ package struct ShopDirectory: Sendable {
     package func timeZone(_ shop: ShopRecord) -> TimeZone { TimeZone(identifier: shop.timeZone) ?? .gmt }
 
     /// The public address of a customer page: `/r/…` (the review form), `/c/…` (the case).
-    package func link(_ path: String, token: String) -> String { "\(services.config.publicBaseURL)/\(path)/\(token)" }
+    package func link(_ site: SiteURL) -> String { services.config.url(site) }
 
     /// A fresh link to the customer's case page, valid 60 days. It can do everything the customer can, so it is
     /// only ever mailed to the order's address, never returned to the shop.

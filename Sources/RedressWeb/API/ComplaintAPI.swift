@@ -468,7 +468,7 @@ struct ComplaintAPI {
     }
 
     func statusURL(_ token: String?) -> String {
-        token.map { complaints.complaintLink(token: $0) } ?? "\(services.config.publicBaseURL)/complaints/status"
+        token.map { complaints.complaintLink(token: $0) } ?? services.config.url(.complaintLookup)
     }
 
     static let schemas: [(String, JSON)] = [

@@ -94,6 +94,11 @@ extension ValidationErrors {
 extension AppError {
     /// The field errors as lines for a form page, or the detail when there are none.
     var lines: [String] { Problem(self).lines }
+
+    /// The same in the reader's language: the detail reads as `error.<code>` when the catalog has the code.
+    func lines(_ t: Localization) -> [String] {
+        fields.isEmpty ? [t.optional("error." + code) ?? detail] : lines
+    }
 }
 
 extension Problem {

@@ -148,7 +148,7 @@ struct ComplaintPages {
             do {
                 let (complaint, _) = try await complaints.file(intake, shop: shop, actor: context.identity!.actor,
                                                                requireOrder: false)
-                return Response.seeOther("/panel/complaints/\(complaint.reference)")
+                return Response.seeOther(SiteURL.panelComplaint(complaint.reference).path)
             } catch let errors as ValidationErrors {
                 return try await newForm(request, session, form: form,
                                          errors: errors.lines)
@@ -219,11 +219,11 @@ struct ComplaintPages {
                 response.status = .unprocessableContent
                 return response
             } catch let error as AppError where error.kind == .conflict || error.kind == .invalid {
-                var response = try await casePage(request, session, reference: reference, errors: error.lines)
+                var response = try await casePage(request, session, reference: reference, errors: error.lines(Localization.forPanel(request)))
                 response.status = Problem(error).status
                 return response
             }
-            return Response.seeOther("/panel/complaints/\(reference)")
+            return Response.seeOther(SiteURL.panelComplaint(reference).path)
         }
     }
 
@@ -244,7 +244,7 @@ struct ComplaintPages {
             let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
             let overdue = row.answerDueAt <= now && row.decisionSentAt == nil
             views.append(QueueRow(
-                href: "/panel/complaints/\(row.reference)", reference: row.reference,
+                href: SiteURL.panelComplaint(row.reference).path, reference: row.reference,
                 customer: row.customerName.isEmpty ? row.email : row.customerName, category: t("cat_\(row.category)"),
                 due: t.date(row.answerDueAt.addingTimeInterval(-1), timeZone: zone),
                 daysLeft: overdue ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
@@ -333,10 +333,10 @@ struct ComplaintPages {
             hasMessages: !(view.messages ?? []).isEmpty, moves: moves, outcomes: outcomes, remedies: remedies,
             staff: [Option(value: "", label: t("cq_unassigned"), selected: complaint.assigneeId == nil)]
                 + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == complaint.assigneeId) },
-            decision: decision, letterHref: view.decision == nil ? nil : "/panel/complaints/\(complaint.reference)/letter",
+            decision: decision, letterHref: view.decision == nil ? nil : SiteURL.panelDecisionLetter(complaint: complaint.reference).path,
             errors: errors, hasErrors: !errors.isEmpty,
             attachments: (view.attachments ?? []).map {
-                Option(value: "/panel/complaints/\(complaint.reference)/attachments/\($0.id)",
+                Option(value: SiteURL.panelAttachment(complaint: complaint.reference, attachment: $0.id).path,
                        label: "\($0.filename) (\($0.size / 1024 + 1) KB, \($0.author))", selected: false)
             },
             hasAttachments: !(view.attachments ?? []).isEmpty,

@@ -130,7 +130,7 @@ struct CustomerPages {
                                                            on: services.database.sql)
                 // A complaint link opens its complaint, never the review.
                 if !found.link.capability.allows(.readCase) {
-                    return Response.seeOther("/c/\(token)/complaint\(langSuffix(request))")
+                    return Response.seeOther(SiteURL.customerComplaint(token: token).path + langSuffix(request))
                 }
                 return respond(request, try await casePage(request, token: token, found: found))
             }
@@ -159,7 +159,7 @@ struct CustomerPages {
         var query: [String] = []
         if let lang { query.append("lang=\(lang)") }
         if let flash { query.append("done=\(flash)") }
-        return "/c/\(token)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return SiteURL.customerCase(token: token).path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
     private func chrome(_ request: Request, _ t: Localization, title: String, path: String) -> PublicChrome {
@@ -180,13 +180,13 @@ struct CustomerPages {
         let t = language(request, order: found.order)
         let heading = t("review_heading", ["order": found.order.externalId, "shop": found.shop.name])
         let model = ReviewFormModel(
-            chrome: chrome(request, t, title: heading, path: "/r/\(token)"), t: t.strings, heading: heading,
+            chrome: chrome(request, t, title: heading, path: SiteURL.reviewForm(token: token).path), t: t.strings, heading: heading,
             intro: t("review_intro", ["shop": found.shop.name]),
             policy: reviews.policy.description(language: t.language).policy,
             errors: errors.sorted { $0.key < $1.key }.map { FieldError(field: $0.key, message: $0.value) },
             hasErrors: !errors.isEmpty, stars: starOptions(t, checked: values?["rating"].flatMap { Int($0) }),
             title: values?["title"] ?? "", body: values?["body"] ?? "",
-            action: "/r/\(token)\(langSuffix(request))", cancelled: found.order.cancelledAt != nil,
+            action: SiteURL.reviewForm(token: token).path + langSuffix(request), cancelled: found.order.cancelledAt != nil,
             bodyMax: ReviewText.bodyMax, titleMax: ReviewText.titleMax)
         return (.customerReview, model)
     }
@@ -202,7 +202,7 @@ struct CustomerPages {
         let view = try await reads.customerView(token: token)
         let allowed = Set(view.allowedActions)
         var model = CaseModel(
-            chrome: chrome(request, t, title: heading, path: "/c/\(token)"), t: t.strings, heading: heading,
+            chrome: chrome(request, t, title: heading, path: SiteURL.customerCase(token: token).path), t: t.strings, heading: heading,
             flash: flashText(request.uri.queryParameters.get("done") ?? flash, t: t, review: found.review, zone: zone),
             hasReview: found.review != nil, statusText: "", stars: "", title: nil, body: "", changedLabel: nil,
             versions: [], hasVersions: false, dialogHeading: t("dialog_heading", ["shop": found.shop.name]),
@@ -212,7 +212,7 @@ struct CustomerPages {
             canWithdraw: allowed.contains("withdraw"), canReport: allowed.contains("report"),
             canAppeal: allowed.contains("appeal"), editUntil: nil, editStars: [], reasons: [], removedReason: nil,
             reply: nil, replyHeading: t("shop_reply", ["shop": found.shop.name]),
-            action: "/c/\(token)", reviewLink: found.review == nil ? "/r/\(token)\(langSuffix(request))" : nil,
+            action: SiteURL.customerCase(token: token).path, reviewLink: found.review == nil ? SiteURL.reviewForm(token: token).path + langSuffix(request) : nil,
             readOnly: found.review != nil && !found.link.capability.allows(.changeReview),
             bodyMax: ReviewText.bodyMax)
         if let review = found.review {
@@ -267,7 +267,7 @@ struct CustomerPages {
         let zone = reviews.timeZone(found.shop)
         func confirm(_ heading: String, _ explanation: String, fields: [Option] = []) -> Response {
             let model = ConfirmModel(
-                chrome: chrome(request, t, title: heading, path: "/c/\(token)"), t: t.strings, heading: heading,
+                chrome: chrome(request, t, title: heading, path: SiteURL.customerCase(token: token).path), t: t.strings, heading: heading,
                 explanation: explanation, action: "/c/\(token)/\(action)\(langSuffix(request))",
                 fields: fields + [Option(value: "1", label: "confirmed")], back: casePath(token, request))
             return pages.page(.customerConfirm, model)

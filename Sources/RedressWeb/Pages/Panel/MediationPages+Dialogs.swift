@@ -42,7 +42,7 @@ extension MediationPages {
                                                      awaitingSince: services.clock.now(), on: sql)
         let rows = page.rows.map { row in
             DialogRowView(
-                href: row.dialogId.map { "/panel/dialogs/\($0)" } ?? "/panel/reviews/\(row.reviewId)", customer: row.customerName, order: row.orderExternalId,
+                href: row.dialogId.map { SiteURL.panelDialog($0).path } ?? SiteURL.panelReview(row.reviewId).path, customer: row.customerName, order: row.orderExternalId,
                 submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status.rawValue)"),
                 stars: t("stars_n", ["n": String(row.stars)]),
                 snippet: snippet(row.body),
@@ -106,8 +106,8 @@ extension MediationPages {
                        warned: $0.incentiveWarning)
         }
         let model = DialogPageModel(
-            chrome: try await chrome(request, session, t, title: heading, path: "/panel/dialogs/\(id)"), t: t.strings,
-            heading: heading, dialogId: id, reviewHref: "/panel/reviews/\(review.id)",
+            chrome: try await chrome(request, session, t, title: heading, path: SiteURL.panelDialog(id).path), t: t.strings,
+            heading: heading, dialogId: id, reviewHref: SiteURL.panelReview(review.id).path,
             status: t("status_name_\(review.status)"),
             deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
             open: view.state == "open", outcome: view.outcome.map { t("outcome_\($0)") }, versions: versions,
@@ -147,6 +147,6 @@ extension MediationPages {
         default:
             throw Problem.notFound("action")
         }
-        return Response.seeOther("/panel/dialogs/\(id)")
+        return Response.seeOther(SiteURL.panelDialog(id).path)
     }
 }

@@ -30,7 +30,7 @@ extension MediationPages {
 
     func reviewRow(_ review: ReviewRecord, _ t: Localization, zone: TimeZone) -> ReviewRowView {
         ReviewRowView(
-            href: "/panel/reviews/\(review.id)", customer: review.customerName, order: review.orderExternalId,
+            href: SiteURL.panelReview(review.id).path, customer: review.customerName, order: review.orderExternalId,
             submitted: t.day(review.submittedAt, timeZone: zone), status: t("status_name_\(review.status.rawValue)"),
             stars: t("stars_n", ["n": String(review.rating)]),
             snippet: snippet(review.body),
@@ -99,13 +99,13 @@ extension MediationPages {
         let dto = ReviewViews.ShopReview(review, now: now, dialogId: dialog?.id)
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let model = ReviewPageModel(
-            chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews/\(id)"), t: t.strings,
+            chrome: try await chrome(request, session, t, title: heading, path: SiteURL.panelReview(id).path), t: t.strings,
             heading: heading, id: review.id, status: t("status_name_\(review.status.rawValue)"),
             deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
             versions: VersionItem.newestFirst(versions, currentVersion: review.currentVersion, t, zone: zone),
             canOpenDialog: dto.canOpenDialog && session.staffRole.canWrite,
             windowUntil: t("window_until", ["date": t.date(review.shopWindowEndsAt, timeZone: zone)]),
-            dialogHref: dialog.map { "/panel/dialogs/\($0.id)" }, reply: review.replyBody ?? "",
+            dialogHref: dialog.map { SiteURL.panelDialog($0.id).path }, reply: review.replyBody ?? "",
             replyEditable: session.staffRole.canWrite && (review.replyEditableUntil.map { now < $0 } ?? true)
                 && (review.status == .standby || review.status == .published),
             replyUntil: review.replyEditableUntil.map { t("reply_editable", ["date": t.date($0, timeZone: zone)]) },

@@ -155,10 +155,10 @@ struct MediationPages {
             switch try context.parameters.require("action") {
             case "dialog":
                 let dialog = try await reviews.openDialog(reviewId: id, by: actor)
-                return Response.seeOther("/panel/dialogs/\(dialog.id)")
+                return Response.seeOther(SiteURL.panelDialog(dialog.id).path)
             case "reply":
                 _ = try await reviews.reply(reviewId: id, body: try MessageText.validate(form["body"]), by: actor)
-                return Response.seeOther("/panel/reviews/\(id)")
+                return Response.seeOther(SiteURL.panelReview(id).path)
             default:
                 throw Problem.notFound("action")
             }

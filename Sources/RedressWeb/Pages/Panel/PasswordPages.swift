@@ -112,7 +112,7 @@ struct PasswordPages {
                                                    expiresAt: now.addingTimeInterval(Self.resetValidity), on: tx)
                 try await Notifier(services: services).send(
                     .passwordReset, to: [staff.email], locale: Localization.forPanel(request).language, shop: shop,
-                    link: "\(services.config.publicBaseURL)/login/reset/\(token)", now: now, on: tx)
+                    link: services.config.url(.passwordReset(token: token)), now: now, on: tx)
                 try await services.audit.append(shop: shop.shopID, actor: .system, action: "staff.password_reset_requested",
                                                 subjectType: "staff", subjectId: staff.id, now: now, on: tx)
             }
