@@ -324,3 +324,27 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("issue 17: the deadline's urgency and the decision's warnings")
+struct DecisionCheckTests {
+    @Test("neutral above 3 days, amber at 3 to 2, red at 1, 0 and overdue; answered wins")
+    func urgency() {
+        let expected: [(Int, DeadlineUrgency)] = [(14, .neutral), (5, .neutral), (4, .neutral), (3, .amber), (2, .amber),
+                                                  (1, .red), (0, .red), (-3, .red)]
+        for (days, urgency) in expected { #expect(DeadlineUrgency.of(daysLeft: days, answered: false) == urgency, "\(days)") }
+        for days in [-3, 0, 1, 5] { #expect(DeadlineUrgency.of(daysLeft: days, answered: true) == .answered) }
+    }
+
+    @Test("accepting with another remedy than requested is a partial acceptance; money remedies need an amount")
+    func warnings() {
+        #expect(DecisionWarning.check(outcome: .accepted, requested: .repair, granted: .repair, amount: nil) == [])
+        #expect(DecisionWarning.check(outcome: .accepted, requested: .replacement, granted: .priceReduction, amount: "20")
+                == [.remedyDiffersFromRequest])
+        #expect(DecisionWarning.check(outcome: .partiallyAccepted, requested: .replacement, granted: .repair, amount: nil)
+                == [], "already partial")
+        #expect(DecisionWarning.check(outcome: .accepted, requested: nil, granted: .repair, amount: nil) == [])
+        #expect(DecisionWarning.check(outcome: .accepted, requested: .refund, granted: .refund, amount: " ")
+                == [.amountMissing])
+        #expect(DecisionWarning.check(outcome: .rejected, requested: .refund, granted: .refund, amount: nil) == [])
+    }
+}

@@ -81,10 +81,27 @@ struct ComplaintPageTests {
                 body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=rejected&remedy=repair&reason="))
             #expect(rejectBare.status == .unprocessableContent && rejectBare.text.contains("reason"))
             Snapshot.check(rejectBare.text, "panel-complaint-decision-errors")
+            // Issue 17: the form first shows the exact letter and sends nothing; a remedy other than the one
+            // requested is flagged as a partial acceptance; only "Send" on the preview sends.
+            let preview = try await s.client.execute(
+                uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=accepted&remedy=price_reduction&amount=20&step=preview"))
+            #expect(preview.status == .ok && preview.text.contains(#"id="letter-preview""#))
+            #expect(preview.text.contains(#"id="decision-warnings""#), "price reduction instead of the request")
+            #expect(preview.text.contains(#"id="send-decision""#) && !preview.text.contains(#"id="decision""#))
+            #expect(preview.text.contains(#"value="accepted" required checked"#), "the draft is kept")
+            Snapshot.check(preview.text, "panel-complaint-decision-preview")
+            let fresh = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
+            #expect(!fresh.text.contains(" checked"), "no outcome is chosen for staff")
+            #expect(!fresh.text.contains(#"id="send-decision""#), "no sending without a preview")
             let accept = try await s.client.execute(
                 uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
-                body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=accepted&remedy=replacement"))
+                body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=accepted&remedy=replacement&step=send"))
             #expect(accept.status == .seeOther)
+            let answered = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
+            #expect(answered.text.contains(#"id="answered""#) && answered.text.contains("chip-answered"),
+                    "answered at once, before the mail left")
+            #expect(answered.text.contains(#"id="letter-text""#), "the letter inline")
             try await s.advance("PT1M")
             let decided = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001", method: .get, headers: [.cookie: agent.cookie])
             #expect(decided.text.contains(#"id="decision""#) && decided.text.contains("/letter"))

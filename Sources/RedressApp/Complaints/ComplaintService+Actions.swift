@@ -139,9 +139,17 @@ extension ComplaintService {
 
     /// Records a decision (C5): validated, rendered as a letter in the customer's language, stored with its
     /// SHA-256, queued for e-mail. The complaint counts as answered only when the mail server accepts the letter.
-    package func decide(reference: String, input: DecisionInput, by actor: ShopActor) async throws
-        -> (ComplaintRecord, ComplaintDecisionRecord)
-    {
+    /// A decision as staff entered it, checked: what `decide` sends and what the panel previews.
+    package struct DecisionDraft: Sendable {
+        package var outcome: DecisionOutcome
+        package var remedy: Remedy?
+        package var amount: String?
+        package var reason: String?
+        package var adrStatement: String?
+    }
+
+    /// The field checks of a decision (C5), shared by the preview and the sending.
+    package func validate(_ input: DecisionInput) throws -> DecisionDraft {
         var errors = ValidationErrors()
         let outcome = input.outcome.flatMap(DecisionOutcome.init(rawValue:))
         if outcome == nil { errors.add("outcome", "must be accepted, partially_accepted or rejected") }
@@ -159,30 +167,70 @@ extension ComplaintService {
             errors.add("amount", "must be a positive number up to 1000000000")
         }
         try errors.throwIfAny()
+        return DecisionDraft(outcome: outcome!, remedy: remedy ?? nil, amount: amount.flatMap { $0.isEmpty ? nil : $0 },
+                             reason: reason,
+                             adrStatement: (input.adrStatement?.trimmingCharacters(in: .whitespacesAndNewlines))
+                                .flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The letter a draft makes for this complaint, exactly as `decide` would store and send it (given the link).
+    package func letter(_ draft: DecisionDraft, complaint: ComplaintRecord, shop: ShopRecord, now: Date, link: String?)
+        -> (letter: DecisionLetter, refundDue: Date?, warnings: [DecisionWarning])
+    {
+        let zone = directory.timeZone(shop)
+        let requested = complaint.requestedRemedy.flatMap(Remedy.init)
+        let chosenRemedy = draft.outcome == .rejected ? nil : draft.remedy ?? requested
+        let refundDue = RefundTerm.applies(to: chosenRemedy) ? RefundTerm.dueAt(decidedAt: now, timeZone: zone) : nil
+        let language = complaint.locale
+        let t = Localization(language)
+        let adr = draft.outcome.needsADRStatement
+            ? draft.adrStatement ?? DecisionLetter.defaultADR(shop: shop.name, language: language) : nil
+        let letter = DecisionLetter(
+            language: language, shopName: shop.name, customerName: complaint.customerName,
+            reference: complaint.reference, receivedDay: t.day(complaint.receivedAt, timeZone: zone),
+            outcome: draft.outcome, remedy: chosenRemedy, amount: draft.amount,
+            reason: draft.reason, adrStatement: adr, refundDueDay: refundDue.map { t.day($0, timeZone: zone) }, link: link)
+        let warnings = DecisionWarning.check(outcome: draft.outcome, requested: requested, granted: chosenRemedy,
+                                             amount: draft.amount)
+        return (letter, refundDue, warnings)
+    }
+
+    /// What the decision would say, without sending or storing anything (the panel's "Preview the letter"). The
+    /// customer's personal link is made when the letter is sent; the preview shows where it will stand.
+    package func previewDecision(reference: String, input: DecisionInput, shop shopID: ShopID) async throws
+        -> (text: String, warnings: [DecisionWarning])
+    {
+        let draft = try validate(input)
+        let sql = services.database.sql
+        let complaint = try await complaint(reference, shop: shopID, on: sql)
+        do {
+            try lifecycle.decide(draft.outcome, status: complaint.status, legal: complaint.legalState)
+        } catch let violation as ComplaintRuleViolation {
+            throw AppError.rule(violation)
+        }
+        let shop = try await directory.shop(shopID, on: sql)
+        let link = complaint.orderId == nil ? services.config.url(.complaintLookup)
+            : services.config.url(.customerComplaint(token: "…"))
+        let drafted = letter(draft, complaint: complaint, shop: shop, now: services.clock.now(), link: link)
+        return (drafted.letter.text, drafted.warnings)
+    }
+
+    package func decide(reference: String, input: DecisionInput, by actor: ShopActor) async throws
+        -> (ComplaintRecord, ComplaintDecisionRecord)
+    {
+        let draft = try validate(input)
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
             do {
-                try lifecycle.decide(outcome!, status: complaint.status, legal: complaint.legalState)
+                try lifecycle.decide(draft.outcome, status: complaint.status, legal: complaint.legalState)
             } catch let violation as ComplaintRuleViolation {
                 throw AppError.rule(violation)
             }
             let shop = try await directory.shop(actor.shop, on: tx)
-            let zone = directory.timeZone(shop)
-            let chosenRemedy = outcome == .rejected ? nil : (remedy ?? nil) ?? complaint.requestedRemedy.flatMap(Remedy.init)
-            let refundDue = RefundTerm.applies(to: chosenRemedy) ? RefundTerm.dueAt(decidedAt: now, timeZone: zone) : nil
             let language = complaint.locale
-            let t = Localization(language)
-            let adr = outcome!.needsADRStatement
-                ? (input.adrStatement?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 }
-                    ?? DecisionLetter.defaultADR(shop: shop.name, language: language)
-                : nil
             let link = try await customerLink(complaint, shop: shop, now: now, on: tx)
-            let letter = DecisionLetter(
-                language: language, shopName: shop.name, customerName: complaint.customerName,
-                reference: complaint.reference, receivedDay: t.day(complaint.receivedAt, timeZone: zone),
-                outcome: outcome!, remedy: chosenRemedy, amount: amount.flatMap { $0.isEmpty ? nil : $0 },
-                reason: reason, adrStatement: adr, refundDueDay: refundDue.map { t.day($0, timeZone: zone) }, link: link)
+            let (letter, refundDue, _) = self.letter(draft, complaint: complaint, shop: shop, now: now, link: link)
             let text = letter.text
             let envelope = notifier.message(.complaintDecision, to: [complaint.email], locale: language, shop: shop,
                                             date: nil, link: nil, reference: complaint.reference)
@@ -196,8 +244,9 @@ extension ComplaintService {
                 channel: OutboxChannel.email, kind: Notifier.Event.complaintDecision.rawValue,
                 payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self), shop: actor.shop, now: now, on: tx)
             let decision = ComplaintDecisionRecord(
-                id: SecureToken.id("dec"), complaintId: complaint.id, shopId: complaint.shopId, outcome: outcome!.rawValue,
-                remedy: chosenRemedy?.rawValue, amount: letter.amount, reason: reason, adrStatement: adr,
+                id: SecureToken.id("dec"), complaintId: complaint.id, shopId: complaint.shopId,
+                outcome: draft.outcome.rawValue, remedy: letter.remedy?.rawValue, amount: letter.amount,
+                reason: draft.reason, adrStatement: letter.adrStatement,
                 letterSubject: mail.subject, letterText: text, letterSha256: Self.sha256(text), outboxId: outboxId,
                 staffId: actor.staffId, createdAt: now, sentAt: nil)
             try await store.addDecision(decision, on: tx)

@@ -83,16 +83,8 @@ package struct ReviewReads {
                 self.slug = slug
             }
         }
-        package struct Item: Encodable {
-            package var productId, name: String
-            package var quantity: Int
-
-            package init(productId: String, name: String, quantity: Int) {
-                self.productId = productId
-                self.name = name
-                self.quantity = quantity
-            }
-        }
+        /// An ordered product, as the complaint views show it.
+        package typealias Item = ComplaintViews.Item
         package struct Order: Encodable {
             package var externalId: String
             package var placedAt: Date

@@ -18,7 +18,7 @@ struct ComplaintPages {
     }
 
     struct QueueRow: Sendable {
-        var href, reference, customer, category, due, daysLeft, legal, status, sla, assignee: String
+        var href, reference, customer, category, due, daysLeft, urgency, legal, status, sla, assignee: String
         var overdue, deemed, urgent: Bool
     }
 
@@ -69,6 +69,32 @@ struct ComplaintPages {
         var templates: [Option]
         var hasTemplates: Bool
         var replyText: String
+        /// The legal deadline's chip: `neutral`, `amber`, `red` or `answered` (DeadlineUrgency).
+        var urgency: String
+        var urgent: Bool
+        /// "Answered on … (day N of 14)" once a decision is made.
+        var answered: String?
+        var requestedRemedy: String?
+        var amountLabel: String
+        var orderValue: String?
+        /// The decision form as staff filled it, the letter it makes and the warnings (the preview step).
+        var draft: [String: String]
+        var preview: String?
+        var warnings: [String]
+        var hasWarnings: Bool
+        var letterText: String?
+    }
+
+    /// What the panel shows of a complaint's legal deadline, everywhere a complaint appears.
+    static func deadline(_ complaint: ComplaintRecord, daysLeft: Int, now: Date, _ t: Localization)
+        -> (text: String, urgency: DeadlineUrgency)
+    {
+        let urgency = DeadlineUrgency.of(daysLeft: daysLeft, answered: complaint.decidedAt != nil)
+        switch urgency {
+        case .answered: return (t("cq_answered_chip"), urgency)
+        case _ where complaint.answerDueAt <= now: return (t("cq_overdue"), urgency)
+        default: return (t("cq_days_left", ["n": String(max(0, daysLeft))]), urgency)
+        }
     }
 
     struct NewModel: Sendable {
@@ -208,18 +234,26 @@ struct ComplaintPages {
                     let staffId = form["staffId"].flatMap { $0.isEmpty ? nil : $0 }
                     _ = try await complaints.assign(reference: reference, staffId: staffId, by: actor)
                 case "decision":
-                    _ = try await complaints.decide(reference: reference, input: .init(
+                    let input = ComplaintService.DecisionInput(
                         outcome: form["outcome"], remedy: form["remedy"], amount: form["amount"], reason: form["reason"],
-                        adrStatement: form["adrStatement"]), by: actor)
+                        adrStatement: form["adrStatement"])
+                    // Nothing goes out by mistake: the form first shows the exact letter; only its "Send" sends.
+                    guard form["step"] == "send" else {
+                        let preview = try await complaints.previewDecision(reference: reference, input: input, shop: shop)
+                        return try await casePage(request, session, reference: reference,
+                                                  draft: (form, preview.text, preview.warnings))
+                    }
+                    _ = try await complaints.decide(reference: reference, input: input, by: actor)
                 default: throw Problem.notFound("action")
                 }
             } catch let errors as ValidationErrors {
                 var response = try await casePage(request, session, reference: reference,
-                                                  errors: errors.lines)
+                                                  errors: errors.lines, draft: (form, nil, []))
                 response.status = .unprocessableContent
                 return response
             } catch let error as AppError where error.kind == .conflict || error.kind == .invalid {
-                var response = try await casePage(request, session, reference: reference, errors: error.lines(Localization.forPanel(request)))
+                var response = try await casePage(request, session, reference: reference,
+                                                  errors: error.lines(Localization.forPanel(request)), draft: (form, nil, []))
                 response.status = Problem(error).status
                 return response
             }
@@ -242,12 +276,13 @@ struct ComplaintPages {
         let schedule = try await complaints.schedule(for: rows, shop: shop)
         for row in rows {
             let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
-            let overdue = row.answerDueAt <= now && row.decisionSentAt == nil
+            let overdue = row.answerDueAt <= now && row.decidedAt == nil
+            let deadline = Self.deadline(row, daysLeft: view.daysLeft, now: now, t)
             views.append(QueueRow(
                 href: SiteURL.panelComplaint(row.reference).path, reference: row.reference,
                 customer: row.customerName.isEmpty ? row.email : row.customerName, category: t("cat_\(row.category)"),
                 due: t.date(row.answerDueAt.addingTimeInterval(-1), timeZone: zone),
-                daysLeft: overdue ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
+                daysLeft: deadline.text, urgency: deadline.urgency.rawValue,
                 legal: t("legal_\(row.legalState.rawValue)"), status: t("qstatus_\(row.status.rawValue)"), sla: t("sla_\(view.sla.resolution)"),
                 assignee: row.assigneeId.flatMap { staff[$0] } ?? t("cq_unassigned"),
                 overdue: overdue && row.legalState == .open, deemed: row.legalState == .deemedAccepted, urgent: row.urgent))
@@ -278,7 +313,8 @@ struct ComplaintPages {
             satisfaction: satisfaction, overdue: filter.overdue, q: filter.query ?? "", next: next))
     }
 
-    private func casePage(_ request: Request, _ session: StaffSession, reference: String, errors: [String] = [])
+    private func casePage(_ request: Request, _ session: StaffSession, reference: String, errors: [String] = [],
+                          draft: (form: FormData, letter: String?, warnings: [DecisionWarning])? = nil)
         async throws -> Response
     {
         let t = Localization.forPanel(request)
@@ -292,12 +328,36 @@ struct ComplaintPages {
         let moves = (ComplaintLifecycle.transitions[complaint.status] ?? []).sorted { $0.rawValue < $1.rawValue }
             .map { Option(value: $0.rawValue, label: t("qstatus_\($0.rawValue)"), selected: false) }
         let canDecide = (try? ComplaintLifecycle().decide(.accepted, status: complaint.status, legal: complaint.legalState)) != nil
+        // No outcome is chosen for staff: the radio group is required and starts empty (issue 17).
+        let drafted = draft.map { draft in
+            Dictionary(uniqueKeysWithValues: ["outcome", "remedy", "amount", "reason", "adrStatement"]
+                .map { ($0, draft.form[$0] ?? "") })
+        } ?? [:]
         let outcomes = DecisionOutcome.allCases
             .filter { complaint.legalState != .deemedAccepted || $0 == .accepted }
-            .map { Option(value: $0.rawValue, label: t("outcome_\($0.rawValue)"), selected: $0 == .accepted) }
+            .map { Option(value: $0.rawValue, label: t("outcome_\($0.rawValue)"), selected: $0.rawValue == drafted["outcome"]) }
+        let chosenRemedy = drafted["remedy"] ?? complaint.requestedRemedy
         let remedies = Remedy.allCases.map {
-            Option(value: $0.rawValue, label: t("remedy_\($0.rawValue)"), selected: $0.rawValue == complaint.requestedRemedy)
+            Option(value: $0.rawValue, label: t("remedy_\($0.rawValue)"), selected: $0.rawValue == chosenRemedy)
         }
+        let requested = complaint.requestedRemedy.map { t("remedy_\($0)") }
+        let warnings = (draft?.warnings ?? []).map {
+            t("cq_warn_\($0.rawValue)", ["requested": requested ?? ""])
+        }
+        var orderItems: [OrderItemRecord] = []
+        if let orderId = complaint.orderId { orderItems = try await complaints.orders.items(orderId: orderId, on: sql) }
+        let currency = orderItems.compactMap(\.currency).first ?? "PLN"
+        let orderTotal = orderItems.reduce(Decimal(0)) { sum, item in
+            sum + (item.unitPrice.flatMap { Decimal(string: $0) } ?? 0) * Decimal(item.quantity)
+        }
+        let deadline = Self.deadline(complaint, daysLeft: view.daysLeft, now: now, t)
+        let answered = complaint.decidedAt.map { decided in
+            t("cq_answered", ["date": t.date(decided, timeZone: zone),
+                              "n": String(LegalClock().dayOfTerm(receivedAt: complaint.receivedAt, now: decided, timeZone: zone)),
+                              "term": String(LegalClock().days)])
+        }
+        var letterText: String?
+        if let id = complaint.decisionId { letterText = try await complaints.store.decision(id, on: sql)?.letterText }
         let decision = view.decision.map { decision in
             [t("outcome_\(decision.outcome)"), decision.remedy.map { t("remedy_\($0)") }, decision.amount, decision.reason]
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
@@ -316,13 +376,13 @@ struct ComplaintPages {
             customer: complaint.customerName, email: complaint.email, order: complaint.orderExternalId ?? t("c_none"),
             received: t.date(complaint.receivedAt, timeZone: zone),
             due: t.date(complaint.answerDueAt.addingTimeInterval(-1), timeZone: zone),
-            daysLeft: complaint.answerDueAt <= now ? t("cq_overdue") : t("cq_days_left", ["n": String(max(0, view.daysLeft))]),
+            daysLeft: deadline.text,
             legal: t("legal_\(complaint.legalState.rawValue)"), status: t("qstatus_\(complaint.status.rawValue)"),
             claimType: t("claim_\(complaint.claimType)"), category: t("cat_\(complaint.category)"),
             description: complaint.description, remedy: complaint.requestedRemedy.map { t("remedy_\($0)") },
             remedyTask: complaint.remedyTask.map { t("cq_remedy_task", ["task": Remedy(rawValue: $0).map { t("remedy_\($0.rawValue)") } ?? $0]) },
             assignee: complaint.assigneeId.flatMap { id in staff.first { $0.id == id }?.name },
-            deemed: complaint.legalState == .deemedAccepted, overdue: complaint.answerDueAt <= now && complaint.decisionSentAt == nil,
+            deemed: complaint.legalState == .deemedAccepted, overdue: complaint.answerDueAt <= now && complaint.decidedAt == nil,
             canWrite: session.staffRole.canWrite, canDecide: canDecide && session.staffRole.canWrite,
             slaFirst: t("sla_\(view.sla.firstResponse)"), slaResolution: t("sla_\(view.sla.resolution)"),
             items: (view.items ?? []).map { "\($0.quantity) × \($0.name) (\($0.productId))" },
@@ -342,7 +402,11 @@ struct ComplaintPages {
             hasAttachments: !(view.attachments ?? []).isEmpty,
             survey: complaint.surveyRating.map { t("cq_survey", ["rating": String($0), "comment": complaint.surveyComment ?? ""]) },
             templates: templates, hasTemplates: !templates.isEmpty,
-            replyText: replyText)
+            replyText: replyText, urgency: deadline.urgency.rawValue, urgent: complaint.urgent, answered: answered,
+            requestedRemedy: requested, amountLabel: t("cq_amount_in", ["currency": currency]),
+            orderValue: orderTotal > 0 ? t("cq_order_value", ["value": "\(t.number(NSDecimalNumber(decimal: orderTotal).doubleValue, digits: 2)) \(currency)"]) : nil,
+            draft: drafted, preview: draft?.letter, warnings: warnings, hasWarnings: !warnings.isEmpty,
+            letterText: letterText)
         return pages.page(.panelComplaint, model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }
