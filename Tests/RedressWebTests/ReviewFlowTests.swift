@@ -217,6 +217,27 @@ struct ReviewFlowTests {
     }
 }
 
+@Suite("issue 17: the panel never hides open work")
+struct PanelOpenWorkTests {
+    @Test("an open dialog older than a month stays in Open Dialogs; the date filter is a choice",
+          arguments: Engine.available)
+    func oldOpenDialogStaysListed(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let token = try await s.orderWithLink("OLD-1")
+            let review = try await s.review(token, rating: 2)
+            #expect(try await s.api(.post, "/api/v1/reviews/\(review.id)/dialog").status == .created)
+            try await s.advance("P40D")
+            let staff = try await s.client.signIn("agent@\(s.shop.slug).test")
+            func page(_ uri: String) async throws -> String {
+                try await s.client.execute(uri: uri, method: .get, headers: [.cookie: staff.cookie, .acceptLanguage: "en"]).text
+            }
+            #expect(try await page("/panel/dialogs").contains("OLD-1"), "open work is never filtered out by date")
+            #expect(try await page("/panel/dialogs").contains(#"<option value="all" selected>"#))
+            #expect(!(try await page("/panel/dialogs?period=month").contains("OLD-1")), "the last month, when chosen")
+        }
+    }
+}
+
 @Suite("R2 invitations, N4 orders in, R11, R12")
 struct ReviewIntakeTests {
     func emails(_ app: TestApp) throws -> [String] {

@@ -37,7 +37,7 @@ extension MediationPages {
         let sql = services.database.sql
         let shop = try await reviews.shop(session.shopID, on: sql)
         let zone = reviews.timeZone(shop)
-        let filter = try listFilter(request, zone: zone)
+        let filter = try listFilter(request, zone: zone, defaultPeriod: Self.defaultPeriod(state: state))
         let page = try await ReviewQueries().dialogs(shop: session.shopID, state: state, filter: filter,
                                                      awaitingSince: services.clock.now(), on: sql)
         let rows = page.rows.map { row in
@@ -53,7 +53,7 @@ extension MediationPages {
         let heading = t(state == "open" ? "nav_open" : "nav_closed")
         let model = DialogListModel(
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/dialogs"), t: t.strings,
-            heading: heading, closed: state == "closed", filter: filterModel(request, t, state: state), rows: rows,
+            heading: heading, closed: state == "closed", filter: filterModel(request, t, state: state, defaultPeriod: Self.defaultPeriod(state: state)), rows: rows,
             hasRows: !rows.isEmpty, empty: t(state == "open" ? "empty_open" : "empty_closed"),
             next: nextLink(request, cursor: page.next))
         return pages.page(.panelDialogs, model)

@@ -43,8 +43,8 @@ extension MediationPages {
         let sql = services.database.sql
         let shop = try await reviews.shop(session.shopID, on: sql)
         let zone = reviews.timeZone(shop)
-        var filter = try listFilter(request, zone: zone)
-        if request.uri.queryParameters.get("period") == nil { filter.from = nil }
+        // Every review unless a period is chosen.
+        var filter = try listFilter(request, zone: zone, defaultPeriod: "all")
         var standby: [ReviewRowView] = []
         if filter.status == nil && filter.cursor == nil {
             var held = filter
@@ -57,11 +57,7 @@ extension MediationPages {
         let page = try await ReviewQueries().reviews(shop: session.shopID, filter: filter, on: sql)
         let rows = page.rows.filter { filter.status != nil || $0.status != .standby }.map { reviewRow($0, t, zone: zone) }
         let heading = t("nav_reviews")
-        var filterView = filterModel(request, t, state: "")
-        if request.uri.queryParameters.get("period") == nil {
-            filterView.periods.insert(Option(value: "all", label: t("all_reviews"), selected: true), at: 0)
-            for index in 1..<filterView.periods.count { filterView.periods[index].selected = false }
-        }
+        let filterView = filterModel(request, t, state: "", defaultPeriod: "all")
         let model = ReviewListModel(
             chrome: try await chrome(request, session, t, title: heading, path: "/panel/reviews"), t: t.strings,
             heading: heading, filter: filterView, standby: standby, hasStandby: !standby.isEmpty, rows: rows,

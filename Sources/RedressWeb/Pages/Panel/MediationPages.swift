@@ -55,14 +55,19 @@ struct MediationPages {
         var custom: Bool
     }
 
-    func filterModel(_ request: Request, _ t: Localization, state: String) -> FilterModel {
+    /// Open work is never filtered out by date (issue 17): open dialogs list every period unless asked; the
+    /// archive and the review list start at the last month.
+    static func defaultPeriod(state: String) -> String { state == "open" ? "all" : "month" }
+
+    func filterModel(_ request: Request, _ t: Localization, state: String, defaultPeriod: String) -> FilterModel {
         let query = request.uri.queryParameters
-        let period = query.get("period") ?? "month"
+        let period = query.get("period") ?? defaultPeriod
         let stars = query.get("stars") ?? ""
         let status = query.get("status") ?? ""
         return FilterModel(
             state: state, period: period,
-            periods: [("month", "preset_month"), ("quarter", "preset_quarter"), ("custom", "preset_custom")].map {
+            periods: [("all", "preset_all"), ("month", "preset_month"), ("quarter", "preset_quarter"),
+                      ("custom", "preset_custom")].map {
                 Option(value: $0.0, label: t($0.1), selected: $0.0 == period)
             },
             from: query.get("from") ?? "", to: query.get("to") ?? "",
@@ -76,8 +81,10 @@ struct MediationPages {
     }
 
     /// The list filter from the query string: presets count back from now in the shop's time zone.
-    func listFilter(_ request: Request, zone: TimeZone, allowStatus: Bool = true) throws -> ReviewQueries.Filter {
-        let period = request.uri.queryParameters.get("period") ?? "month"
+    func listFilter(_ request: Request, zone: TimeZone, allowStatus: Bool = true, defaultPeriod: String = "month")
+        throws -> ReviewQueries.Filter
+    {
+        let period = request.uri.queryParameters.get("period") ?? defaultPeriod
         let now = services.clock.now()
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
