@@ -44,6 +44,8 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     router.add(middleware: SecurityHeadersMiddleware(hsts: services.config.secureCookies
         && services.config.publicBaseURL.hasPrefix("https://")))
+    // Outside the error pages, so a language picked on an error page sticks too.
+    router.add(middleware: LanguageMiddleware(secureCookies: services.config.secureCookies))
     router.add(middleware: ErrorMiddleware(pages: pages))
     // Static files before the identity: a stylesheet costs no session look-up.
     // bundleURL, not resourceURL: Foundation on Linux takes a "Resources" subfolder for the resources when one exists.

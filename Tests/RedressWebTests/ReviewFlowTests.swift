@@ -217,7 +217,7 @@ struct ReviewFlowTests {
     }
 }
 
-@Suite("issue 17: the panel never hides open work")
+@Suite("issue 17: open work and the chosen language")
 struct PanelOpenWorkTests {
     @Test("an open dialog older than a month stays in Open Dialogs; the date filter is a choice",
           arguments: Engine.available)
@@ -234,6 +234,27 @@ struct PanelOpenWorkTests {
             #expect(try await page("/panel/dialogs").contains("OLD-1"), "open work is never filtered out by date")
             #expect(try await page("/panel/dialogs").contains(#"<option value="all" selected>"#))
             #expect(!(try await page("/panel/dialogs?period=month").contains("OLD-1")), "the last month, when chosen")
+        }
+    }
+
+    @Test("a language picked on any page sticks on every later page, panel and public", arguments: Engine.available)
+    func languageSticks(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let staff = try await s.client.signIn("agent@\(s.shop.slug).test")
+            let picked = try await s.client.execute(uri: "/panel/complaints?lang=pl", method: .get,
+                                                    headers: [.cookie: staff.cookie, .acceptLanguage: "en"])
+            let cookie = try #require(picked.headers[values: .setCookie].first { $0.hasPrefix("redress_lang=pl") })
+            #expect(cookie.contains("HttpOnly"))
+            let both = staff.cookie + "; redress_lang=pl"
+            for path in ["/panel/reports", "/panel/notifications", "/panel/dialogs", "/panel/complaints"] {
+                let later = try await s.client.execute(uri: path, method: .get, headers: [.cookie: both, .acceptLanguage: "en"])
+                #expect(later.text.contains(#"<html lang="pl">"#), "\(path) stays Polish")
+            }
+            let spanish = try await s.client.execute(uri: "/complaints/status?lang=es", method: .get, headers: [.acceptLanguage: "en"])
+            #expect(spanish.headers[values: .setCookie].contains { $0.hasPrefix("redress_lang=es") })
+            let missing = try await s.client.execute(uri: "/shops/no-such-shop/complaint", method: .get,
+                                                     headers: [.cookie: "redress_lang=es", .acceptLanguage: "en"])
+            #expect(missing.status == .notFound && missing.text.contains(#"lang="es""#), "the error page too")
         }
     }
 }

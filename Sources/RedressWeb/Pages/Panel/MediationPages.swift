@@ -27,14 +27,6 @@ struct MediationPages {
         return nil
     }
 
-    /// Remembers a language picked with `?lang=` for the rest of the panel.
-    func rememberLanguage(_ request: Request, _ response: inout Response) {
-        if let lang = request.uri.queryParameters.get("lang"), Localization.panelLanguages.contains(lang) {
-            response.setCookie(Cookie(name: "redress_lang", value: lang, path: "/", secure: services.config.secureCookies,
-                                      httpOnly: true, sameSite: .lax))
-        }
-    }
-
     struct Option: Sendable {
         var value: String
         var label: String
@@ -124,15 +116,11 @@ struct MediationPages {
         }
         router.get("/panel/dialogs") { request, context in
             guard let session = session(context) else { return Response.seeOther("/login") }
-            var response = try await dialogList(request, session: session)
-            rememberLanguage(request, &response)
-            return response
+            return try await dialogList(request, session: session)
         }
         router.get("/panel/dialogs/{dialogId}") { request, context in
             guard let session = session(context) else { return Response.seeOther("/login") }
-            var response = try await dialogPage(request, session: session, id: try context.parameters.require("dialogId"))
-            rememberLanguage(request, &response)
-            return response
+            return try await dialogPage(request, session: session, id: try context.parameters.require("dialogId"))
         }
         router.post("/panel/dialogs/{dialogId}/{action}") { request, context in
             let session = try context.requireStaff()
@@ -144,9 +132,7 @@ struct MediationPages {
         }
         router.get("/panel/reviews") { request, context in
             guard let session = session(context) else { return Response.seeOther("/login") }
-            var response = try await reviewList(request, session: session)
-            rememberLanguage(request, &response)
-            return response
+            return try await reviewList(request, session: session)
         }
         router.get("/panel/reviews/{reviewId}") { request, context in
             guard let session = session(context) else { return Response.seeOther("/login") }
