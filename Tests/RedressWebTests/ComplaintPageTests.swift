@@ -76,6 +76,14 @@ struct ComplaintPageTests {
                 uri: "/panel/complaints/RC-2026-000001/reply", method: .post, headers: staffForm,
                 body: ByteBuffer(string: "_csrf=\(agent.csrf)&body=\("Prosimy o zdjęcie.".formEncoded)"))
             #expect(reply.status == .seeOther)
+            // Issue 17: the page says what happened; an unknown value says nothing.
+            let back = try #require(reply.headers[.location])
+            #expect(back == "/panel/complaints/RC-2026-000001?done=reply")
+            let said = try await s.client.execute(uri: back, method: .get, headers: [.cookie: agent.cookie])
+            #expect(said.text.contains(#"role="status" id="done">Sent to the customer.</p>"#))
+            let forgedDone = try await s.client.execute(uri: "/panel/complaints/RC-2026-000001?done=%3Cscript%3E", method: .get,
+                                                    headers: [.cookie: agent.cookie])
+            #expect(forgedDone.status == .ok && !forgedDone.text.contains(#"id="done""#))
             let rejectBare = try await s.client.execute(
                 uri: "/panel/complaints/RC-2026-000001/decision", method: .post, headers: staffForm,
                 body: ByteBuffer(string: "_csrf=\(agent.csrf)&outcome=rejected&remedy=repair&reason="))

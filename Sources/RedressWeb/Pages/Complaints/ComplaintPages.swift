@@ -83,6 +83,7 @@ struct ComplaintPages {
         var warnings: [String]
         var hasWarnings: Bool
         var letterText: String?
+        var done: String?
     }
 
     /// What the panel shows of a complaint's legal deadline, everywhere a complaint appears.
@@ -257,7 +258,8 @@ struct ComplaintPages {
                 response.status = Problem(error).status
                 return response
             }
-            return Response.seeOther(SiteURL.panelComplaint(reference).path)
+            return Response.seeOther(ActionDone.path(SiteURL.panelComplaint(reference).path,
+                                                     try context.parameters.require("action")))
         }
     }
 
@@ -406,7 +408,7 @@ struct ComplaintPages {
             requestedRemedy: requested, amountLabel: t("cq_amount_in", ["currency": currency]),
             orderValue: orderTotal > 0 ? t("cq_order_value", ["value": "\(t.number(NSDecimalNumber(decimal: orderTotal).doubleValue, digits: 2)) \(currency)"]) : nil,
             draft: drafted, preview: draft?.letter, warnings: warnings, hasWarnings: !warnings.isEmpty,
-            letterText: letterText)
+            letterText: letterText, done: errors.isEmpty && draft == nil ? ActionDone.words(request, t) : nil)
         return pages.page(.panelComplaint, model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

@@ -86,6 +86,7 @@ extension MediationPages {
         var submission: String
         var version: Int
         var bodyMax: Int
+        var done: String?
     }
 
     func dialogPage(_ request: Request, session: StaffSession, id: String, draft: String = "",
@@ -112,7 +113,8 @@ extension MediationPages {
             deadline: review.publishAt.map { t("publish_deadline", ["date": t.date($0, timeZone: zone)]) } ?? "",
             open: view.state == "open", outcome: view.outcome.map { t("outcome_\($0)") }, versions: versions,
             thread: thread, canWrite: session.staffRole.canWrite, incentiveWarning: incentiveWarning, draft: draft,
-            submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max)
+            submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max,
+            done: incentiveWarning ? nil : ActionDone.words(request, t))
         var response = pages.page(.panelDialog, model)
         if incentiveWarning { response.status = .ok }
         return response
@@ -147,6 +149,7 @@ extension MediationPages {
         default:
             throw Problem.notFound("action")
         }
-        return Response.seeOther(SiteURL.panelDialog(id).path)
+        return Response.seeOther(ActionDone.path(SiteURL.panelDialog(id).path,
+                                                 action == "messages" ? "reply" : action == "notes" ? "note" : action))
     }
 }
