@@ -173,6 +173,15 @@ extension ComplaintService {
                                 .flatMap { $0.isEmpty ? nil : $0 })
     }
 
+    /// C5's refusals (decided already, deemed accepted and not accepting, …) as the application's error.
+    private func checkDecidable(_ draft: DecisionDraft, _ complaint: ComplaintRecord) throws {
+        do {
+            try lifecycle.decide(draft.outcome, status: complaint.status, legal: complaint.legalState)
+        } catch let violation as ComplaintRuleViolation {
+            throw AppError.rule(violation)
+        }
+    }
+
     /// The letter a draft makes for this complaint, exactly as `decide` would store and send it (given the link).
     package func letter(_ draft: DecisionDraft, complaint: ComplaintRecord, shop: ShopRecord, now: Date, link: String?)
         -> (letter: DecisionLetter, refundDue: Date?, warnings: [DecisionWarning])
@@ -203,11 +212,7 @@ extension ComplaintService {
         let draft = try validate(input)
         let sql = services.database.sql
         let complaint = try await complaint(reference, shop: shopID, on: sql)
-        do {
-            try lifecycle.decide(draft.outcome, status: complaint.status, legal: complaint.legalState)
-        } catch let violation as ComplaintRuleViolation {
-            throw AppError.rule(violation)
-        }
+        try checkDecidable(draft, complaint)
         let shop = try await directory.shop(shopID, on: sql)
         let link = complaint.orderId == nil ? services.config.url(.complaintLookup)
             : services.config.url(.customerComplaint(token: "…"))
@@ -222,11 +227,7 @@ extension ComplaintService {
         let now = services.clock.now()
         return try await services.database.transaction { tx in
             var complaint = try await complaint(reference, shop: actor.shop, on: tx)
-            do {
-                try lifecycle.decide(draft.outcome, status: complaint.status, legal: complaint.legalState)
-            } catch let violation as ComplaintRuleViolation {
-                throw AppError.rule(violation)
-            }
+            try checkDecidable(draft, complaint)
             let shop = try await directory.shop(actor.shop, on: tx)
             let language = complaint.locale
             let link = try await customerLink(complaint, shop: shop, now: now, on: tx)
