@@ -68,7 +68,10 @@ try:
 
         # 2. Staff sign in and find it in Open Dialogs with the default filter.
         staff_sign_in(driver)
-        expect("/panel/dialogs" in driver.current_url, "sign-in lands on Open Dialogs")
+        expect(driver.current_url.rstrip("/").endswith("/panel"), "sign-in lands on the home page of what is due")
+        expect("WEB-1001" in driver.find_element(By.ID, "work-dialogs").text,
+               "the held review waits for the shop's first step on the home page")
+        driver.get(f"{BASE}/panel/dialogs")
         rows = driver.find_elements(By.CSS_SELECTOR, "#dialogs tbody tr")
         expect(len(rows) == 1 and "WEB-1001" in rows[0].text, "the held review is in Open Dialogs")
         no_script_ran(driver)
@@ -116,6 +119,7 @@ try:
 
         # 5. Staff confirm and close; the dialog is in Closed Dialogs as resolved by the customer.
         staff_sign_in(driver)
+        driver.get(f"{BASE}/panel/dialogs")
         click_and_wait(driver, By.CSS_SELECTOR, "#dialogs a.go")
         click_and_wait(driver, By.ID, "close-dialog", accept_alert=True)
         driver.get(f"{BASE}/panel/dialogs?state=closed")
@@ -128,7 +132,8 @@ try:
         driver.get(f"{BASE}/shops/browser-shop")
         profile = driver.page_source
         review = driver.find_element(By.CSS_SELECTOR, "article.review").text
-        expect("4 of 5 stars" in review and "Changed after a dialog with the shop on" in review,
+        stars = driver.find_element(By.CSS_SELECTOR, "article.review .stars").get_attribute("aria-label")
+        expect(stars == "4 of 5 stars" and "★★★★☆" in review and "Changed after a dialog with the shop on" in review,
                "the published review shows 4 stars and the label: " + review)
         average = driver.find_element(By.ID, "average").text
         expect(average.startswith("4"), f"the average counts the current version, not {average}: "

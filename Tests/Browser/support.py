@@ -6,6 +6,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -50,8 +51,11 @@ class Server:
             headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(self.base + path, method=method, headers=headers,
                                          data=json.dumps(body).encode() if body is not None else None)
-        with urllib.request.urlopen(request) as response:
-            return json.loads(response.read() or b"{}")
+        try:
+            with urllib.request.urlopen(request) as response:
+                return json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {path} → {error.code}: {error.read()[:500]!r}") from None
 
     def advance(self, duration):
         return self.api("POST", "/api/v1/test-clock", {"advanceBy": duration}, token="")["now"]

@@ -168,7 +168,7 @@ struct SecurityMatrixTests {
             for page in ["/panel/dialogs", "/panel/dialogs/\(dialog)", "/panel/reviews", "/panel/reviews/\(review.id)",
                          "/panel/complaints", "/panel/complaints/new", "/panel/complaints/\(reference)",
                          "/panel/settings/complaints", "/panel/settings/webhooks", "/panel/settings/api-keys",
-                         "/panel/reports", "/panel/notifications", "/panel/overview"] {
+                         "/panel/reports", "/panel/notifications", "/panel", "/panel/search?q=Jan"] {
                 let response = try await s.client.execute(uri: page, method: .get, headers: [.cookie: owner.cookie])
                 #expect(response.status == .ok, "\(page): \(response.status)")
                 for header in ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"] {

@@ -19,10 +19,10 @@ package struct Localization: Sendable {
     /// Every language's words, English filling any gap, merged once.
     private static let merged: [String: [String: String]] = Dictionary(uniqueKeysWithValues: catalog.keys.map { language in
         (language, catalog["en"]!.merging(complaintCatalog["en"]!) { $1 }.merging(reportCatalog["en"]!) { $1 }
-            .merging(errorCatalog["en"]!) { $1 }.merging(panelErrorCatalog["en"]!) { $1 }
+            .merging(errorCatalog["en"]!) { $1 }.merging(panelErrorCatalog["en"]!) { $1 }.merging(deskCatalog["en"]!) { $1 }
             .merging(catalog[language] ?? [:]) { $1 }.merging(complaintCatalog[language] ?? [:]) { $1 }
             .merging(reportCatalog[language] ?? [:]) { $1 }.merging(errorCatalog[language] ?? [:]) { $1 }
-            .merging(panelErrorCatalog[language] ?? [:]) { $1 })
+            .merging(panelErrorCatalog[language] ?? [:]) { $1 }.merging(deskCatalog[language] ?? [:]) { $1 })
     })
 
     package func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {

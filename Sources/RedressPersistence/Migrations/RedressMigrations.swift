@@ -14,6 +14,7 @@ enum RedressMigrations {
         AddLinkPurposes(),
         AddStaffTokens(),
         AddStaffPerShop(),
+        AddPanelWork(),
     ]
 }
 

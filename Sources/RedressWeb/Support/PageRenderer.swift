@@ -16,13 +16,23 @@ struct Chrome: Sendable {
     var canManage: Bool = false
     var canWrite: Bool = false
     var t: [String: String] = Localization("en").strings
-    var openCount: String = ""
-    var standbyCount: String = ""
+    /// The panel's navigation with the count of each list of work (issue 17).
+    var nav: [NavItem] = []
+    var search: String = ""
     var languages: [LanguageLink] = []
 
     static func plain(title: String, lang: String = "en", csrf: String = "") -> Chrome {
         Chrome(title: title, lang: lang, csrf: csrf, t: Localization(lang).strings)
     }
+}
+
+/// A link of the panel's navigation; `count` is what waits there, `countText` says it in words.
+struct NavItem: Sendable {
+    var href: String
+    var label: String
+    var count: String?
+    var countText: String?
+    var current: Bool
 }
 
 /// Every template the pages render, and the partials they include. `PageRenderer.load()` checks at boot that each
@@ -56,9 +66,11 @@ enum Template: String, CaseIterable, Sendable {
     case passwordForgot = "password_forgot"
     case passwordReset = "password_reset"
     case profile = "profile"
+    case panelSearch = "panel_search"
+    case stars = "stars"
 
     /// Included by the pages, never rendered alone.
-    static let partials: Set<Template> = [.filters, .foot, .head, .headPublic]
+    static let partials: Set<Template> = [.filters, .foot, .head, .headPublic, .stars]
 }
 
 /// Renders swift-mustache templates (HTML-escaped by default) into responses.

@@ -20,6 +20,8 @@ struct ComplaintPages {
     struct QueueRow: Sendable {
         var href, reference, customer, category, due, daysLeft, urgency, legal, status, sla, assignee: String
         var overdue, deemed, urgent: Bool
+        /// A customer message (or the complaint itself) nobody on the staff has opened yet (issue 17).
+        var unread: Bool = false
     }
 
     struct QueueModel: Sendable {
@@ -84,6 +86,10 @@ struct ComplaintPages {
         var hasWarnings: Bool
         var letterText: String?
         var done: String?
+        /// Issue 17: who else has the case open, a reply that came in meanwhile, when the page was drawn.
+        var presence: String?
+        var collision: String?
+        var drawnAt: String
     }
 
     /// What the panel shows of a complaint's legal deadline, everywhere a complaint appears.
@@ -228,7 +234,16 @@ struct ComplaintPages {
             let actor = ShopActor(identity: context.identity!, shop: shop)
             do {
                 switch try context.parameters.require("action") {
-                case "reply": _ = try await complaints.post(reference: reference, body: form["body"] ?? "", isInternal: false, by: actor)
+                case "reply":
+                    // Issue 17: somebody else answered since this page was drawn: show it first, keep the text.
+                    let complaint = try await complaints.complaint(reference, shop: shop, on: services.database.sql)
+                    let replies = try await CaseDesk(services: services).repliesSince(
+                        CaseDesk.drawnAt(form["drawn"]), .complaint, id: complaint.id, shop: shop, staffId: session.staffId)
+                    if !replies.isEmpty {
+                        return try await casePage(request, session, reference: reference, collision: replies,
+                                                  replyDraft: form["body"] ?? "")
+                    }
+                    _ = try await complaints.post(reference: reference, body: form["body"] ?? "", isInternal: false, by: actor)
                 case "note": _ = try await complaints.post(reference: reference, body: form["body"] ?? "", isInternal: true, by: actor)
                 case "status": _ = try await complaints.changeStatus(reference: reference, to: form["status"] ?? "", by: actor)
                 case "assign":
@@ -276,6 +291,9 @@ struct ComplaintPages {
         let staffOptions = members.filter { $0.staffRole.canWrite }.map { Option(value: $0.id, label: $0.name, selected: false) }
         var views: [QueueRow] = []
         let schedule = try await complaints.schedule(for: rows, shop: shop)
+        let desk = CaseWorkStore()
+        let unread = try await desk.unread(.complaint, ids: rows.map(\.id), shop: session.shopID, on: sql)
+            .union(try await desk.neverOpened(complaints: rows.map(\.id), shop: session.shopID, on: sql))
         for row in rows {
             let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
             let overdue = row.answerDueAt <= now && row.decidedAt == nil
@@ -285,9 +303,10 @@ struct ComplaintPages {
                 customer: row.customerName.isEmpty ? row.email : row.customerName, category: t("cat_\(row.category)"),
                 due: t.date(row.answerDueAt.addingTimeInterval(-1), timeZone: zone),
                 daysLeft: deadline.text, urgency: deadline.urgency.rawValue,
-                legal: t("legal_\(row.legalState.rawValue)"), status: t("qstatus_\(row.status.rawValue)"), sla: t("sla_\(view.sla.resolution)"),
+                legal: t("legal_\(row.legalState.rawValue)"), status: t("qstatus_\(row.status.rawValue)"), sla: t("cq_sla_resolution", ["state": t("sla_\(view.sla.resolution)")]),
                 assignee: row.assigneeId.flatMap { staff[$0] } ?? t("cq_unassigned"),
-                overdue: overdue && row.legalState == .open, deemed: row.legalState == .deemedAccepted, urgent: row.urgent))
+                overdue: overdue && row.legalState == .open, deemed: row.legalState == .deemedAccepted, urgent: row.urgent,
+                unread: unread.contains(row.id)))
         }
         let survey = try await complaints.store.survey(shop: session.shopID, on: sql)
         let satisfaction = survey.average.map { t("cq_satisfaction", ["avg": t.number($0), "n": String(survey.answers)]) }
@@ -316,7 +335,8 @@ struct ComplaintPages {
     }
 
     private func casePage(_ request: Request, _ session: StaffSession, reference: String, errors: [String] = [],
-                          draft: (form: FormData, letter: String?, warnings: [DecisionWarning])? = nil)
+                          draft: (form: FormData, letter: String?, warnings: [DecisionWarning])? = nil,
+                          collision: [ShopReply] = [], replyDraft: String = "")
         async throws -> Response
     {
         let t = Localization.forPanel(request)
@@ -366,11 +386,14 @@ struct ComplaintPages {
         }
         // A chosen template is filled in for this complaint and put into the reply box, to read and edit first.
         let chosen = request.uri.queryParameters.get("template")
-        let templates = try await complaints.tools.templates(shop: session.shopID, on: sql).map {
+        let templates = try await QuickReplies(services: services).offered(shop: session.shopID, language: complaint.locale).map {
             Option(value: $0.id, label: "\($0.name) (\($0.language))", selected: $0.id == chosen)
         }
-        var replyText = ""
-        if let chosen, !chosen.isEmpty {
+        let others = try await CaseDesk(services: services).open(.complaint, id: complaint.id, shop: session.shopID,
+                                                                  staffId: session.staffId, staffName: session.staffName)
+        func names(_ list: [String]) -> String { Array(Set(list)).sorted().joined(separator: ", ") }
+        var replyText = replyDraft
+        if replyText.isEmpty, let chosen, !chosen.isEmpty {
             replyText = try await complaints.preview(templateId: chosen, reference: complaint.reference, shop: session.shopID)
         }
         let model = CaseModel(
@@ -386,7 +409,8 @@ struct ComplaintPages {
             assignee: complaint.assigneeId.flatMap { id in staff.first { $0.id == id }?.name },
             deemed: complaint.legalState == .deemedAccepted, overdue: complaint.answerDueAt <= now && complaint.decidedAt == nil,
             canWrite: session.staffRole.canWrite, canDecide: canDecide && session.staffRole.canWrite,
-            slaFirst: t("sla_\(view.sla.firstResponse)"), slaResolution: t("sla_\(view.sla.resolution)"),
+            slaFirst: t("cq_sla_first", ["state": t("sla_\(view.sla.firstResponse)")]),
+            slaResolution: t("cq_sla_resolution", ["state": t("sla_\(view.sla.resolution)")]),
             items: (view.items ?? []).map { "\($0.quantity) × \($0.name) (\($0.productId))" },
             messages: (view.messages ?? []).map {
                 MessageView(author: $0.staffName ?? $0.author, body: $0.body, at: t.date($0.createdAt, timeZone: zone),
@@ -408,7 +432,11 @@ struct ComplaintPages {
             requestedRemedy: requested, amountLabel: t("cq_amount_in", ["currency": currency]),
             orderValue: orderTotal > 0 ? t("cq_order_value", ["value": "\(t.number(NSDecimalNumber(decimal: orderTotal).doubleValue, digits: 2)) \(currency)"]) : nil,
             draft: drafted, preview: draft?.letter, warnings: warnings, hasWarnings: !warnings.isEmpty,
-            letterText: letterText, done: errors.isEmpty && draft == nil ? ActionDone.words(request, t) : nil)
-        return pages.page(.panelComplaint, model, status: errors.isEmpty ? .ok : .unprocessableContent)
+            letterText: letterText, done: errors.isEmpty && draft == nil && collision.isEmpty ? ActionDone.words(request, t) : nil,
+            presence: others.isEmpty ? nil : t("presence", ["names": names(others.map(\.staffName))]),
+            collision: collision.isEmpty ? nil : t("collision", ["names": names(collision.map { $0.staffName ?? shop.name })]),
+            drawnAt: CaseDesk.drawnAtText(now))
+        return pages.page(.panelComplaint, model,
+                          status: !collision.isEmpty ? .conflict : errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

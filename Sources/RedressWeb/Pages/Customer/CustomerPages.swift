@@ -55,7 +55,7 @@ struct CustomerPages {
         var flash: String?
         var hasReview: Bool
         var statusText: String
-        var stars: String
+        var stars: Stars?
         var title: String?
         var body: String
         var changedLabel: String?
@@ -204,7 +204,7 @@ struct CustomerPages {
         var model = CaseModel(
             chrome: chrome(request, t, title: heading, path: SiteURL.customerCase(token: token).path), t: t.strings, heading: heading,
             flash: flashText(request.uri.queryParameters.get("done") ?? flash, t: t, review: found.review, zone: zone),
-            hasReview: found.review != nil, statusText: "", stars: "", title: nil, body: "", changedLabel: nil,
+            hasReview: found.review != nil, statusText: "", stars: nil, title: nil, body: "", changedLabel: nil,
             versions: [], hasVersions: false, dialogHeading: t("dialog_heading", ["shop": found.shop.name]),
             hasDialog: view.dialog != nil, noDialog: t("no_dialog", ["shop": found.shop.name]), messages: [],
             noObligation: false, canMessage: allowed.contains("message"), canResolve: allowed.contains("resolve"),
@@ -223,7 +223,7 @@ struct CustomerPages {
             case .removed: t("status_removed")
             }
             model.noObligation = review.status == .standby
-            model.stars = t("stars_n", ["n": String(review.rating)])
+            model.stars = Stars(review.rating, t)
             model.title = review.title
             model.body = review.body
             model.changedLabel = review.changedAfterDialogAt.map { t("changed_label", ["date": t.day($0, timeZone: zone)]) }

@@ -11,12 +11,14 @@ extension MediationPages {
         var order: String
         var submitted: String
         var status: String
-        var stars: String
+        var stars: Stars
         var snippet: String
         var deadline: String
         var turn: String
         var shopsTurn: Bool
         var outcome: String
+        var unread: Bool
+        var assignee: String
     }
 
     struct DialogListModel: Sendable {
@@ -40,15 +42,22 @@ extension MediationPages {
         let filter = try listFilter(request, zone: zone, defaultPeriod: Self.defaultPeriod(state: state))
         let page = try await ReviewQueries().dialogs(shop: session.shopID, state: state, filter: filter,
                                                      awaitingSince: services.clock.now(), on: sql)
+        let dialogIds = page.rows.compactMap(\.dialogId)
+        let desk = CaseWorkStore()
+        let unread = try await desk.unread(.dialog, ids: dialogIds, shop: session.shopID, on: sql)
+        let assigned = try await desk.assignees(dialogs: dialogIds, shop: session.shopID, on: sql)
+        let names = Dictionary(try await services.staff.list(shop: session.shopID, on: sql).map { ($0.id, $0.name) }) { a, _ in a }
         let rows = page.rows.map { row in
             DialogRowView(
                 href: row.dialogId.map { SiteURL.panelDialog($0).path } ?? SiteURL.panelReview(row.reviewId).path, customer: row.customerName, order: row.orderExternalId,
                 submitted: t.day(row.submittedAt, timeZone: zone), status: t("status_name_\(row.status.rawValue)"),
-                stars: t("stars_n", ["n": String(row.stars)]),
+                stars: Stars(row.stars, t),
                 snippet: snippet(row.body),
                 deadline: deadlineText(row.publishAt, status: row.status, t, zone: zone),
                 turn: t(row.awaiting == "shop" ? "turn_shop" : "turn_customer"), shopsTurn: row.awaiting == "shop",
-                outcome: row.outcome.map { t("outcome_\($0)") } ?? "")
+                outcome: row.outcome.map { t("outcome_\($0)") } ?? "",
+                unread: row.dialogId.map(unread.contains) ?? false,
+                assignee: row.dialogId.flatMap { assigned[$0] }.flatMap { names[$0] } ?? "")
         }
         let heading = t(state == "open" ? "nav_open" : "nav_closed")
         let model = DialogListModel(
@@ -87,15 +96,37 @@ extension MediationPages {
         var version: Int
         var bodyMax: Int
         var done: String?
+        /// Issue 17: who else has the case open, a reply that came in meanwhile, the assignee, quick replies.
+        var presence: String?
+        var collision: String?
+        var drawnAt: String
+        var assignees: [Option]
+        var quickReplies: [Option]
+        var hasQuickReplies: Bool
     }
 
     func dialogPage(_ request: Request, session: StaffSession, id: String, draft: String = "",
-                    incentiveWarning: Bool = false) async throws -> Response {
+                    incentiveWarning: Bool = false, collision: [ShopReply] = []) async throws -> Response {
         let t = language(request)
         let view = try await reads.dialogView(id, shop: session.shopID)
-        let shop = try await reviews.shop(session.shopID, on: services.database.sql)
+        let sql = services.database.sql
+        let shop = try await reviews.shop(session.shopID, on: sql)
         let zone = reviews.timeZone(shop)
         guard let review = view.review else { throw Problem.notFound("dialog") }
+        let desk = CaseDesk(services: services)
+        let others = try await desk.open(.dialog, id: id, shop: session.shopID, staffId: session.staffId,
+                                         staffName: session.staffName)
+        let assignee = try await desk.work.assignees(dialogs: [id], shop: session.shopID, on: sql)[id]
+        let staff = try await services.staff.list(shop: session.shopID, on: sql).filter { $0.staffRole.canWrite }
+        let locale = try await ReviewStore().find(review.id, shop: session.shopID, on: sql)?.locale ?? shop.locale
+        let quick = QuickReplies(services: services)
+        let chosen = request.uri.queryParameters.get("quick")
+        let offered = try await quick.offered(shop: session.shopID, language: locale)
+        var draft = draft
+        if draft.isEmpty, let chosen, !chosen.isEmpty {
+            draft = try await quick.forDialog(chosen, customerName: review.customerName, shop: session.shopID)
+        }
+        func names(_ list: [String]) -> String { Array(Set(list)).sorted().joined(separator: ", ") }
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let versions = (review.versions ?? []).reversed().map {
             VersionItem(number: $0.number, rating: $0.rating, title: $0.title, body: $0.body, createdAt: $0.createdAt,
@@ -114,10 +145,15 @@ extension MediationPages {
             open: view.state == "open", outcome: view.outcome.map { t("outcome_\($0)") }, versions: versions,
             thread: thread, canWrite: session.staffRole.canWrite, incentiveWarning: incentiveWarning, draft: draft,
             submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max,
-            done: incentiveWarning ? nil : ActionDone.words(request, t))
-        var response = pages.page(.panelDialog, model)
-        if incentiveWarning { response.status = .ok }
-        return response
+            done: incentiveWarning || !collision.isEmpty ? nil : ActionDone.words(request, t),
+            presence: others.isEmpty ? nil : t("presence", ["names": names(others.map(\.staffName))]),
+            collision: collision.isEmpty ? nil : t("collision", ["names": names(collision.map { $0.staffName ?? shop.name })]),
+            drawnAt: CaseDesk.drawnAtText(services.clock.now()),
+            assignees: [Option(value: "", label: t("dl_unassigned"), selected: assignee == nil)]
+                + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == assignee) },
+            quickReplies: offered.map { Option(value: $0.id, label: "\($0.name) (\($0.language))", selected: $0.id == chosen) },
+            hasQuickReplies: !offered.isEmpty)
+        return pages.page(.panelDialog, model, status: collision.isEmpty ? .ok : .conflict)
     }
 
     /// Replies, notes and closing. R11: a reply that looks like an offer for a review change is shown back with the
@@ -132,6 +168,14 @@ extension MediationPages {
         case "messages", "notes":
             let body = try MessageText.validate(form["body"])
             let isNote = action == "notes"
+            // Issue 17: somebody else answered since this page was drawn: show their reply first, keep the text.
+            if !isNote {
+                let replies = try await CaseDesk(services: services).repliesSince(
+                    CaseDesk.drawnAt(form["drawn"]), .dialog, id: id, shop: session.shopID, staffId: session.staffId)
+                if !replies.isEmpty {
+                    return try await dialogPage(request, session: session, id: id, draft: body, collision: replies)
+                }
+            }
             if !isNote && form["confirm_incentive"] != "1" && IncentiveCheck.looksLikeIncentive(body) {
                 try await services.audit.append(
                     shop: session.shopID, actor: .staff(session.staffId), action: "dialog.incentive_warning_shown",
@@ -146,6 +190,9 @@ extension MediationPages {
             }
         case "close":
             _ = try await reviews.closeDialog(dialogId: id, by: actor)
+        case "assign":
+            let chosen = form["assignee"].flatMap { $0.isEmpty ? nil : $0 }
+            try await CaseDesk(services: services).assignDialog(id, to: chosen, by: actor)
         default:
             throw Problem.notFound("action")
         }

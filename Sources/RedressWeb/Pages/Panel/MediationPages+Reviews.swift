@@ -11,7 +11,7 @@ extension MediationPages {
         var order: String
         var submitted: String
         var status: String
-        var stars: String
+        var stars: Stars
         var snippet: String
         var deadline: String
     }
@@ -32,7 +32,7 @@ extension MediationPages {
         ReviewRowView(
             href: SiteURL.panelReview(review.id).path, customer: review.customerName, order: review.orderExternalId,
             submitted: t.day(review.submittedAt, timeZone: zone), status: t("status_name_\(review.status.rawValue)"),
-            stars: t("stars_n", ["n": String(review.rating)]),
+            stars: Stars(review.rating, t),
             snippet: snippet(review.body),
             deadline: deadlineText(review.publishAt, status: review.status, t, zone: zone))
     }

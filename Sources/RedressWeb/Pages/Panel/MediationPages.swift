@@ -111,9 +111,6 @@ struct MediationPages {
     // MARK: Routes
 
     func register(on router: Router<AppContext>) {
-        router.get("/panel") { _, context in
-            Response.seeOther(session(context) == nil ? "/login" : "/panel/dialogs")
-        }
         router.get("/panel/dialogs") { request, context in
             guard let session = session(context) else { return Response.seeOther("/login") }
             return try await dialogList(request, session: session)

@@ -24,7 +24,7 @@ struct LanguageLink: Sendable {
 /// One version of a review as every page lists it (R9): newest first, labelled with its number and date.
 struct VersionItem: Sendable {
     var label: String
-    var stars: String
+    var stars: Stars
     var title: String?
     var body: String
     var current: Bool
@@ -32,7 +32,7 @@ struct VersionItem: Sendable {
     init(number: Int, rating: Int, title: String?, body: String, createdAt: Date, currentVersion: Int,
          _ t: Localization, zone: TimeZone) {
         label = t("version_n", ["n": String(number), "date": t.date(createdAt, timeZone: zone)])
-        stars = t("stars_n", ["n": String(rating)])
+        stars = Stars(rating, t)
         self.title = title
         self.body = body
         current = number == currentVersion

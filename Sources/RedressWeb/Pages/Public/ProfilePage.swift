@@ -12,20 +12,20 @@ struct ProfilePage {
     var reads: ReviewReads { ReviewReads(services: services) }
 
     struct Bar: Sendable {
-        var stars: String
+        var stars: Stars
         var count: Int
         var percent: Int
     }
 
     struct ReviewView: Sendable {
         var author: String
-        var stars: String
+        var stars: Stars
         var rating: Int
         var title: String?
         var body: String
         var date: String
         var changedLabel: String?
-        var originalStars: String?
+        var originalStars: Stars?
         var originalBody: String?
         var reply: String?
     }
@@ -69,7 +69,7 @@ struct ProfilePage {
                 basedOn: t("based_on", ["count": String(summary.count), "months": months]),
                 bars: (1...5).reversed().map { stars in
                     let count = summary.distribution[String(stars)] ?? 0
-                    return Bar(stars: t("stars_n", ["n": String(stars)]), count: count, percent: count * 100 / total)
+                    return Bar(stars: Stars(stars, t), count: count, percent: count * 100 / total)
                 },
                 countersHeading: t("counters_heading", ["months": months]),
                 counters: [
@@ -80,10 +80,10 @@ struct ProfilePage {
                 verification: summary.verification, policy: summary.policy,
                 reviews: page.items.map { review in
                     ReviewView(
-                        author: review.author, stars: t("stars_n", ["n": String(review.rating)]), rating: review.rating,
+                        author: review.author, stars: Stars(review.rating, t), rating: review.rating,
                         title: review.title, body: review.body, date: t.day(review.submittedAt, timeZone: zone),
                         changedLabel: review.changedAfterDialogAt.map { t("changed_label", ["date": t.day($0, timeZone: zone)]) },
-                        originalStars: review.original.map { t("stars_n", ["n": String($0.rating)]) },
+                        originalStars: review.original.map { Stars($0.rating, t) },
                         originalBody: review.original?.body, reply: review.reply?.body)
                 },
                 hasReviews: !page.items.isEmpty,

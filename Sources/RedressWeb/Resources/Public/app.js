@@ -28,3 +28,23 @@ document.querySelectorAll("input[data-custom-period]").forEach(function (input) 
     if (preset) { preset.value = "custom"; }
   });
 });
+// The panel's menu folds behind one button on a phone (issue 17); without the script it stays listed.
+document.documentElement.classList.add("js");
+(function () {
+  var button = document.getElementById("menu-button");
+  var menu = document.getElementById("panel-menu");
+  if (!button || !menu) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+// Ctrl+Enter (Cmd+Enter on a Mac) sends the form of the text being written, as in the helpdesks staff know.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
+  var area = event.target;
+  if (!area.matches || !area.matches("textarea") || !area.form) { return; }
+  event.preventDefault();
+  if (area.form.requestSubmit) { area.form.requestSubmit(); } else { area.form.submit(); }
+});
