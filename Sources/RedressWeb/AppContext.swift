@@ -38,7 +38,7 @@ public struct AppContext: RequestContext, RemoteAddressRequestContext {
     public func requireShopWriter() throws -> ShopID {
         let shop = try requireShop()
         guard identity?.canWrite == true else {
-            throw Problem(status: .forbidden, title: "Forbidden", detail: "Viewers can see everything but change nothing.")
+            throw Problem.forbidden("Viewers can see everything but change nothing.", code: "role.viewer")
         }
         return shop
     }
@@ -47,7 +47,7 @@ public struct AppContext: RequestContext, RemoteAddressRequestContext {
     public func requireOwner() throws -> StaffSession {
         guard let identity else { throw Problem.unauthorized() }
         guard case .staff(let session) = identity, session.staffRole.canManageShop else {
-            throw Problem(status: .forbidden, title: "Forbidden", detail: "Only a shop owner may do this.")
+            throw Problem.forbidden("Only a shop owner may do this.", code: "role.owner")
         }
         return session
     }

@@ -114,14 +114,19 @@ struct ArchitectureTests {
         _ = try await PageRenderer.load()
     }
 
-    @Test("a refusal shown on a panel form reads in the staff's language; field messages stay as they are")
+    @Test("a refusal shown on a panel form reads in the staff's language, and so do the common field messages (issue 17)")
     func panelRefusalsLocalised() {
         let closed = AppError.conflict("dialog.closed", "The dialog is already closed.")
         #expect(closed.lines(Localization("pl")) == ["Rozmowa jest już zamknięta."])
         #expect(closed.lines(Localization("en")) == ["The dialog is already closed."])
         let unknown = AppError.conflict("some.new_code", "An English detail.")
         #expect(unknown.lines(Localization("pl")) == ["An English detail."], "no words yet: the detail")
-        #expect(AppError.invalid(["amount": "is required"]).lines(Localization("pl")) == ["amount: is required"])
+        #expect(AppError.invalid(["amount": "is required"]).lines(Localization("pl")) == ["Kwota: jest wymagane"])
+        #expect(AppError.invalid(["body": "must be at most 5,000 characters (it has 5001)"]).lines(Localization("pl"))
+                == ["Treść: może mieć najwyżej 5000 znaków (ma 5001)"])
+        #expect(AppError.invalid(["rating": "must be a whole number from 1 to 5"]).lines(Localization("es"))
+                == ["Estrellas: must be a whole number from 1 to 5"], "a message without words keeps the rule's English")
+        #expect(AppError.invalid(["x_field": "is required"]).lines(Localization("el")) == ["x_field: είναι υποχρεωτικό"])
     }
 
     @Test("every page word exists in every language of its audience")

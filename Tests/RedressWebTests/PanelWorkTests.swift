@@ -217,4 +217,32 @@ struct PanelWorkTests {
             #expect(try await page(s, "/panel/search?q=Jan", staff, language: "pl").text.contains("Wyszukiwanie"))
         }
     }
+
+    @Test("validation, 403 and 404 pages read in the chosen language", arguments: Engine.available)
+    func errorsInTheLanguage(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
+            let (dialog, _, _) = try await dialogWithMessage(s, order: "E-1", email: "e1@example.com")
+            let agent = try await s.client.signIn("agent@\(s.shop.slug).test")
+            let viewer = try await s.client.signIn("viewer@\(s.shop.slug).test")
+            let polish = StaffBrowser(cookie: agent.cookie + "; redress_lang=pl", csrf: agent.csrf)
+            let missing = try await page(s, "/panel/dialogs/dlg_nope", polish)
+            #expect(missing.status == .notFound && missing.text.contains("Nie znaleziono") && missing.text.contains("Pod tym adresem nic nie ma"))
+            let empty = try await s.postForm("/panel/dialogs/\(dialog)/messages", cookie: polish.cookie,
+                                             [("_csrf", agent.csrf), ("body", "   ")])
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.text.contains("Popraw formularz") && empty.text.contains("<li>Treść: jest wymagane</li>"), "\(empty.text)")
+            let long = try await s.postForm("/panel/dialogs/\(dialog)/notes", cookie: agent.cookie,
+                                            [("_csrf", agent.csrf), ("body", String(repeating: "x", count: 5_001))], language: "en")
+            #expect(long.text.contains("<li>Text: may have at most 5000 characters (it has 5001)</li>") || long.text.contains("<li>Text: may have at most 5,000"), "\(long.text.prefix(3000))")
+            let refused = try await s.postForm("/panel/dialogs/\(dialog)/messages", cookie: viewer.cookie + "; redress_lang=pl",
+                                               [("_csrf", viewer.csrf), ("body", "x")])
+            #expect(refused.status == .forbidden && refused.text.contains("Brak uprawnień")
+                    && refused.text.contains("Osoba z podglądem widzi wszystko"))
+            let forged = try await s.postForm("/panel/dialogs/\(dialog)/messages", cookie: polish.cookie,
+                                              [("_csrf", "forged"), ("body", "x")])
+            #expect(forged.status == .forbidden && forged.text.contains("Formularz wygasł"))
+            let english = try await page(s, "/panel/dialogs/dlg_nope", agent)
+            #expect(english.text.contains("Not found") && english.text.contains("There is nothing at this address"))
+        }
+    }
 }

@@ -73,11 +73,15 @@ struct ErrorMiddleware: RouterMiddleware {
         if Self.wantsHTML(request) {
             let t = Localization.forVisitor(request, preferred: request.cookies["redress_lang"]?.value)
             // An application error reads in the visitor's language when its code has words (`error.<code>`).
-            let detail = problem.code.flatMap { t.optional("error." + $0) } ?? problem.detail
-            let page = ErrorPage(title: problem.title, detail: detail,
+            // Issue 17: the title, the refusal and the field errors too (a form page without its own error box).
+            let title = t.optional("error_title_\(problem.status.code)") ?? problem.title
+            let fields = problem.fieldLines(t)
+            let words = problem.code.flatMap { t.optional("error." + $0) }
+                ?? (problem.status == .notFound ? t.optional("error.not_found") : nil)
+            let detail = fields.isEmpty ? (words ?? problem.detail) : t("error.invalid")
+            let page = ErrorPage(title: title, detail: detail, errors: fields, hasErrors: !fields.isEmpty,
                                  meta: t("error_meta", ["status": String(problem.status.code), "id": context.id]))
-            var response = pages.page(.error, ErrorPageModel(page: page,
-                                                              chrome: .plain(title: problem.title, lang: t.language)))
+            var response = pages.page(.error, ErrorPageModel(page: page, chrome: .plain(title: title, lang: t.language)))
             response.status = problem.status
             for field in headers { response.headers.append(field) }
             return response
@@ -93,6 +97,8 @@ struct ErrorMiddleware: RouterMiddleware {
 struct ErrorPage {
     var title: String
     var detail: String
+    var errors: [String] = []
+    var hasErrors = false
     var meta: String
 }
 

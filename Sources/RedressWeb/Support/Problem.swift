@@ -44,7 +44,16 @@ public struct Problem: Error, Sendable {
     }
 
     public static func notFound(_ what: String = "resource") -> Problem {
-        Problem(status: .notFound, title: "Not Found", detail: "No such \(what).")
+        var problem = Problem(status: .notFound, title: "Not Found", detail: "No such \(what).")
+        problem.code = "not_found"
+        return problem
+    }
+
+    /// A refusal with a stable code, so that a page can say it in the reader's language (`error.<code>`).
+    static func forbidden(_ detail: String, code: String) -> Problem {
+        var problem = Problem(status: .forbidden, title: "Forbidden", detail: detail)
+        problem.code = code
+        return problem
     }
 
     public static func forbidden(_ detail: String) -> Problem {
@@ -87,24 +96,25 @@ public struct Problem: Error, Sendable {
 }
 
 extension ValidationErrors {
-    /// "field: message" lines, sorted, for the error box of a form page.
-    var lines: [String] { fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" } }
+    /// "field: message" lines, sorted, for the error box of a form page, in the reader's language (issue 17).
+    func lines(_ t: Localization) -> [String] { fields.sorted { $0.key < $1.key }.map { t.fieldError($0.key, $0.value) } }
 }
 
 extension AppError {
-    /// The field errors as lines for a form page, or the detail when there are none.
-    var lines: [String] { Problem(self).lines }
-
-    /// The same in the reader's language: the detail reads as `error.<code>` when the catalog has the code.
-    func lines(_ t: Localization) -> [String] {
-        fields.isEmpty ? [t.optional("error." + code) ?? detail] : lines
-    }
+    /// The field errors as lines for a form page in the reader's language, or the detail when there are none
+    /// (`error.<code>` when the catalog has the code).
+    func lines(_ t: Localization) -> [String] { Problem(self).lines(t) }
 }
 
 extension Problem {
-    /// The field errors as lines for a form page, or the detail when there are none.
-    var lines: [String] {
-        let fields = (errors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-        return fields.isEmpty ? [detail] : fields
+    /// The field errors in the reader's language, sorted by field.
+    func fieldLines(_ t: Localization) -> [String] {
+        (errors ?? [:]).sorted { $0.key < $1.key }.map { t.fieldError($0.key, $0.value) }
+    }
+
+    /// The field errors in the reader's language, or the detail (its words when the code has them).
+    func lines(_ t: Localization) -> [String] {
+        let fields = fieldLines(t)
+        return fields.isEmpty ? [code.flatMap { t.optional("error." + $0) } ?? detail] : fields
     }
 }

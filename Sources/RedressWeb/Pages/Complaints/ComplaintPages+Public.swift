@@ -107,12 +107,12 @@ extension ComplaintPages {
                                                                             justFiled: true))
             } catch let errors as ValidationErrors {
                 var model = try await formModel(request, shop: shop, form: form, order: order)
-                model.errors = errors.lines
+                model.errors = errors.lines(Localization.forVisitor(request, preferred: order.locale))
                 model.hasErrors = true
                 return pages.page(.complaintForm, model, status: .unprocessableContent)
             } catch let error as AppError where error.kind == .invalid {
                 var model = try await formModel(request, shop: shop, form: form, order: order)
-                model.errors = error.lines
+                model.errors = error.lines(Localization.forVisitor(request, preferred: order.locale))
                 model.hasErrors = true
                 return pages.page(.complaintForm, model, status: .unprocessableContent)
             }

@@ -184,9 +184,9 @@ struct ComplaintPages {
                 return Response.seeOther(SiteURL.panelComplaint(complaint.reference).path)
             } catch let errors as ValidationErrors {
                 return try await newForm(request, session, form: form,
-                                         errors: errors.lines)
+                                         errors: errors.lines(Localization.forPanel(request)))
             } catch let error as AppError where error.kind == .invalid {
-                return try await newForm(request, session, form: form, errors: error.lines)
+                return try await newForm(request, session, form: form, errors: error.lines(Localization.forPanel(request)))
             }
         }
         router.post("/panel/complaints/assign") { request, context in
@@ -264,7 +264,7 @@ struct ComplaintPages {
                 }
             } catch let errors as ValidationErrors {
                 var response = try await casePage(request, session, reference: reference,
-                                                  errors: errors.lines, draft: (form, nil, []))
+                                                  errors: errors.lines(Localization.forPanel(request)), draft: (form, nil, []))
                 response.status = .unprocessableContent
                 return response
             } catch let error as AppError where error.kind == .conflict || error.kind == .invalid {

@@ -78,9 +78,9 @@ struct ComplaintSettingsPage {
                     throw Problem.notFound("setting")
                 }
             } catch let errors as ValidationErrors {
-                return try await page(request, session, errors: errors.lines)
+                return try await page(request, session, errors: errors.lines(Localization.forPanel(request)))
             } catch let error as AppError where error.kind == .invalid {
-                return try await page(request, session, errors: error.lines)
+                return try await page(request, session, errors: error.lines(Localization.forPanel(request)))
             }
             return try await page(request, session, notice: t("cs_saved"))
         }

@@ -312,7 +312,7 @@ struct CustomerPages {
             }
         } catch let errors as ValidationErrors {
             throw Problem(status: .unprocessableContent, title: t("errors_heading"),
-                          detail: errors.lines
+                          detail: errors.lines(t)
                               .joined(separator: "; "))
         }
         return Response.seeOther(casePath(token, request, flash: action))

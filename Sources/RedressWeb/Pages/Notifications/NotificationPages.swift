@@ -92,7 +92,7 @@ struct NotificationPages {
             } catch let errors as ValidationErrors {
                 state.events.remove("*")
                 var response = try await webhooksPage(request, session, form: state,
-                                                      errors: errors.lines)
+                                                      errors: errors.lines(Localization.forPanel(request)))
                 response.status = .unprocessableContent
                 return response
             }

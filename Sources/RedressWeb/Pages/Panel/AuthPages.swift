@@ -146,7 +146,7 @@ enum CSRF {
     }
 
     static var refusal: Problem {
-        Problem(status: .forbidden, title: "Forbidden",
-                detail: "The form has expired or did not come from this site. Reload the page and try again.")
+        Problem.forbidden("The form has expired or did not come from this site. Reload the page and try again.",
+                          code: "form.expired")
     }
 }

@@ -82,7 +82,7 @@ struct ReportPages {
         do {
             period = try reports.period(request, shop: shop)
         } catch let error as AppError {
-            errors = error.lines
+            errors = error.lines(Localization.forPanel(request))
             period = try ReportPeriod.resolve(preset: nil, from: nil, to: nil, now: services.clock.now(),
                                               timeZone: TimeZone(identifier: shop.timeZone) ?? .gmt)
         }
