@@ -391,7 +391,6 @@ struct ComplaintPages {
         }
         let others = try await CaseDesk(services: services).open(.complaint, id: complaint.id, shop: session.shopID,
                                                                   staffId: session.staffId, staffName: session.staffName)
-        func names(_ list: [String]) -> String { Array(Set(list)).sorted().joined(separator: ", ") }
         var replyText = replyDraft
         if replyText.isEmpty, let chosen, !chosen.isEmpty {
             replyText = try await complaints.preview(templateId: chosen, reference: complaint.reference, shop: session.shopID)
@@ -433,8 +432,7 @@ struct ComplaintPages {
             orderValue: orderTotal > 0 ? t("cq_order_value", ["value": "\(t.number(NSDecimalNumber(decimal: orderTotal).doubleValue, digits: 2)) \(currency)"]) : nil,
             draft: drafted, preview: draft?.letter, warnings: warnings, hasWarnings: !warnings.isEmpty,
             letterText: letterText, done: errors.isEmpty && draft == nil && collision.isEmpty ? ActionDone.words(request, t) : nil,
-            presence: others.isEmpty ? nil : t("presence", ["names": names(others.map(\.staffName))]),
-            collision: collision.isEmpty ? nil : t("collision", ["names": names(collision.map { $0.staffName ?? shop.name })]),
+            presence: DeskWords.presence(others, t), collision: DeskWords.collision(collision, shopName: shop.name, t),
             drawnAt: CaseDesk.drawnAtText(now))
         return pages.page(.panelComplaint, model,
                           status: !collision.isEmpty ? .conflict : errors.isEmpty ? .ok : .unprocessableContent)

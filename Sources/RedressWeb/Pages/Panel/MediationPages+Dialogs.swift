@@ -126,7 +126,6 @@ extension MediationPages {
         if draft.isEmpty, let chosen, !chosen.isEmpty {
             draft = try await quick.forDialog(chosen, customerName: review.customerName, shop: session.shopID)
         }
-        func names(_ list: [String]) -> String { Array(Set(list)).sorted().joined(separator: ", ") }
         let heading = t("dialog_title", ["customer": review.customerName, "order": review.orderExternalId])
         let versions = (review.versions ?? []).reversed().map {
             VersionItem(number: $0.number, rating: $0.rating, title: $0.title, body: $0.body, createdAt: $0.createdAt,
@@ -146,8 +145,7 @@ extension MediationPages {
             thread: thread, canWrite: session.staffRole.canWrite, incentiveWarning: incentiveWarning, draft: draft,
             submission: SecureToken.make(bytes: 16), version: view.version, bodyMax: MessageText.max,
             done: incentiveWarning || !collision.isEmpty ? nil : ActionDone.words(request, t),
-            presence: others.isEmpty ? nil : t("presence", ["names": names(others.map(\.staffName))]),
-            collision: collision.isEmpty ? nil : t("collision", ["names": names(collision.map { $0.staffName ?? shop.name })]),
+            presence: DeskWords.presence(others, t), collision: DeskWords.collision(collision, shopName: shop.name, t),
             drawnAt: CaseDesk.drawnAtText(services.clock.now()),
             assignees: [Option(value: "", label: t("dl_unassigned"), selected: assignee == nil)]
                 + staff.map { Option(value: $0.id, label: $0.name, selected: $0.id == assignee) },

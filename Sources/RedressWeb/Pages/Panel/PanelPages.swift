@@ -95,12 +95,17 @@ struct PanelPages {
                                                                search: search)
     }
 
+    /// The shop's time zone: every date on the panel reads in it.
+    private func shopZone(_ session: StaffSession) async throws -> TimeZone {
+        let directory = ShopDirectory(services: services)
+        return directory.timeZone(try await directory.shop(session.shopID, on: services.database.sql))
+    }
+
     private func home(_ request: Request, _ session: StaffSession) async throws -> Response {
         let t = Localization.forPanel(request)
         let sql = services.database.sql
         let work = try await WorkQueue(services: services).home(shop: session.shopID)
-        let shop = try await services.shops.find(session.shopID, on: sql)
-        let zone = shop.flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+        let zone = try await shopZone(session)
         let now = services.clock.now()
         let desk = CaseWorkStore()
         let unreadComplaints = try await desk.unread(.complaint, ids: work.complaints.map(\.id), shop: session.shopID, on: sql)
@@ -177,8 +182,7 @@ struct PanelPages {
                                                        message: raw.isEmpty ? nil : t("sr_short"), groups: [], truncated: nil))
         }
         let results = try await PanelSearch(services: services).run(q, shop: session.shopID)
-        let shop = try await services.shops.find(session.shopID, on: services.database.sql)
-        let zone = shop.flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+        let zone = try await shopZone(session)
         func row(_ hit: SearchStore.Hit) -> WorkRow {
             let href = switch hit.kind {
             case "complaint", "complaint_message": SiteURL.panelComplaint(hit.target).path
