@@ -169,7 +169,7 @@ struct PanelWorkTests {
         }
     }
 
-    @Test("quick replies in the customer's language first, filled in for the dialog", arguments: Engine.available)
+    @Test("quick replies in the customer's language first, filled in for the dialog, edited by the owner", arguments: Engine.available)
     func quickReplies(engine: Engine) async throws {
         try await TestApp.scenario(engine) { s in
             let (dialog, _, _) = try await dialogWithMessage(s, order: "Q-1", email: "q1@example.com")
@@ -186,6 +186,26 @@ struct PanelWorkTests {
             let filled = try await page(s, "/panel/dialogs/\(dialog)?quick=\(id)", owner).text
             #expect(filled.contains("Dzień dobry Jan, dziękujemy — "), "filled in, in the reply box, not sent")
             #expect(try await page(s, "/panel/dialogs/\(dialog)?quick=nope", owner).status == .notFound)
+            // Quick replies are edited in the panel (owners), with the same checks as new ones.
+            let edited = try await s.postForm("/panel/settings/complaints/update-template", cookie: owner.cookie, [
+                ("_csrf", owner.csrf), ("id", id), ("name", "Podziękowanie"), ("language", "pl"),
+                ("body", "Witaj {{customer.firstName}}!"),
+            ])
+            #expect(edited.status == .ok && edited.text.contains("Witaj {{customer.firstName}}!</textarea>"))
+            #expect(try await page(s, "/panel/dialogs/\(dialog)?quick=\(id)", owner).text.contains("Witaj Jan!</textarea>"))
+            let refused = try await s.postForm("/panel/settings/complaints/update-template", cookie: owner.cookie, [
+                ("_csrf", owner.csrf), ("id", id), ("name", "X"), ("language", "pl"), ("body", "Hej {{customer.pesel}}"),
+            ])
+            #expect(refused.text.contains("customer.pesel"), "an unknown placeholder is refused")
+            let agent = try await s.client.signIn("agent@\(s.shop.slug).test")
+            let notOwner = try await s.postForm("/panel/settings/complaints/update-template", cookie: agent.cookie, [
+                ("_csrf", agent.csrf), ("id", id), ("name", "X"), ("language", "pl"), ("body", "x"),
+            ])
+            #expect(notOwner.status == .forbidden)
+            let missing = try await s.postForm("/panel/settings/complaints/update-template", cookie: owner.cookie, [
+                ("_csrf", owner.csrf), ("id", "tpl_none"), ("name", "X"), ("language", "pl"), ("body", "x"),
+            ])
+            #expect(missing.status == .notFound)
         }
     }
 

@@ -21,6 +21,20 @@ extension ComplaintService {
         }
     }
 
+    /// Edits a quick reply (issue 17): the same checks as a new one; audited.
+    package func updateTemplate(_ id: String, shop: ShopID, name: String?, language: String?, body: String?,
+                                actor: AuditActor) async throws {
+        let (name, language, body) = try ReplyTemplate.validate(name: name, language: language, body: body)
+        let now = services.clock.now()
+        try await services.database.transaction { tx in
+            guard try await tools.updateTemplate(id, shop: shop, name: name, language: language, body: body, on: tx) else {
+                throw AppError.notFound("template")
+            }
+            try await services.audit.append(shop: shop, actor: actor, action: "complaint_template.updated",
+                                            subjectType: "complaint_template", subjectId: id, now: now, on: tx)
+        }
+    }
+
     /// The template filled in for one complaint, in the shop's zone and the template's language.
     package func preview(templateId: String, reference: String, shop shopID: ShopID) async throws -> String {
         let sql = services.database.sql

@@ -403,6 +403,14 @@ public struct ComplaintToolStore: Sendable {
             .where("shop_id", .equal, shop.rawValue).first()?.decodeRecord(ComplaintTemplateRecord.self)
     }
 
+    /// Rewrites a template's name, language and text; false when the shop has no such template.
+    public func updateTemplate(_ id: String, shop: ShopID, name: String, language: String, body: String,
+                               on sql: DatabaseSession) async throws -> Bool {
+        try await !sql.update("complaint_templates").set("name", to: name).set("language", to: language)
+            .set("body", to: body).where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
+            .returning("id").all().isEmpty
+    }
+
     public func deleteTemplate(_ id: String, shop: ShopID, on sql: DatabaseSession) async throws -> Bool {
         try await !sql.delete(from: "complaint_templates").where("id", .equal, id).where("shop_id", .equal, shop.rawValue)
             .returning("id").all().isEmpty

@@ -16,6 +16,7 @@ struct ComplaintSettingsPage {
 
     struct TemplateRow: Sendable {
         var id, name, language, body: String
+        var languages: [Option]
     }
 
     struct AgentRow: Sendable {
@@ -67,6 +68,10 @@ struct ComplaintSettingsPage {
                 case "templates":
                     _ = try await complaints.createTemplate(shop: owner.shopID, name: form["name"], language: form["language"],
                                                             body: form["body"], actor: .staff(owner.staffId))
+                case "update-template":
+                    try await complaints.updateTemplate(form["id"] ?? "", shop: owner.shopID, name: form["name"],
+                                                        language: form["language"], body: form["body"],
+                                                        actor: .staff(owner.staffId))
                 case "delete-template":
                     _ = try await complaints.tools.deleteTemplate(form["id"] ?? "", shop: owner.shopID,
                                                                   on: services.database.sql)
@@ -101,7 +106,11 @@ struct ComplaintSettingsPage {
         }
         let view = ComplaintSettingsView(settings)
         let templates = try await complaints.tools.templates(shop: session.shopID, on: sql).map {
-            TemplateRow(id: $0.id, name: $0.name, language: $0.language, body: $0.body)
+            let language = $0.language
+            return TemplateRow(id: $0.id, name: $0.name, language: language, body: $0.body,
+                               languages: Localization.customerLanguages.map {
+                                   Option(value: $0, label: $0, selected: $0 == language)
+                               })
         }
         let slots = Dictionary(try await complaints.tools.slots(shop: session.shopID, on: sql).map { ($0.staffId, $0) }) { a, _ in a }
         let agents = try await services.staff.list(shop: session.shopID, on: sql).filter { $0.staffRole.canWrite }.map { member in
