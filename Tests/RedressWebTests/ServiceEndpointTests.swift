@@ -171,6 +171,31 @@ struct TimedWorkTests {
         }
     }
 
+    @Test("issue 18: a backlog of mail drains batch after batch, never sleeping a poll interval while more is due")
+    func backlogDrainsWithoutSleeping() async throws {
+        let app = try await TestApp.make(.sqlite) { $0.pollInterval = .seconds(120) }
+        let sql = app.services.database.sql
+        let count = OutboxDispatcher.batch * 3 + 7
+        try await OutboxStore().enqueue((0..<count).map { number in
+            OutboxStore.NewMessage(channel: "email", kind: "test",
+                                   payload: #"{"from":"a@x.test","to":["b\#(number)@x.test"],"subject":"s","text":"t"}"#,
+                                   shop: nil)
+        }, now: app.clock.now(), on: sql)
+        let runner = Task { try await app.services.dispatcher.run() }
+        var pending = count
+        // Four batches; with a sleep between batches this would take 6 minutes.
+        for _ in 0..<600 where pending > 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            pending = try await OutboxStore().counts(on: sql).pending
+        }
+        runner.cancel()
+        _ = await runner.result
+        #expect(pending == 0, "\(pending) of \(count) still waiting")
+        let sent = try await OutboxStore().counts(on: sql).sent
+        #expect(sent == count, "each once")
+        await app.close()
+    }
+
     @Test("a failing delivery is retried with backoff, then given up and counted", arguments: [true])
     func deliveryRetries(_: Bool) async throws {
         let database = try await TestDatabase.make(.sqlite)

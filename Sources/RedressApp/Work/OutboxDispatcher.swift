@@ -49,20 +49,26 @@ public final class OutboxDispatcher: Service, Sendable {
         self.pollInterval = pollInterval
     }
 
+    /// How many messages one tick claims.
+    public static let batch = 50
+
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var claimed = 0
             do {
-                _ = try await tick()
+                claimed = try await tick()
             } catch {
                 logger.warning("outbox tick failed", metadata: ["error.type": "\(type(of: error))"])
             }
+            // A full batch means more is due: go on at once; sleep only once the due work is drained (issue 18).
+            if claimed >= Self.batch { continue }
             try? await Task.sleep(for: pollInterval)
         }
     }
 
     /// Claims and delivers one batch, `concurrency` at a time; returns how many rows it claimed.
     @discardableResult
-    public func tick(limit: Int = 50) async throws -> Int {
+    public func tick(limit: Int = OutboxDispatcher.batch) async throws -> Int {
         let claimed = try await OutboxStore().claim(owner: owner, now: clock.now(), lease: 300, limit: limit,
                                                     on: database.sql)
         try await withThrowingTaskGroup(of: Void.self) { group in
