@@ -71,9 +71,11 @@ public struct CaseWorkStore: Sendable {
             .orderBy("created_at").limit(20).all().map { try $0.decodeRecord(ShopReply.self) }
     }
 
-    /// Of `ids`, the cases with a customer message no one on the staff has opened since it came.
+    /// Of `ids`, the cases with a customer message no one on the staff has opened since it came; for complaints
+    /// also those nobody on the staff has opened at all (a new complaint is unread).
     public func unread(_ kind: CaseKind, ids: [String], shop: ShopID, on sql: DatabaseSession) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
+        let unopened = kind == .complaint ? try await neverOpened(complaints: ids, shop: shop, on: sql) : []
         let rows = try await sql.select().distinct().column(SQLColumn("id", table: "c")).from(SQLAlias(SQLIdentifier(kind.table), as: SQLIdentifier("c")))
             .join(SQLAlias(SQLIdentifier(kind.messages), as: SQLIdentifier("m")), method: SQLJoinMethod.inner,
                   on: SQLColumn(kind.messageKey, table: "m"), .equal, SQLColumn("id", table: "c"))
@@ -85,11 +87,11 @@ public struct CaseWorkStore: Sendable {
                     .orWhere(SQLColumn("created_at", table: "m"), .greaterThan, SQLColumn("staff_seen_at", table: "c"))
             }
             .all()
-        return Set(try rows.map { try $0.decode(column: "id", as: String.self) })
+        return Set(try rows.map { try $0.decode(column: "id", as: String.self) }).union(unopened)
     }
 
-    /// Complaints filed by the customer that nobody on the staff has opened yet, of `ids`.
-    public func neverOpened(complaints ids: [String], shop: ShopID, on sql: DatabaseSession) async throws -> Set<String> {
+    /// Complaints that nobody on the staff has opened yet, of `ids`.
+    private func neverOpened(complaints ids: [String], shop: ShopID, on sql: DatabaseSession) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         let rows = try await sql.select().column("id").from("complaints").where("shop_id", .equal, shop.rawValue)
             .where("id", .in, ids).where("staff_seen_at", .is, SQLLiteral.null).all()

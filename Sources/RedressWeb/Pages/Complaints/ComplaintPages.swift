@@ -293,7 +293,6 @@ struct ComplaintPages {
         let schedule = try await complaints.schedule(for: rows, shop: shop)
         let desk = CaseWorkStore()
         let unread = try await desk.unread(.complaint, ids: rows.map(\.id), shop: session.shopID, on: sql)
-            .union(try await desk.neverOpened(complaints: rows.map(\.id), shop: session.shopID, on: sql))
         for row in rows {
             let view = try await complaints.shopView(row, shop: shop, detail: false, schedule: schedule)
             let overdue = row.answerDueAt <= now && row.decidedAt == nil

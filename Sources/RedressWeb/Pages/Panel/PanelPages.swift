@@ -89,10 +89,11 @@ struct PanelPages {
     }
 
     /// The panel's frame in the staff member's language, with the header counts; `title` is a string key.
-    func chrome(_ request: Request, _ session: StaffSession, title: String, search: String = "") async throws -> Chrome {
+    func chrome(_ request: Request, _ session: StaffSession, title: String, search: String = "",
+                counts: WorkQueueStore.Counts? = nil) async throws -> Chrome {
         let t = Localization.forPanel(request)
         return try await PanelFrame(services: services).chrome(session, t, title: t(title), path: request.uri.path,
-                                                               search: search)
+                                                               search: search, counts: counts)
     }
 
     /// The shop's time zone: every date on the panel reads in it.
@@ -109,7 +110,6 @@ struct PanelPages {
         let now = services.clock.now()
         let desk = CaseWorkStore()
         let unreadComplaints = try await desk.unread(.complaint, ids: work.complaints.map(\.id), shop: session.shopID, on: sql)
-            .union(try await desk.neverOpened(complaints: work.complaints.map(\.id), shop: session.shopID, on: sql))
         let unreadDialogs = try await desk.unread(.dialog, ids: work.dialogs.compactMap(\.dialogId), shop: session.shopID, on: sql)
         func list(_ id: String, _ count: Int, _ rows: [WorkRow], more: String, href: String) -> WorkList {
             WorkList(id: id, heading: t("home_\(id)"), count: count, rows: rows, hasRows: !rows.isEmpty,
@@ -148,7 +148,7 @@ struct PanelPages {
         let staffCount = try await services.staff.list(shop: session.shopID, on: sql).count
         let mail = try await services.outbox.counts(shop: session.shopID, on: sql)
         return pages.page(.panelHome, HomeModel(
-            chrome: try await chrome(request, session, title: "nav_home"),
+            chrome: try await chrome(request, session, title: "nav_home", counts: work.counts),
             lists: [
                 list("complaints", work.counts.complaints, complaints, more: "home_all_complaints", href: "/panel/complaints"),
                 list("dialogs", work.counts.shopsTurn, dialogs, more: "home_all_dialogs", href: "/panel/dialogs"),
@@ -218,10 +218,11 @@ struct PanelPages {
 struct PanelFrame {
     let services: AppServices
 
-    func chrome(_ session: StaffSession, _ t: Localization, title: String, path: String, search: String = "")
-        async throws -> Chrome
+    /// `counts` when the caller already has them (the home page), read otherwise.
+    func chrome(_ session: StaffSession, _ t: Localization, title: String, path: String, search: String = "",
+                counts known: WorkQueueStore.Counts? = nil) async throws -> Chrome
     {
-        let counts = try await WorkQueue(services: services).counts(shop: session.shopID)
+        let counts = if let known { known } else { try await WorkQueue(services: services).counts(shop: session.shopID) }
         func item(_ href: String, _ label: String, count: Int? = nil, text: String? = nil) -> NavItem {
             let shown = count.flatMap { $0 > 0 ? String($0) : nil }
             return NavItem(href: href, label: t(label), count: shown,
