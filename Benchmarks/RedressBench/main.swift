@@ -81,15 +81,19 @@ case "mail":
     }
     try await OutboxStore().enqueue(messages, now: Date(), on: services.database.sql)
     say("queued \(count) mails in \(ContinuousClock.now - queued)")
+    // The dispatcher's own service loop, as `redress serve` runs it (issue 18: it must never sleep while mail is
+    // due), watched from here until every mail is sent or failed.
     let start = ContinuousClock.now
-    var total = 0
-    while true {
-        let claimed = try await services.dispatcher.tick(limit: 200)
-        if claimed == 0 { break }
-        total += claimed
+    let loop = Task { try await services.dispatcher.run() }
+    var counts = try await OutboxStore().counts(on: services.database.read)
+    while counts.pending > 0 && ContinuousClock.now - start < .seconds(600) {
+        try await Task.sleep(for: .milliseconds(20))
+        counts = try await OutboxStore().counts(on: services.database.read)
     }
     let elapsed = ContinuousClock.now - start
-    let counts = try await OutboxStore().counts(on: services.database.sql)
+    loop.cancel()
+    _ = await loop.result
+    let total = counts.sent + counts.failed
     say("delivered \(counts.sent) of \(total) claimed in \(elapsed) (\(Int(Double(counts.sent) / max(0.001, elapsed.seconds))) mails per second), \(counts.pending) pending, \(counts.failed) failed, via \(config.smtp?.redacted ?? "the mail folder")")
 default:
     say("unknown command \(arguments[1])")
@@ -325,6 +329,11 @@ func generateComplaints(count: Int, due: Int, spreadDays: Int = 13, chronologica
         if (chunk + 400) % 20_000 == 0 { say("  \(chunk + 400) complaints (\(ContinuousClock.now - start))") }
     }
     try await DeadlineStore().scheduleMany(kind: "complaint.deadline", items: deadlines, shop: ShopID(created.id), now: now, on: sql)
+    // The references above are the shop's 2026 numbers 1…COUNT: new complaints go on after them.
+    try await sql.sqlDatabase.raw("""
+        INSERT INTO complaint_counters (shop_id, year, last_number) VALUES (\(bind: created.id), 2026, \(bind: count))
+        ON CONFLICT (shop_id, year) DO UPDATE SET last_number = excluded.last_number
+        """).run()
     if services.database.location.isSQLite { try await sql.sqlDatabase.raw("ANALYZE").run() }
     say("generated \(count) complaints (\(due) due) in \(ContinuousClock.now - start)")
     say("slug=\(created.slug)")

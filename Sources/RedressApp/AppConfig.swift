@@ -12,6 +12,8 @@ public struct AppConfig: Sendable {
     }
 
     public var database: DatabaseLocation
+    /// SQLite's durability per commit (`REDRESS_SQLITE_SYNCHRONOUS`): `full` by default, power-loss durable.
+    public var sqliteSynchronous: SQLiteSynchronous = .full
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
     public var role: Role = .all

@@ -79,7 +79,7 @@ public final class AppServices: Sendable {
     /// Admin token or shop API key → identity; nil for anything unknown or revoked.
     package func identity(forBearer token: String) async throws -> Identity? {
         guard !token.isEmpty, token.count < 512 else { return nil }
-        let sql = database.sql
+        let sql = database.read
         if token.hasPrefix("rk_") {
             return try await apiKeys.shop(forSecret: token, on: sql).map(Identity.integration)
         }

@@ -45,6 +45,14 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// How SQLite makes a commit durable (`PRAGMA synchronous`). `full` (the default) syncs the write-ahead log on every
+/// commit: an acknowledged write survives a power loss. `normal` syncs only at checkpoints: it survives a crash of the
+/// process but a power loss can drop the last commits (`REDRESS_SQLITE_SYNCHRONOUS=normal`, docs/performance.md).
+public enum SQLiteSynchronous: String, Sendable, CaseIterable {
+    case full = "FULL"
+    case normal = "NORMAL"
+}
+
 public struct DatabaseConfigurationError: Error, CustomStringConvertible {
     public let message: String
     public init(message: String) { self.message = message }
@@ -59,10 +67,17 @@ public final class DatabaseService: @unchecked Sendable {
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
+    private let synchronous: SQLiteSynchronous
+    /// SQLite: the connections that only read (nil for an in-memory database, which another connection cannot see).
+    private let readers: SQLiteReaders?
+    /// SQLite: concurrent transactions committed together on the one writer connection.
+    private let groupCommit = GroupCommit()
 
-    public init(location: DatabaseLocation, logger: Logger, poolSize: Int = 4) throws {
+    public init(location: DatabaseLocation, logger: Logger, poolSize: Int = 4,
+                synchronous: SQLiteSynchronous = .full) throws {
         self.location = location
         self.logger = logger
+        self.synchronous = synchronous
         threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         switch location {
@@ -75,7 +90,9 @@ public final class DatabaseService: @unchecked Sendable {
             databases = Databases(threadPool: threadPool, on: group)
             let storage: SQLiteConfiguration.Storage = path == ":memory:" ? .memory : .file(path: path)
             databases.use(.sqlite(.init(storage: storage), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
+            readers = path == ":memory:" ? nil : SQLiteReaders(path: path, count: 2, logger: logger)
         case .postgres(let url, let searchPath):
+            readers = nil
             ownedGroup = nil
             eventLoopGroup = MultiThreadedEventLoopGroup.singleton
             databases = Databases(threadPool: threadPool, on: eventLoopGroup)
@@ -92,30 +109,87 @@ public final class DatabaseService: @unchecked Sendable {
         databases.database(logger: logger, on: eventLoopGroup.any())!
     }
 
-    /// A SQLKit handle; use for every conditional statement and every hot read.
+    /// A SQLKit handle; use for every conditional statement and every write outside a transaction.
     public var sql: DatabaseSession { DatabaseSession(db as! any SQLDatabase) }
 
+    /// A handle for reads only, for the hot reads of pages and lists (issue 18). On SQLite one of the reader
+    /// connections (WAL lets them read while the writer writes; they refuse writes: `query_only`), so a page never
+    /// waits behind the writer; on PostgreSQL the same pool as `sql`. A read here sees every acknowledged commit.
+    public var read: DatabaseSession { readers?.next() ?? sql }
+
     /// Runs `body` in one transaction; rows written through the given handle commit or roll back together.
+    ///
+    /// On SQLite the transactions of concurrent callers are committed together (group commit, issue 18): the one
+    /// writer connection runs the waiting bodies one after another, each inside its own savepoint (a body that throws
+    /// undoes only its own writes), then commits once; every caller is answered after that commit. One writer, as
+    /// before (ARCHITECTURE.md, rule 1), but one sync of the log for many requests.
     public func transaction<T: Sendable>(
         _ body: @Sendable @escaping (DatabaseSession) async throws -> T
     ) async throws -> T {
         guard location.isSQLite else {
             return try await db.transaction { tx in try await body(DatabaseSession(tx as! any SQLDatabase)) }
         }
-        // SQLite: take the write lock up front. A deferred transaction that reads and then writes fails with
-        // SQLITE_BUSY at once when another process (a second instance, the CLI) wrote in between, whatever the busy
-        // timeout; BEGIN IMMEDIATE waits for the lock instead.
-        return try await db.withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(DatabaseSession(sql))
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = GroupCommit.Outcome<T>()
+            let job = GroupCommit.Job(
+                run: { session in
+                    do {
+                        outcome.value = try await body(session)
+                        return true
+                    } catch {
+                        outcome.error = error
+                        return false
+                    }
+                },
+                finish: { commitError in
+                    if let error = commitError ?? outcome.error {
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume(returning: outcome.value!)
+                    }
+                })
+            if groupCommit.submit(job) {
+                Task { await self.drainWrites() }
             }
+        }
+    }
+
+    /// Runs the waiting transactions in batches until none is left (one drain at a time: `GroupCommit.submit`).
+    private func drainWrites() async {
+        while let jobs = groupCommit.nextBatch() {
+            var failure: (any Error)?
+            do {
+                try await db.withConnection { connection in
+                    let sql = connection as! any SQLDatabase
+                    // BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that reads and then writes
+                    // fails with SQLITE_BUSY at once when another process (a second instance, the CLI) wrote in
+                    // between, whatever the busy timeout; IMMEDIATE waits for the lock instead.
+                    try await sql.raw("BEGIN IMMEDIATE").run()
+                    do {
+                        if jobs.count == 1 {
+                            // Alone: no savepoint, the transaction itself commits or rolls back.
+                            try await sql.raw(await jobs[0].run(DatabaseSession(sql)) ? "COMMIT" : "ROLLBACK").run()
+                            return
+                        }
+                        for job in jobs {
+                            try await sql.raw("SAVEPOINT redress_request").run()
+                            if await job.run(DatabaseSession(sql)) {
+                                try await sql.raw("RELEASE SAVEPOINT redress_request").run()
+                            } else {
+                                try await sql.raw("ROLLBACK TO SAVEPOINT redress_request").run()
+                                try await sql.raw("RELEASE SAVEPOINT redress_request").run()
+                            }
+                        }
+                        try await sql.raw("COMMIT").run()
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            } catch {
+                failure = error
+            }
+            for job in jobs { job.finish(failure) }
         }
     }
 
@@ -136,18 +210,16 @@ public final class DatabaseService: @unchecked Sendable {
         }
     }
 
-    /// Sets the connection up for durability (WAL, synchronous writes on commit) and brings the schema up to date.
+    /// Sets the connections up for durability (WAL, a sync of the log on every commit unless relaxed) and brings the
+    /// schema up to date.
     public func prepare(migrate: Bool = true) async throws {
         if location.isSQLite {
-            // WAL keeps readers off the writer's back. With WAL, synchronous=NORMAL keeps every acknowledged commit
-            // through a crash of the process (not a power loss) at a fraction of the cost of FULL.
+            // WAL keeps readers off the writer's back; synchronous=FULL syncs the log at every commit, so an
+            // acknowledged write survives a power loss (group commit shares that sync among concurrent requests).
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=NORMAL").run()
-            try await sql.raw("PRAGMA busy_timeout=5000").run()
-            // Reads map the file instead of copying pages through the kernel (re-reading pages was a fifth of a
-            // report's time on a 1 GB database), and up to 64 MiB of pages stay in SQLite's own cache.
-            try await sql.raw("PRAGMA mmap_size=1073741824").run()
-            try await sql.raw("PRAGMA cache_size=-65536").run()
+            try await sql.raw(SQLQueryString("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue)")).run()
+            try await SQLiteReaders.tune(sql.database)
+            try await readers?.open()
         }
         if migrate { try await self.migrate() }
     }
@@ -177,6 +249,7 @@ public final class DatabaseService: @unchecked Sendable {
     }
 
     public func shutdown() async {
+        await readers?.close()
         await databases.shutdownAsync()
         try? await ownedGroup?.shutdownGracefully()
         try? await threadPool.shutdownGracefully()

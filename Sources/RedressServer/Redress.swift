@@ -128,6 +128,12 @@ struct Serve: AsyncParsableCommand {
         guard (1...4).contains(threshold) else { throw ValidationError("--hold-threshold must be 1 to 4") }
         config.holdThreshold = threshold
         config.adminToken = ProcessInfo.processInfo.environment["REDRESS_ADMIN_TOKEN"]
+        if let text = environment["REDRESS_SQLITE_SYNCHRONOUS"], !text.isEmpty {
+            guard let mode = SQLiteSynchronous(rawValue: text.uppercased()) else {
+                throw ValidationError("REDRESS_SQLITE_SYNCHRONOUS must be full or normal")
+            }
+            config.sqliteSynchronous = mode
+        }
         let logger = makeLogger("redress")
         // The test clock starts on a whole second, so moving it by whole days lands exactly on day-based deadlines.
         let clock: any WallClock = testClock

@@ -88,7 +88,8 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
 public func prepareServices(
     config: AppConfig, clock: any WallClock, logger: Logger, mailTransport: (any MailTransport)? = nil
 ) async throws -> AppServices {
-    let database = try DatabaseService(location: config.database, logger: logger)
+    let database = try DatabaseService(location: config.database, logger: logger,
+                                       synchronous: config.sqliteSynchronous)
     do {
         try await database.prepare(migrate: config.migrate || config.database.isSQLite)
     } catch {

@@ -84,6 +84,16 @@ package struct ComplaintService: Sendable {
         let (claim, category, remedy, party) = try validated(input)
         let now = services.clock.now()
         let zone = directory.timeZone(shop)
+        let receivedAt = min(input.receivedAt ?? now, now)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let year = calendar.component(.year, from: receivedAt)
+        // PostgreSQL: the reference is drawn in a statement of its own before the transaction, so the counter row of
+        // the shop's year is locked for that statement only, not until the complaint commits (issue 18: concurrent
+        // creates queued behind it). A complaint refused after this leaves a gap; a number is never given twice.
+        // SQLite has one writer: the number is drawn inside the transaction and rolls back with it.
+        let drawn = services.database.location.isSQLite
+            ? nil : try await store.nextReference(shop: shop.shopID, year: year, on: services.database.sql)
         return try await services.database.transaction { tx in
             var order: OrderRecord?
             if let external = input.orderExternalId?.trimmingCharacters(in: .whitespaces), !external.isEmpty {
@@ -112,12 +122,9 @@ package struct ComplaintService: Sendable {
                 items.append(ComplaintItemRecord(id: SecureToken.id("cit"), complaintId: id, productId: line.productId,
                                                  name: line.name, quantity: wanted.quantity))
             }
-            let receivedAt = min(input.receivedAt ?? now, now)
             let clock = legalClock(try await settings(shop, on: tx))
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let reference = try await store.nextReference(shop: shop.shopID,
-                                                          year: calendar.component(.year, from: receivedAt), on: tx)
+            var reference = drawn ?? ""
+            if drawn == nil { reference = try await store.nextReference(shop: shop.shopID, year: year, on: tx) }
             var complaint = ComplaintRecord(
                 id: id, shopId: shop.id, reference: reference, orderId: order?.id, orderExternalId: order?.externalId,
                 email: email,

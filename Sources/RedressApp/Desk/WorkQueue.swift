@@ -25,11 +25,11 @@ package struct WorkQueue: Sendable {
     package func counts(shop: ShopID) async throws -> WorkQueueStore.Counts {
         let now = services.clock.now()
         return try await store.counts(shop: shop, now: now, holdsBefore: now.addingTimeInterval(Self.holdHorizon),
-                                      on: services.database.sql)
+                                      on: services.database.read)
     }
 
     package func home(shop: ShopID) async throws -> Home {
-        let sql = services.database.sql
+        let sql = services.database.read
         let now = services.clock.now()
         let before = now.addingTimeInterval(Self.holdHorizon)
         return Home(

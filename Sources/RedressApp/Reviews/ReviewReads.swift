@@ -42,7 +42,7 @@ package struct ReviewReads {
     }
 
     package func publicSummary(slug: String, language: String? = nil) async throws -> PublicSummary {
-        let sql = services.database.sql
+        let sql = services.database.read
         guard let shop = try await services.shops.find(slug: slug, on: sql) else { throw AppError.notFound("shop") }
         let policy = reviews.policy
         let start = policy.statisticsStart(now: services.clock.now(), timeZone: reviews.timeZone(shop))
@@ -61,7 +61,7 @@ package struct ReviewReads {
     package func publicReviews(slug: String, limit: Int, cursor: ReviewQueries.Cursor?) async throws
         -> ReviewViews.Page<ReviewViews.PublicReview>
     {
-        let sql = services.database.sql
+        let sql = services.database.read
         guard let shop = try await services.shops.find(slug: slug, on: sql) else { throw AppError.notFound("shop") }
         let page = try await ReviewQueries().published(shop: shop.shopID, limit: limit, cursor: cursor, on: sql)
         var items: [ReviewViews.PublicReview] = []
@@ -213,7 +213,7 @@ package struct ReviewReads {
 
 
     package func dialogView(_ id: String, shop: ShopID) async throws -> ReviewViews.Dialog {
-        let sql = services.database.sql
+        let sql = services.database.read
         let dialog = try await reviews.dialog(id, shop: shop, on: sql)
         let messages = try await DialogStore().messages(dialogId: dialog.id, includeInternal: true, on: sql)
         let review = try await reviews.review(dialog.reviewId, shop: shop, on: sql)

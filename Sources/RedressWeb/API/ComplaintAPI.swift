@@ -154,7 +154,7 @@ struct ComplaintAPI {
 
     @Sendable func listComplaints(_ request: Request, context: AppContext) async throws -> Response {
         let shopID = try context.requireShop()
-        let sql = services.database.sql
+        let sql = services.database.read
         let shop = try await complaints.directory.shop(shopID, on: sql)
         let filter = try ComplaintStore.Filter(request, now: services.clock.now())
         let rows = try await complaints.store.list(shop: shopID, filter: filter, on: sql)
@@ -167,7 +167,7 @@ struct ComplaintAPI {
 
     @Sendable func showComplaint(_ request: Request, context: AppContext) async throws -> Response {
         let shopID = try context.requireShop()
-        let sql = services.database.sql
+        let sql = services.database.read
         let complaint = try await complaints.complaint(try context.parameters.require("reference"), shop: shopID, on: sql)
         let shop = try await complaints.directory.shop(shopID, on: sql)
         return try Response.json(try await complaints.shopView(complaint, shop: shop, detail: true))

@@ -41,7 +41,7 @@ extension ReviewAPI {
         let shop = try context.requireShop()
         let query = try ListQuery(request, timeZone: try await shopTimeZone(shop),
                                   allowedStatuses: ListQuery.reviewStatuses)
-        let page = try await ReviewQueries().reviews(shop: shop, filter: query.filter, on: services.database.sql)
+        let page = try await ReviewQueries().reviews(shop: shop, filter: query.filter, on: services.database.read)
         let now = services.clock.now()
         return try Response.json(ReviewViews.Page(items: page.rows.map { ReviewViews.ShopReview($0, now: now) },
                                                 nextCursor: page.next?.encoded))
@@ -49,7 +49,7 @@ extension ReviewAPI {
 
     @Sendable func showReview(_ request: Request, context: AppContext) async throws -> Response {
         let shop = try context.requireShop()
-        let sql = services.database.sql
+        let sql = services.database.read
         let review = try await reviewsService.review(try context.parameters.require("reviewId"), shop: shop, on: sql)
         let versions = try await ReviewStore().versions(reviewId: review.id, on: sql)
         let dialog = try await DialogStore().find(reviewId: review.id, on: sql)

@@ -94,7 +94,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
-struct ErrorPage {
+struct ErrorPage: Encodable {
     var title: String
     var detail: String
     var errors: [String] = []
@@ -102,7 +102,7 @@ struct ErrorPage {
     var meta: String
 }
 
-struct ErrorPageModel {
+struct ErrorPageModel: Encodable {
     var page: ErrorPage
     var chrome: Chrome
 }

@@ -26,7 +26,7 @@ struct IdentityMiddleware: RouterMiddleware {
             context.identity = identity
         } else if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty {
             if let session = try await services.sessions.find(token: token, now: services.clock.now(),
-                                                              on: services.database.sql)
+                                                              on: services.database.read)
             {
                 context.identity = .staff(session)
                 context.sessionToken = token

@@ -4,7 +4,7 @@ import RedressApp
 import Mustache
 
 /// What every page's layout needs: the title, the language, who is signed in and the CSRF token for forms.
-struct Chrome: Sendable {
+struct Chrome: Sendable, Encodable {
     var title: String
     var lang: String = "en"
     var signedIn: Bool = false
@@ -27,7 +27,7 @@ struct Chrome: Sendable {
 }
 
 /// A link of the panel's navigation; `count` is what waits there, `countText` says it in words.
-struct NavItem: Sendable {
+struct NavItem: Sendable, Encodable {
     var href: String
     var label: String
     var count: String?
@@ -90,12 +90,13 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: library)
     }
 
-    func render(_ model: Any, template: Template) -> String {
+    /// Renders `model` (encoded into dictionaries first: no reflection per field, see `RenderContext`).
+    func render(_ model: some Encodable, template: Template) -> String {
         // Every template was checked at boot; nil cannot happen short of the files changing under a running server.
-        library.render(model, withTemplate: template.rawValue) ?? ""
+        library.render(RenderContext.make(model), withTemplate: template.rawValue) ?? ""
     }
 
-    func page(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+    func page(_ template: Template, _ model: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let html = render(model, template: template)
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))

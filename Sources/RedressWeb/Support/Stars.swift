@@ -1,7 +1,7 @@
 import RedressApp
 
 /// A rating as star icons with its words for screen readers (issue 17): "★★☆☆☆" is seen, "2 of 5 stars" is read.
-struct Stars: Sendable {
+struct Stars: Sendable, Encodable {
     var on: String
     var off: String
     var text: String

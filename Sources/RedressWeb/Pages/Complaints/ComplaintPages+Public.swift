@@ -5,13 +5,13 @@ import RedressCore
 import RedressPersistence
 
 extension ComplaintPages {
-    struct ItemChoice: Sendable {
+    struct ItemChoice: Sendable, Encodable {
         var productId, name: String
         var max: Int
         var checked: Bool
     }
 
-    struct FormModel: Sendable {
+    struct FormModel: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String
@@ -28,7 +28,7 @@ extension ComplaintPages {
         var hasErrors: Bool
     }
 
-    struct StatusModel: Sendable {
+    struct StatusModel: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String

@@ -12,19 +12,19 @@ struct ComplaintPages {
     let panel: PanelPages
     var complaints: ComplaintService { ComplaintService(services: services) }
 
-    struct Option: Sendable {
+    struct Option: Sendable, Encodable {
         var value, label: String
         var selected: Bool
     }
 
-    struct QueueRow: Sendable {
+    struct QueueRow: Sendable, Encodable {
         var href, reference, customer, category, due, daysLeft, urgency, legal, status, sla, assignee: String
         var overdue, deemed, urgent: Bool
         /// A customer message (or the complaint itself) nobody on the staff has opened yet (issue 17).
         var unread: Bool = false
     }
 
-    struct QueueModel: Sendable {
+    struct QueueModel: Sendable, Encodable {
         var chrome: Chrome
         var rows: [QueueRow]
         var hasRows: Bool
@@ -43,12 +43,12 @@ struct ComplaintPages {
         var next: String?
     }
 
-    struct MessageView: Sendable {
+    struct MessageView: Sendable, Encodable {
         var author, body, at: String
         var internalNote: Bool
     }
 
-    struct CaseModel: Sendable {
+    struct CaseModel: Sendable, Encodable {
         var chrome: Chrome
         var reference, customer, email, order, received, due, daysLeft, legal, status, claimType, category, description: String
         var remedy, remedyTask, assignee: String?
@@ -104,7 +104,7 @@ struct ComplaintPages {
         }
     }
 
-    struct NewModel: Sendable {
+    struct NewModel: Sendable, Encodable {
         var chrome: Chrome
         var values: [String: String]
         var channels: [Option]
@@ -280,7 +280,7 @@ struct ComplaintPages {
 
     private func queue(_ request: Request, _ session: StaffSession) async throws -> Response {
         let t = Localization.forPanel(request)
-        let sql = services.database.sql
+        let sql = services.database.read
         let shop = try await complaints.directory.shop(session.shopID, on: sql)
         let zone = complaints.directory.timeZone(shop)
         let now = services.clock.now()

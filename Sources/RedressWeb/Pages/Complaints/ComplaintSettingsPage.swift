@@ -14,18 +14,18 @@ struct ComplaintSettingsPage {
 
     typealias Option = ComplaintPages.Option
 
-    struct TemplateRow: Sendable {
+    struct TemplateRow: Sendable, Encodable {
         var id, name, language, body: String
         var languages: [Option]
     }
 
-    struct AgentRow: Sendable {
+    struct AgentRow: Sendable, Encodable {
         var staffId, name: String
         var available: Bool
         var categories: [Option]
     }
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         var chrome: Chrome
         var termDays: Int
         var weekdays: [Option]

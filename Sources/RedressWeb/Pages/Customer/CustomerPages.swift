@@ -13,13 +13,13 @@ struct CustomerPages {
     var reads: ReviewReads { ReviewReads(services: services) }
     var reviews: ReviewService { ReviewService(services: services) }
 
-    struct StarOption: Sendable {
+    struct StarOption: Sendable, Encodable {
         var value: Int
         var label: String
         var checked: Bool
     }
 
-    struct ReviewFormModel: Sendable {
+    struct ReviewFormModel: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String
@@ -36,19 +36,19 @@ struct CustomerPages {
         var titleMax: Int
     }
 
-    struct MessageView: Sendable {
+    struct MessageView: Sendable, Encodable {
         var author: String
         var body: String
         var date: String
         var fromShop: Bool
     }
 
-    struct Option: Sendable {
+    struct Option: Sendable, Encodable {
         var value: String
         var label: String
     }
 
-    struct CaseModel: Sendable {
+    struct CaseModel: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String
@@ -86,7 +86,7 @@ struct CustomerPages {
         var bodyMax: Int
     }
 
-    struct ConfirmModel: Sendable {
+    struct ConfirmModel: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String
@@ -167,7 +167,7 @@ struct CustomerPages {
                      languages: t.languageLinks(path: path, among: Localization.customerLanguages))
     }
 
-    private func respond(_ request: Request, _ rendered: (template: Template, model: Any)) -> Response {
+    private func respond(_ request: Request, _ rendered: (template: Template, model: any Encodable)) -> Response {
         pages.page(rendered.template, rendered.model)
     }
 
@@ -176,7 +176,7 @@ struct CustomerPages {
     }
 
     private func reviewForm(_ request: Request, found: CustomerCase, token: String, errors: [String: String],
-                            values: FormData?) -> (template: Template, model: Any) {
+                            values: FormData?) -> (template: Template, model: any Encodable) {
         let t = language(request, order: found.order)
         let heading = t("review_heading", ["order": found.order.externalId, "shop": found.shop.name])
         let model = ReviewFormModel(
@@ -193,7 +193,7 @@ struct CustomerPages {
 
     /// The case page of a link already resolved for reading the case.
     private func casePage(_ request: Request, token: String, found: CustomerCase, flash: String? = nil) async throws
-        -> (template: Template, model: Any)
+        -> (template: Template, model: any Encodable)
     {
         let sql = services.database.sql
         let t = language(request, order: found.order)

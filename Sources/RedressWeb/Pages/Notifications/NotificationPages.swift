@@ -13,45 +13,45 @@ struct NotificationPages {
     let panel: PanelPages
     var admin: WebhookAdministration { WebhookAdministration(services: services) }
 
-    struct Row {
+    struct Row: Encodable {
         var createdAt, channel, kind, to, state, attempts: String
         var subject, lastError, emlHref: String?
         var failed: Bool
     }
 
-    struct ListModel {
+    struct ListModel: Encodable {
         var chrome: Chrome
         var rows: [Row]
         var hasRows: Bool
         var olderHref: String?
     }
 
-    struct AttemptRow {
+    struct AttemptRow: Encodable {
         var at, eventType, status: String
         var attempt, durationMs: Int
         var delivered: Bool
     }
 
-    struct EndpointRow {
+    struct EndpointRow: Encodable {
         var id, url, events: String
         var description: String?
         var attempts: [AttemptRow]
         var hasAttempts: Bool
     }
 
-    struct EventChoice {
+    struct EventChoice: Encodable {
         var name: String
         var checked: Bool
     }
 
-    struct FormState {
+    struct FormState: Encodable {
         var url = ""
         var description = ""
         var all = false
         var events: Set<String> = []
     }
 
-    struct WebhooksModel {
+    struct WebhooksModel: Encodable {
         var chrome: Chrome
         var endpoints: [EndpointRow]
         var newSecret: String?

@@ -11,12 +11,12 @@ struct AuthPages {
     let services: AppServices
     let pages: PageRenderer
 
-    struct ShopChoice {
+    struct ShopChoice: Encodable {
         var value: String
         var label: String
     }
 
-    struct LoginModel {
+    struct LoginModel: Encodable {
         var chrome: Chrome
         var email: String
         var error: String?

@@ -5,7 +5,7 @@ import RedressCore
 import RedressPersistence
 
 extension MediationPages {
-    struct DialogRowView: Sendable {
+    struct DialogRowView: Sendable, Encodable {
         var href: String
         var customer: String
         var order: String
@@ -21,7 +21,7 @@ extension MediationPages {
         var assignee: String
     }
 
-    struct DialogListModel: Sendable {
+    struct DialogListModel: Sendable, Encodable {
         var chrome: Chrome
         var t: [String: String]
         var heading: String
@@ -36,7 +36,7 @@ extension MediationPages {
     func dialogList(_ request: Request, session: StaffSession) async throws -> Response {
         let t = language(request)
         let state = request.uri.queryParameters.get("state") == "closed" ? "closed" : "open"
-        let sql = services.database.sql
+        let sql = services.database.read
         let shop = try await reviews.shop(session.shopID, on: sql)
         let zone = reviews.timeZone(shop)
         let filter = try listFilter(request, zone: zone, defaultPeriod: Self.defaultPeriod(state: state))
@@ -68,7 +68,7 @@ extension MediationPages {
         return pages.page(.panelDialogs, model)
     }
 
-    struct ThreadItem: Sendable {
+    struct ThreadItem: Sendable, Encodable {
         var author: String
         var body: String
         var date: String
@@ -77,7 +77,7 @@ extension MediationPages {
         var warned: Bool
     }
 
-    struct DialogPageModel: Sendable {
+    struct DialogPageModel: Sendable, Encodable {
         var chrome: Chrome
         var t: [String: String]
         var heading: String

@@ -5,7 +5,7 @@ import RedressCore
 import RedressPersistence
 
 extension MediationPages {
-    struct ReviewRowView: Sendable {
+    struct ReviewRowView: Sendable, Encodable {
         var href: String
         var customer: String
         var order: String
@@ -16,7 +16,7 @@ extension MediationPages {
         var deadline: String
     }
 
-    struct ReviewListModel: Sendable {
+    struct ReviewListModel: Sendable, Encodable {
         var chrome: Chrome
         var t: [String: String]
         var heading: String
@@ -65,7 +65,7 @@ extension MediationPages {
         return pages.page(.panelReviews, model)
     }
 
-    struct ReviewPageModel: Sendable {
+    struct ReviewPageModel: Sendable, Encodable {
         var chrome: Chrome
         var t: [String: String]
         var heading: String

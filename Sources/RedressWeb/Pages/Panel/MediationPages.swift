@@ -27,14 +27,14 @@ struct MediationPages {
         return nil
     }
 
-    struct Option: Sendable {
+    struct Option: Sendable, Encodable {
         var value: String
         var label: String
         var selected: Bool
     }
 
     /// The filters as the form shows them and as the query string carries them (bookmarkable).
-    struct FilterModel: Sendable {
+    struct FilterModel: Sendable, Encodable {
         var state: String
         var period: String
         var periods: [Option]

@@ -11,7 +11,7 @@ struct PanelPages {
     let pages: PageRenderer
     var administration: ShopAdministration { ShopAdministration(services: services) }
 
-    struct WorkRow: Sendable {
+    struct WorkRow: Sendable, Encodable {
         var href: String
         var title: String
         var detail: String
@@ -22,7 +22,7 @@ struct PanelPages {
         var stars: Stars?
     }
 
-    struct WorkList: Sendable {
+    struct WorkList: Sendable, Encodable {
         var id: String
         var heading: String
         var count: Int
@@ -34,7 +34,7 @@ struct PanelPages {
     }
 
     /// The home page (issue 17): what is due, in the order it has to be done: the legal clock first.
-    struct HomeModel {
+    struct HomeModel: Encodable {
         var chrome: Chrome
         var lists: [WorkList]
         var staffCount: Int
@@ -42,12 +42,12 @@ struct PanelPages {
         var failedText: String?
     }
 
-    struct KeyRow {
+    struct KeyRow: Encodable {
         var id, label, prefix, createdAt: String
         var revoked: Bool
     }
 
-    struct KeysModel {
+    struct KeysModel: Encodable {
         var chrome: Chrome
         var keys: [KeyRow]
         var hasKeys: Bool
@@ -99,12 +99,12 @@ struct PanelPages {
     /// The shop's time zone: every date on the panel reads in it.
     private func shopZone(_ session: StaffSession) async throws -> TimeZone {
         let directory = ShopDirectory(services: services)
-        return directory.timeZone(try await directory.shop(session.shopID, on: services.database.sql))
+        return directory.timeZone(try await directory.shop(session.shopID, on: services.database.read))
     }
 
     private func home(_ request: Request, _ session: StaffSession) async throws -> Response {
         let t = Localization.forPanel(request)
-        let sql = services.database.sql
+        let sql = services.database.read
         let work = try await WorkQueue(services: services).home(shop: session.shopID)
         let zone = try await shopZone(session)
         let now = services.clock.now()
@@ -159,13 +159,13 @@ struct PanelPages {
             failedText: mail.failed > 0 ? t("failed_mail", ["n": String(mail.failed)]) : nil))
     }
 
-    struct SearchGroup: Sendable {
+    struct SearchGroup: Sendable, Encodable {
         var id: String
         var heading: String
         var rows: [WorkRow]
     }
 
-    struct SearchModel {
+    struct SearchModel: Encodable {
         var chrome: Chrome
         var q: String
         var message: String?

@@ -17,21 +17,21 @@ struct PasswordPages {
     /// Reset mails per address and per account in the login throttle's window.
     static let resetThrottle = LoginThrottle(maxFailures: 5, window: 15 * 60)
 
-    struct ForgotModel {
+    struct ForgotModel: Encodable {
         var chrome: Chrome
         var email: String
         var sent: Bool
         var error: String?
     }
 
-    struct ResetModel {
+    struct ResetModel: Encodable {
         var chrome: Chrome
         var valid: Bool
         var action: String
         var errors: [String]
     }
 
-    struct AccountModel {
+    struct AccountModel: Encodable {
         var chrome: Chrome
         var signedInAs: String
         var done: Bool

@@ -5,7 +5,7 @@ import RedressCore
 import RedressPersistence
 
 /// What a public or customer page's layout needs.
-struct PublicChrome: Sendable {
+struct PublicChrome: Sendable, Encodable {
     var title: String
     var lang: String
     var csrf: String
@@ -14,7 +14,7 @@ struct PublicChrome: Sendable {
     var languages: [LanguageLink]
 }
 
-struct LanguageLink: Sendable {
+struct LanguageLink: Sendable, Encodable {
     var code: String
     var name: String
     var href: String
@@ -22,7 +22,7 @@ struct LanguageLink: Sendable {
 }
 
 /// One version of a review as every page lists it (R9): newest first, labelled with its number and date.
-struct VersionItem: Sendable {
+struct VersionItem: Sendable, Encodable {
     var label: String
     var stars: Stars
     var title: String?
@@ -48,7 +48,7 @@ struct VersionItem: Sendable {
 }
 
 /// A field error for the form summary.
-struct FieldError: Sendable {
+struct FieldError: Sendable, Encodable {
     var field: String
     var message: String
 }

@@ -11,13 +11,13 @@ struct ProfilePage {
     let pages: PageRenderer
     var reads: ReviewReads { ReviewReads(services: services) }
 
-    struct Bar: Sendable {
+    struct Bar: Sendable, Encodable {
         var stars: Stars
         var count: Int
         var percent: Int
     }
 
-    struct ReviewView: Sendable {
+    struct ReviewView: Sendable, Encodable {
         var author: String
         var stars: Stars
         var rating: Int
@@ -30,7 +30,7 @@ struct ProfilePage {
         var reply: String?
     }
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         var chrome: PublicChrome
         var t: [String: String]
         var heading: String
@@ -50,7 +50,7 @@ struct ProfilePage {
     func register(on router: Router<AppContext>) {
         router.get("/shops/{slug}") { request, context in
             let slug = try context.parameters.require("slug")
-            guard let shop = try await services.shops.find(slug: slug, on: services.database.sql) else {
+            guard let shop = try await services.shops.find(slug: slug, on: services.database.read) else {
                 throw Problem.notFound("shop")
             }
             let t = Localization.forVisitor(request, preferred: nil, fallback: shop.locale)

@@ -12,10 +12,10 @@ struct ReportPages {
     let panel: PanelPages
     var reports: ReportService { ReportService(services: services) }
 
-    struct Cell { var text: String }
-    struct Row { var cells: [Cell] }
+    struct Cell: Encodable { var text: String }
+    struct Row: Encodable { var cells: [Cell] }
 
-    struct TableView {
+    struct TableView: Encodable {
         var id: String
         var title: String
         var header: [Cell]
@@ -25,19 +25,19 @@ struct ReportPages {
         var csvHref: String
     }
 
-    struct Section {
+    struct Section: Encodable {
         var id: String
         var title: String
         var tables: [TableView]
     }
 
-    struct PresetChoice {
+    struct PresetChoice: Encodable {
         var value: String
         var label: String
         var selected: Bool
     }
 
-    struct Model {
+    struct Model: Encodable {
         var chrome: Chrome
         var intro: String
         var presets: [PresetChoice]
