@@ -44,7 +44,7 @@ auth="Authorization: Bearer $key"
 run() {
   local name=$1 connections=$2; shift 2
   local out
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" 2>&1)
+  out=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency "$@" 2>&1)
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')

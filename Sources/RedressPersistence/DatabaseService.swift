@@ -154,6 +154,9 @@ public final class DatabaseService: @unchecked Sendable {
         }
     }
 
+    /// SQLite: how many transactions wait for the writer and how many batches it has committed (for tests).
+    package var writerQueue: (waiting: Int, batches: Int) { groupCommit.figures }
+
     /// Runs the waiting transactions in batches until none is left (one drain at a time: `GroupCommit.submit`).
     private func drainWrites() async {
         while let jobs = groupCommit.nextBatch() {

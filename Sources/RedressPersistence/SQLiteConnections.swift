@@ -96,6 +96,10 @@ final class GroupCommit: @unchecked Sendable {
     private let lock = NIOLock()
     private var waiting: [Job] = []
     private var draining = false
+    private var batches = 0
+
+    /// How many transactions wait, and how many batches were taken so far (for tests).
+    var figures: (waiting: Int, batches: Int) { lock.withLock { (waiting.count, batches) } }
 
     /// Queues `job`; true when the caller must start a drain (none is running).
     func submit(_ job: Job) -> Bool {
@@ -114,6 +118,7 @@ final class GroupCommit: @unchecked Sendable {
                 draining = false
                 return nil
             }
+            batches += 1
             let taken = min(waiting.count, Self.batchLimit)
             let batch = Array(waiting.prefix(taken))
             waiting.removeFirst(taken)

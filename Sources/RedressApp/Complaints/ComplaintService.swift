@@ -138,12 +138,10 @@ package struct ComplaintService: Sendable {
             // The photos come with the form: all stored or the whole complaint refused with the reason.
             try await attach(uploads, to: complaint, author: "customer", on: tx)
             if party.hasStatutoryDeadline {
-                for warning in clock.warnings(receivedAt: receivedAt, timeZone: zone) where warning.at > now {
-                    try await services.deadlines.schedule(kind: Work.warning(day: warning.day), subjectId: id,
-                                                          shop: shop.shopID, dueAt: warning.at, now: now, on: tx)
-                }
-                try await services.deadlines.schedule(kind: Work.deadline, subjectId: id, shop: shop.shopID,
-                                                      dueAt: complaint.answerDueAt, now: now, on: tx)
+                let warnings = clock.warnings(receivedAt: receivedAt, timeZone: zone).filter { $0.at > now }
+                    .map { (kind: Work.warning(day: $0.day), dueAt: $0.at) }
+                try await services.deadlines.schedule(warnings + [(Work.deadline, complaint.answerDueAt)],
+                                                      subjectId: id, shop: shop.shopID, now: now, on: tx)
             }
             try await services.audit.append(shop: shop.shopID, actor: actor, action: "complaint.received",
                                             subjectType: "complaint", subjectId: id,

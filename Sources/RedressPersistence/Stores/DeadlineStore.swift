@@ -21,12 +21,21 @@ public struct DeadlineStore: Sendable {
     public func schedule(
         kind: String, subjectId: String, shop: ShopID?, dueAt: Date, now: Date, on sql: DatabaseSession
     ) async throws {
-        try await sql.insert(into: "deadlines")
+        try await schedule([(kind, dueAt)], subjectId: subjectId, shop: shop, now: now, on: sql)
+    }
+
+    /// Several kinds of work for one subject in one statement (a complaint's warnings and its deadline).
+    public func schedule(
+        _ items: [(kind: String, dueAt: Date)], subjectId: String, shop: ShopID?, now: Date, on sql: DatabaseSession
+    ) async throws {
+        guard !items.isEmpty else { return }
+        var insert = sql.insert(into: "deadlines")
             .columns("id", "shop_id", "kind", "subject_id", "due_at", "attempts", "created_at")
-            .values(
-                SQLBind(SecureToken.id("dl")), SQLBind(shop?.rawValue), SQLBind(kind), SQLBind(subjectId),
-                SQLBind(dueAt), SQLBind(0), SQLBind(now)
-            )
+        for item in items {
+            insert = insert.values(SQLBind(SecureToken.id("dl")), SQLBind(shop?.rawValue), SQLBind(item.kind),
+                                   SQLBind(subjectId), SQLBind(item.dueAt), SQLBind(0), SQLBind(now))
+        }
+        try await insert
             .onConflict(with: ["kind", "subject_id"]) {
                 $0.set(excludedValueOf: "due_at").set("done_at", to: SQLLiteral.null)
                     .set("lease_until", to: SQLLiteral.null).set("lease_owner", to: SQLLiteral.null)

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import RedressApp
-import Mustache
 
 /// What every page's layout needs: the title, the language, who is signed in and the CSRF token for forms.
 struct Chrome: Sendable, Encodable {
@@ -73,27 +72,37 @@ enum Template: String, CaseIterable, Sendable {
     static let partials: Set<Template> = [.filters, .foot, .head, .headPublic, .stars]
 }
 
-/// Renders swift-mustache templates (HTML-escaped by default) into responses.
+/// Renders the page templates (Mustache, HTML-escaped by default; `PageTemplate`) into responses.
 struct PageRenderer: Sendable {
-    let library: MustacheLibrary
+    let templates: [String: PageTemplate]
 
     static func load() async throws -> PageRenderer {
-        let directory = Bundle.module.bundleURL.appendingPathComponent("Templates").path
-        guard FileManager.default.fileExists(atPath: directory) else { throw RendererError.missingTemplates(directory) }
-        return try check(try await MustacheLibrary(directory: directory))
+        let directory = Bundle.module.bundleURL.appendingPathComponent("Templates")
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw RendererError.missingTemplates(directory.path)
+        }
+        var sources: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        where file.pathExtension == "mustache" {
+            sources[file.deletingPathExtension().lastPathComponent] = try String(contentsOf: file, encoding: .utf8)
+        }
+        return try check(sources)
     }
 
-    /// The renderer over `library`, or an error naming every template of `Template` that the library lacks.
-    static func check(_ library: MustacheLibrary) throws -> PageRenderer {
-        let missing = Template.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }.map(\.rawValue)
+    /// The renderer over the template sources by name, or an error naming every template of `Template` that is
+    /// missing, or the first that does not parse.
+    static func check(_ sources: [String: String]) throws -> PageRenderer {
+        let missing = Template.allCases.filter { sources[$0.rawValue] == nil }.map(\.rawValue)
         guard missing.isEmpty else { throw RendererError.missingTemplate(missing) }
-        return PageRenderer(library: library)
+        var templates: [String: PageTemplate] = [:]
+        for (name, source) in sources { templates[name] = try PageTemplate(parsing: source, name: name) }
+        return PageRenderer(templates: templates)
     }
 
-    /// Renders `model` (encoded into dictionaries first: no reflection per field, see `RenderContext`).
+    /// Renders `model` (encoded into a `RenderValue` first: no reflection per field, see `RenderContext`).
     func render(_ model: some Encodable, template: Template) -> String {
-        // Every template was checked at boot; nil cannot happen short of the files changing under a running server.
-        library.render(RenderContext.make(model), withTemplate: template.rawValue) ?? ""
+        // Every template was checked at boot.
+        templates[template.rawValue]?.render(RenderContext.make(model), partials: templates) ?? ""
     }
 
     func page(_ template: Template, _ model: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
