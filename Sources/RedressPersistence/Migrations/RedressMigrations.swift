@@ -15,6 +15,7 @@ enum RedressMigrations {
         AddStaffTokens(),
         AddStaffPerShop(),
         AddPanelWork(),
+        AddOpenWorkIndex(),
     ]
 }
 
