@@ -25,9 +25,11 @@ struct ComplaintPageTests {
                                           body: ByteBuffer(string: body))
     }
 
-    @Test("a customer files through the form and follows it; staff reply and decide in the panel")
-    func formQueueAndDecision() async throws {
-        try await TestApp.scenario(.sqlite) { s in
+    // Both engines: the survey's average was a NUMERIC on PostgreSQL that the queue page could not read (issue 18).
+    @Test("a customer files through the form and follows it; staff reply and decide in the panel",
+          arguments: Engine.available)
+    func formQueueAndDecision(engine: Engine) async throws {
+        try await TestApp.scenario(engine) { s in
             _ = try await s.orderWithLink("F-1", email: "Anna@Example.com")
             let (cookie, csrf, html) = try await anonymousForm(s, "/shops/sklep/complaint")
             #expect(html.contains(#"name="order""#) && html.contains(#"name="email""#))

@@ -337,7 +337,7 @@ public struct ComplaintStore: Sendable {
     /// Satisfaction (C9): how many answered the survey and their average rating.
     public func survey(shop: ShopID, on sql: DatabaseSession) async throws -> (answers: Int, average: Double?) {
         let row = try await sql.raw("""
-            SELECT COUNT(survey_rating) AS answers, AVG(survey_rating * 1.0) AS average
+            SELECT COUNT(survey_rating) AS answers, CAST(AVG(survey_rating * 1.0) AS DOUBLE PRECISION) AS average
             FROM complaints WHERE shop_id = \(bind: shop.rawValue) AND survey_rating IS NOT NULL
             """).first()
         return (try row?.decode(column: "answers", as: Int?.self) ?? 0, try row?.decode(column: "average", as: Double?.self))
