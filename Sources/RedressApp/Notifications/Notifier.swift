@@ -206,21 +206,27 @@ package struct Notifier: Sendable {
     }
 }
 
-/// HTML escaping for the few strings built outside templates (e-mail bodies).
+/// HTML escaping of the five characters `<`, `>`, `&`, `"` and `'`: the e-mail bodies built outside templates and
+/// every `{{name}}` of the page templates (`PageTemplate`).
 package enum HTMLEscape {
     package static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.count)
-        for char in text {
-            switch char {
+        out.reserveCapacity(text.utf8.count)
+        escape(text, into: &out)
+        return out
+    }
+
+    /// Appends `text` escaped to `out` (no intermediate string: the page renderer's hot path).
+    package static func escape(_ text: String, into out: inout String) {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(char)
+            default: out.unicodeScalars.append(scalar)
             }
         }
-        return out
     }
 }

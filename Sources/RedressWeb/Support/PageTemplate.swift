@@ -1,4 +1,5 @@
 import Foundation
+import RedressApp
 
 /// The page templates, parsed once into a tree and rendered over a `RenderValue` (issue 18).
 ///
@@ -186,7 +187,7 @@ struct PageTemplate: Sendable {
                 out += text
             case .variable(let name, let escaped):
                 guard let value = lookup(name, in: stack), let text = value.text else { continue }
-                if escaped { escape(text, into: &out) } else { out += text }
+                if escaped { HTMLEscape.escape(text, into: &out) } else { out += text }
             case .section(let name, let inverted, let children):
                 let value = lookup(name, in: stack)
                 if inverted {
@@ -238,20 +239,6 @@ struct PageTemplate: Sendable {
             found = value.child(part)
         }
         return found
-    }
-
-    /// The same five characters swift-mustache escapes.
-    private static func escape(_ text: String, into out: inout String) {
-        for character in text.unicodeScalars {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
     }
 }
 
