@@ -4,6 +4,7 @@ internal import FluentPostgresDriver
 internal import FluentSQLiteDriver
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RedressCore
@@ -104,18 +105,35 @@ public final class DatabaseService: @unchecked Sendable {
         }
     }
 
-    /// A Fluent handle; use for schema work and simple writes.
+    /// A Fluent handle; use for schema work and simple writes. Throws once the service is shut down (a request or a
+    /// worker still running then gets an error, never a crash).
     var db: any Database {
-        databases.database(logger: logger, on: eventLoopGroup.any())!
+        get throws {
+            guard !shuttingDown.withLockedValue({ $0 }), let handle = databases.database(logger: logger, on: eventLoopGroup.any()) else {
+                throw DatabaseShutDown()
+            }
+            return handle
+        }
     }
 
-    /// A SQLKit handle; use for every conditional statement and every write outside a transaction.
-    public var sql: DatabaseSession { DatabaseSession(db as! any SQLDatabase) }
+    /// A SQLKit handle; use for every conditional statement and every write outside a transaction. Once the service is
+    /// shut down its queries fail with an error.
+    public var sql: DatabaseSession {
+        if !shuttingDown.withLockedValue({ $0 }),
+           let handle = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase {
+            return DatabaseSession(handle)
+        }
+        let dialect: any SQLDialect = location.isSQLite ? SQLiteDialect() : PostgresDialect()
+        return DatabaseSession(ShutDownDatabase(logger: logger, eventLoop: eventLoopGroup.any(), dialect: dialect))
+    }
 
     /// A handle for reads only, for the hot reads of pages and lists (issue 18). On SQLite one of the reader
     /// connections (WAL lets them read while the writer writes; they refuse writes: `query_only`), so a page never
     /// waits behind the writer; on PostgreSQL the same pool as `sql`. A read here sees every acknowledged commit.
     public var read: DatabaseSession { readers?.next() ?? sql }
+
+    /// Set when `shutdown()` begins: from then on `sql` and `read` hand out a handle whose queries fail.
+    private let shuttingDown = NIOLockedValueBox(false)
 
     /// Runs `body` in one transaction; rows written through the given handle commit or roll back together.
     ///
@@ -252,6 +270,7 @@ public final class DatabaseService: @unchecked Sendable {
     }
 
     public func shutdown() async {
+        shuttingDown.withLockedValue { $0 = true }
         await readers?.close()
         await databases.shutdownAsync()
         try? await ownedGroup?.shutdownGracefully()

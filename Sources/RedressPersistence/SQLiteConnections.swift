@@ -18,6 +18,11 @@ final class SQLiteReaders: @unchecked Sendable {
     private var connections: [SQLiteConnection] = []
     private var handles: [any SQLDatabase] = []
     private var turn = 0
+    /// Queries under way on the readers, and whether `close()` began: a connection is closed only once no query runs
+    /// on it (closing a handle while another thread enters `sqlite3_prepare` on it is a use-after-free in libsqlite3).
+    private var inFlight = 0
+    private var closing = false
+    private var drained: [CheckedContinuation<Void, Never>] = []
 
     init(path: String, count: Int, logger: Logger) {
         self.path = path
@@ -43,7 +48,7 @@ final class SQLiteReaders: @unchecked Sendable {
         }
         lock.withLock {
             connections = opened
-            handles = opened.map { $0.sql(queryLogLevel: .trace) }
+            handles = opened.map { GatedReader(inner: $0.sql(queryLogLevel: .trace), readers: self) }
         }
     }
 
@@ -65,7 +70,36 @@ final class SQLiteReaders: @unchecked Sendable {
         try await sql.raw("PRAGMA cache_size=-65536").run()
     }
 
+    /// A query may start: false once `close()` began (the query then fails instead of touching a closed handle).
+    fileprivate func enter() -> Bool {
+        lock.withLock {
+            guard !closing else { return false }
+            inFlight += 1
+            return true
+        }
+    }
+
+    fileprivate func leave() {
+        let waiting: [CheckedContinuation<Void, Never>] = lock.withLock {
+            inFlight -= 1
+            guard closing, inFlight == 0 else { return [] }
+            defer { drained = [] }
+            return drained
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Refuses new queries, waits for the ones under way, then closes the connections and their threads.
     func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = lock.withLock {
+                closing = true
+                if inFlight == 0 { return true }
+                drained.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
         let open = lock.withLock {
             defer { connections = []; handles = [] }
             return connections
@@ -73,6 +107,53 @@ final class SQLiteReaders: @unchecked Sendable {
         for connection in open { try? await connection.close() }
         try? await group.shutdownGracefully()
         try? await threadPool.shutdownGracefully()
+    }
+}
+
+/// A reading connection that counts its queries, so `SQLiteReaders.close()` can wait for them.
+private struct GatedReader: SQLDatabase {
+    let inner: any SQLDatabase
+    let readers: SQLiteReaders
+
+    var logger: Logger { inner.logger }
+    var eventLoop: any EventLoop { inner.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { inner.version }
+    var dialect: any SQLDialect { inner.dialect }
+    var queryLogLevel: Logger.Level? { inner.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        guard readers.enter() else { return eventLoop.makeFailedFuture(DatabaseShutDown()) }
+        let result = inner.execute(sql: query, onRow)
+        result.whenComplete { _ in readers.leave() }
+        return result
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        guard readers.enter() else { throw DatabaseShutDown() }
+        defer { readers.leave() }
+        try await inner.execute(sql: query, onRow)
+    }
+}
+
+/// A query asked for after the database was shut down: it fails with this instead of touching a closed connection.
+struct DatabaseShutDown: Error, CustomStringConvertible {
+    var description: String { "the database is shut down" }
+}
+
+/// What `DatabaseService.sql` hands out once shut down: every query fails with `DatabaseShutDown`.
+struct ShutDownDatabase: SQLDatabase {
+    let logger: Logger
+    let eventLoop: any EventLoop
+    let dialect: any SQLDialect
+
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        eventLoop.makeFailedFuture(DatabaseShutDown())
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        throw DatabaseShutDown()
     }
 }
 

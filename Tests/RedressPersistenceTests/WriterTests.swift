@@ -26,6 +26,44 @@ struct WriterTests {
         }
     }
 
+    @Test("shutting down while reads run: every read answers or fails cleanly, none touches a closed connection")
+    func shutdownDuringReads() async throws {
+        for _ in 0..<5 {
+            let location = try await TestDatabase.freshLocation(.sqlite)
+            let service = try DatabaseService(location: location, logger: testLogger)
+            try await service.prepare()
+            let store = InstallationStore()
+            try await store.set("probe", "yes", on: service.sql)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        var answered = true
+                        for _ in 0..<20 {
+                            do {
+                                answered = try await store.value("probe", on: service.read) == "yes" && answered
+                            } catch {
+                                return answered // refused after the shutdown began: fine, as long as it is an error
+                            }
+                        }
+                        return answered
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(2))
+                    await service.shutdown()
+                    return true
+                }
+                var all: [Bool] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.allSatisfy { $0 }, "a read that answered saw the committed row")
+            if case .sqlite(let path) = location {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+    }
+
     @Test("normal is a choice: REDRESS_SQLITE_SYNCHRONOUS=normal gives synchronous NORMAL")
     func relaxedOnRequest() async throws {
         let location = try await TestDatabase.freshLocation(.sqlite)
