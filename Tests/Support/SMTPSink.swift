@@ -63,8 +63,8 @@ public final class SMTPSink: @unchecked Sendable {
         process.arguments = ["python3"] + arguments
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        process.standardError = FileHandle.nullDevice
+        try Self.launch(process)
         // "ready PORT" once it accepts connections.
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -126,6 +126,16 @@ public final class SMTPSink: @unchecked Sendable {
         return state == "Z" || state == "X"
     }
 
+    /// Foundation's `Process.run()` crashed (SIGSEGV) now and then when parallel tests started sinks at the same
+    /// moment; one launch at a time.
+    private static let launching = NSLock()
+
+    private static func launch(_ process: Process) throws {
+        launching.lock()
+        defer { launching.unlock() }
+        try process.run()
+    }
+
     public struct SinkError: Error, CustomStringConvertible {
         public var reason: String
         public var description: String { reason }
@@ -137,7 +147,7 @@ public final class SMTPSink: @unchecked Sendable {
         process.arguments = ["python3", script.path] + arguments
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try Self.launch(process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         while process.isRunning { usleep(10_000) }
         guard process.terminationStatus == 0 else {
