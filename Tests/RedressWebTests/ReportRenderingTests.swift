@@ -1,5 +1,6 @@
 import Foundation
 import RedressCore
+import RedressTestSupport
 import Testing
 
 /// Issue 8 groundwork: the SVG charts and the CSV files reports will use, checked against independent readers
@@ -8,17 +9,7 @@ import Testing
 struct ReportRenderingTests {
     /// Runs a Python snippet with `input` on standard input and returns what it printed.
     static func python(_ code: String, input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", code]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        while process.isRunning { usleep(5_000) }
+        let (_, data) = try ChildProcess.run(["python3", "-c", code], input: Data(input.utf8))
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -26,7 +26,7 @@ public final class SMTPSink: @unchecked Sendable {
     public let auth: String?
     public let certificate: URL?
     public private(set) var port: Int = 0
-    private var process: Process?
+    private var process: ChildProcess?
     private let lock = NSLock()
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -58,23 +58,18 @@ public final class SMTPSink: @unchecked Sendable {
                           "--key", certificate.deletingLastPathComponent().appendingPathComponent("key.pem").path]
         }
         if let auth { arguments += ["--auth", auth] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try Self.launch(process)
+        let process = try ChildProcess(["python3"] + arguments)
+        let output = process.output!
         // "ready PORT" once it accepts connections.
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.availableData
             if chunk.isEmpty { throw SinkError(reason: "the SMTP sink exited; is aiosmtpd installed? (pip install aiosmtpd)") }
             line += chunk
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("ready "), let started = Int(text.dropFirst(6)) else {
-            process.terminate()
+            process.kill()
             throw SinkError(reason: "unexpected output from the SMTP sink: \(text)")
         }
         lock.withLock {
@@ -84,17 +79,12 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     public func stop() {
-        let running = lock.withLock { () -> Process? in
+        let running = lock.withLock { () -> ChildProcess? in
             defer { process = nil }
             return process
         }
-        guard let running, running.isRunning else { return }
-        // Killed outright, like a mail server that goes away (children of the test runner may have SIGTERM
-        // blocked), then polled rather than waitUntilExit, which can hang inside async tests on Linux.
-        let pid = running.processIdentifier
-        kill(pid, SIGKILL)
-        let deadline = Date().addingTimeInterval(5)
-        while running.isRunning && !Self.hasExited(pid) && Date() < deadline { usleep(2_000) }
+        // Killed outright, like a mail server that goes away, and reaped at once.
+        running?.kill()
     }
 
     /// Everything received so far, oldest first.
@@ -117,40 +107,14 @@ public final class SMTPSink: @unchecked Sendable {
         }
     }
 
-    /// Foundation notices a child's exit late; the kernel's process table knows at once (gone or a zombie).
-    static func hasExited(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
-        else { return true }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state == "Z" || state == "X"
-    }
-
-    /// Foundation's `Process.run()` crashed (SIGSEGV) now and then when parallel tests started sinks at the same
-    /// moment; one launch at a time.
-    private static let launching = NSLock()
-
-    private static func launch(_ process: Process) throws {
-        launching.lock()
-        defer { launching.unlock() }
-        try process.run()
-    }
-
     public struct SinkError: Error, CustomStringConvertible {
         public var reason: String
         public var description: String { reason }
     }
 
     private static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try Self.launch(process)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        while process.isRunning { usleep(10_000) }
-        guard process.terminationStatus == 0 else {
+        let (status, data) = try ChildProcess.run(["python3", script.path] + arguments)
+        guard status == 0 else {
             throw SinkError(reason: "smtp_sink.py \(arguments.first ?? "") failed; is openssl installed?")
         }
         return String(decoding: data, as: UTF8.self)
