@@ -16,6 +16,7 @@ enum RedressMigrations {
         AddStaffPerShop(),
         AddPanelWork(),
         AddOpenWorkIndex(),
+        ShardReportCounts(),
     ]
 }
 

@@ -3,9 +3,10 @@ import RedressCore
 internal import SQLKit
 
 /// The daily report roll-ups (issue 8), kept in the same transaction as every change of a complaint, a mediation
-/// dialog or a review's rating: `report_daily_counts` (shop, family `c`/`d`/`r`, local day, metric → value),
-/// `report_durations` (one row per duration, in an index ordered by length, so a median is a short index walk) and
-/// `report_contributions` (what each complaint or dialog added, so the next change takes exactly that back).
+/// dialog or a review's rating: `report_daily_counts` (shop, family `c`/`d`/`r`, local day, metric, shard → value;
+/// a counter is the sum of its shards, `ShardReportCounts`), `report_durations` (one row per duration, in an
+/// index ordered by length, so a median is a short index walk) and `report_contributions` (what each complaint or
+/// dialog added, so the next change takes exactly that back).
 /// `report_labels` names the products counted.
 public struct ReportRollupStore: Sendable {
     public init() {}
@@ -180,6 +181,9 @@ public struct ReportRollupStore: Sendable {
         return true
     }
 
+    /// How many rows a daily counter is spread over on PostgreSQL (its value is their sum).
+    static let shards = 8
+
     func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: DatabaseSession) async throws {
         // Rows locked in key order, so concurrent writers cannot deadlock.
         let deltas = deltas.sorted {
@@ -187,13 +191,16 @@ public struct ReportRollupStore: Sendable {
             if families.0 != families.1 { return families.0 < families.1 }
             return $0.day != $1.day ? $0.day < $1.day : $0.metric < $1.metric
         }
+        // One shard for the whole call (ShardReportCounts): concurrent transactions of a shop mostly lock other rows.
+        let shard = sql.dialect.name == "sqlite" ? 0 : Int.random(in: 0..<Self.shards)
         for chunk in stride(from: 0, to: deltas.count, by: 500) {
-            var insert = sql.insert(into: "report_daily_counts").columns("shop_id", "family", "day", "metric", "value")
+            var insert = sql.insert(into: "report_daily_counts")
+                .columns("shop_id", "family", "day", "metric", "shard", "value")
             for delta in deltas[chunk..<min(chunk + 500, deltas.count)] {
                 insert = insert.values(SQLBind(shop.rawValue), SQLBind(ReportContribution.family(delta.metric)),
-                                       SQLBind(delta.day), SQLBind(delta.metric), SQLBind(delta.value))
+                                       SQLBind(delta.day), SQLBind(delta.metric), SQLBind(shard), SQLBind(delta.value))
             }
-            try await insert.onConflict(with: ["shop_id", "family", "day", "metric"]) {
+            try await insert.onConflict(with: ["shop_id", "family", "day", "metric", "shard"]) {
                 $0.set("value", to: SQLRaw("report_daily_counts.value + excluded.value"))
             }.run()
         }
@@ -384,7 +391,8 @@ public struct ReportRollupStore: Sendable {
     {
         var counts: [String: Int] = [:]
         for row in try await sql.raw("""
-            SELECT day, metric, value FROM report_daily_counts WHERE shop_id = \(bind: shop.rawValue) AND value <> 0
+            SELECT day, metric, CAST(SUM(value) AS BIGINT) AS value FROM report_daily_counts
+            WHERE shop_id = \(bind: shop.rawValue) GROUP BY day, metric HAVING SUM(value) <> 0
             """).all() {
             counts["\(try row.decode(column: "day", as: Int.self))|\(try row.decode(column: "metric", as: String.self))"]
                 = try row.decode(column: "value", as: Int.self)
@@ -463,9 +471,10 @@ public struct ReportRollupStore: Sendable {
         var daily: [Int: [String: Int]] = [:]
         if !series.isEmpty {
             for row in try await sql.raw("""
-                SELECT day, metric, value FROM report_daily_counts
+                SELECT day, metric, CAST(SUM(value) AS BIGINT) AS value FROM report_daily_counts
                 WHERE shop_id = \(bind: shop.rawValue) AND family = \(bind: family) AND day >= \(bind: firstDay)
                   AND day <= \(bind: lastDay) AND metric IN (\(binds: series.sorted()))
+                GROUP BY day, metric
                 """).all() {
                 daily[try row.decode(column: "day", as: Int.self), default: [:]][
                     try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
@@ -474,9 +483,10 @@ public struct ReportRollupStore: Sendable {
         // How many durations each metric has in all, to choose how to find a rank.
         var everywhere: [String: Int] = [:]
         for row in try await sql.raw("""
-            SELECT metric, value FROM report_daily_counts
+            SELECT metric, CAST(SUM(value) AS BIGINT) AS value FROM report_daily_counts
             WHERE shop_id = \(bind: shop.rawValue) AND family = \(bind: family)
               AND day = \(bind: ReportContribution.allDays)
+            GROUP BY metric
             """).all() {
             everywhere[try row.decode(column: "metric", as: String.self)] = try row.decode(column: "value", as: Int.self)
         }
