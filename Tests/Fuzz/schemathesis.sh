@@ -20,9 +20,22 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 server=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 "$root/Benchmarks/load/seed.py" "http://127.0.0.1:$port" "$key" 20 >/dev/null
-python3 -c "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())" run "http://127.0.0.1:$port/openapi.json" --header "Authorization: Bearer $key" --max-examples "$examples" \
-  --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-  --workers 2 --no-color > "$work/schemathesis.txt" 2>&1 || { grep -v "^ *$" "$work/schemathesis.txt" | head -150; exit 1; }
+fuzz() {
+  python3 -c "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())" run "http://127.0.0.1:$port/openapi.json" --header "Authorization: Bearer $key" --max-examples "$examples" \
+    --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
+    --workers 2 --no-color > "$work/schemathesis.txt" 2>&1
+}
+if ! fuzz; then
+  # An error inside the tool itself (hypothesis describing a lambda hit CPython 3.11's "AST constructor recursion
+  # depth mismatch" once in CI), with no check failed, is not a finding about the API: one more run, said aloud.
+  if ! grep -q "= FAILURES =" "$work/schemathesis.txt" && grep -q "^Runtime Error" "$work/schemathesis.txt"; then
+    echo "schemathesis stopped on an internal error, no check failed; running it once more:"
+    grep -A1 "^Runtime Error" "$work/schemathesis.txt" | head -4
+    fuzz || { grep -v "^ *$" "$work/schemathesis.txt" | head -150; exit 1; }
+  else
+    grep -v "^ *$" "$work/schemathesis.txt" | head -150; exit 1
+  fi
+fi
 sed -n '/SUMMARY/,$p' "$work/schemathesis.txt"
 # Logs carry ids, never the key, customer data or SQL, whatever the requests held.
 for secret in "$key" "@example.com" "SELECT " "INSERT INTO" "Paczka dotarła"; do
