@@ -138,6 +138,7 @@ let package = Package(
         .testTarget(
             name: "RedressCoreTests",
             dependencies: ["RedressCore"],
+            exclude: ["Fixtures"],
             swiftSettings: settings
         ),
         // The application's pure parts (addresses, letters, errors, the timed-work catalog): no database, no HTTP.
