@@ -71,36 +71,57 @@ public final class OutboxDispatcher: Service, Sendable {
     public func tick(limit: Int = OutboxDispatcher.batch) async throws -> Int {
         let claimed = try await OutboxStore().claim(owner: owner, now: clock.now(), lease: 300, limit: limit,
                                                     on: database.sql)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, message) in claimed.enumerated() {
-                if index >= concurrency { try await group.next() }
-                group.addTask { try await self.handle(message) }
+        // Rows delivered without a completion hook are marked sent together at the end of the batch: one write
+        // instead of one per mail (issue 18). A crash before that mark means those mails go once more, never lost.
+        let delivered = Delivered()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, message) in claimed.enumerated() {
+                    if index >= concurrency { try await group.next() }
+                    group.addTask { try await self.handle(message, delivered: delivered) }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch {
+            try await markDelivered(delivered.rows.withLock { $0 })
+            throw error
         }
+        try await markDelivered(delivered.rows.withLock { $0 })
         if !claimed.isEmpty, let counts = try? await OutboxStore().counts(on: database.sql) {
             metrics.setOutboxBacklog(pending: counts.pending, failed: counts.failed)
         }
         return claimed.count
     }
 
-    /// Delivers one claimed row and records the outcome: sent, retried later, or given up (at once when the
-    /// failure is permanent, e.g. a refused recipient).
-    private func handle(_ message: OutboxMessage) async throws {
+    /// The rows of one batch delivered so far and not yet marked sent.
+    private final class Delivered: Sendable {
+        let rows = Mutex<[OutboxMessage]>([])
+    }
+
+    private func markDelivered(_ messages: [OutboxMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        try await OutboxStore().markSent(messages.map(\.id), owner: owner, now: clock.now(), on: database.sql)
+        for message in messages { metrics.recordDelivery(channel: message.channel, outcome: "sent") }
+    }
+
+    /// Delivers one claimed row and records the outcome: sent (a row without a completion hook is added to
+    /// `delivered`, marked with its batch), retried later, or given up (at once when the failure is permanent,
+    /// e.g. a refused recipient).
+    private func handle(_ message: OutboxMessage, delivered: Delivered) async throws {
         let store = OutboxStore()
         let sql = database.sql
         do {
             try await deliver(message)
+            guard let hook = sentHooks.withLock({ $0[message.kind] }) else {
+                delivered.rows.withLock { $0.append(message) }
+                return
+            }
+            // The kind's completion commits with the "sent" mark, or neither does.
             let sentAt = clock.now()
-            if let hook = sentHooks.withLock({ $0[message.kind] }) {
-                // The kind's completion commits with the "sent" mark, or neither does.
-                try await database.transaction { tx in
-                    if try await store.markSent(message.id, owner: self.owner, now: sentAt, on: tx) {
-                        try await hook(message.id, sentAt, tx)
-                    }
+            try await database.transaction { tx in
+                if try await store.markSent(message.id, owner: self.owner, now: sentAt, on: tx) {
+                    try await hook(message.id, sentAt, tx)
                 }
-            } else {
-                try await store.markSent(message.id, owner: owner, now: sentAt, on: sql)
             }
             metrics.recordDelivery(channel: message.channel, outcome: "sent")
         } catch {

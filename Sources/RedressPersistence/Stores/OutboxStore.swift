@@ -106,10 +106,25 @@ public struct OutboxStore: Sendable {
 
     @discardableResult
     public func markSent(_ id: String, owner: String, now: Date, on sql: DatabaseSession) async throws -> Bool {
-        try await !sql.update("outbox").set("sent_at", to: now).set("lease_until", to: SQLLiteral.null)
-            .set("last_error", to: SQLLiteral.null)
-            .where("id", .equal, id).where("lease_owner", .equal, owner).where("sent_at", .is, SQLLiteral.null)
-            .returning("id").all().isEmpty
+        try await !markSent([id], owner: owner, now: now, on: sql).isEmpty
+    }
+
+    /// Marks rows this owner still leases as sent, in one statement; returns the ids it marked.
+    @discardableResult
+    public func markSent(_ ids: [String], owner: String, now: Date, on sql: DatabaseSession) async throws
+        -> Set<String>
+    {
+        var marked: Set<String> = []
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            for row in try await sql.update("outbox").set("sent_at", to: now).set("lease_until", to: SQLLiteral.null)
+                .set("last_error", to: SQLLiteral.null)
+                .where("id", .in, Array(ids[chunk..<min(chunk + 500, ids.count)]))
+                .where("lease_owner", .equal, owner).where("sent_at", .is, SQLLiteral.null)
+                .returning("id").all() {
+                marked.insert(try row.decode(column: "id", as: String.self))
+            }
+        }
+        return marked
     }
 
     public func scheduleRetry(_ id: String, owner: String, at: Date, error: String, on sql: DatabaseSession)
