@@ -145,7 +145,13 @@ public final class DatabaseService: @unchecked Sendable {
         _ body: @Sendable @escaping (DatabaseSession) async throws -> T
     ) async throws -> T {
         guard location.isSQLite else {
-            return try await db.transaction { tx in try await body(DatabaseSession(tx as! any SQLDatabase)) }
+            return try await db.transaction { tx in
+                let sql = tx as! any SQLDatabase
+                let deferred = DeferredCounts()
+                let value = try await body(DatabaseSession(sql, deferred: deferred))
+                try await ReportRollupStore().flush(deferred, on: DatabaseSession(sql))
+                return value
+            }
         }
         return try await withCheckedThrowingContinuation { continuation in
             let outcome = GroupCommit.Outcome<T>()

@@ -110,6 +110,7 @@ public struct ReportRollupStore: Sendable {
                 """).run()
             return false
         }
+        if let deferred = sql.deferred { try await flush(deferred, on: DatabaseSession(sql.database)) }
         try await sql.raw("""
             DELETE FROM report_daily_counts WHERE shop_id = \(bind: shop.rawValue) AND family = 'r'
             """).run()
@@ -181,10 +182,27 @@ public struct ReportRollupStore: Sendable {
         return true
     }
 
+    /// Writes the counter additions a PostgreSQL transaction held back (`DeferredCounts`), one shop at a time, the
+    /// same counter summed first.
+    func flush(_ deferred: DeferredCounts, on sql: DatabaseSession) async throws {
+        for (shop, deltas) in deferred.take() {
+            var sums: [String: ReportContribution.Delta] = [:]
+            for delta in deltas {
+                let key = "\(delta.day)|\(delta.metric)"
+                sums[key, default: .init(day: delta.day, metric: delta.metric, value: 0)].value += delta.value
+            }
+            try await add(sums.values.filter { $0.value != 0 }, shop: shop, on: sql)
+        }
+    }
+
     /// How many rows a daily counter is spread over on PostgreSQL (its value is their sum).
     static let shards = 8
 
     func add(_ deltas: [ReportContribution.Delta], shop: ShopID, on sql: DatabaseSession) async throws {
+        if let deferred = sql.deferred {
+            deferred.append(deltas, shop: shop)
+            return
+        }
         // Rows locked in key order, so concurrent writers cannot deadlock.
         let deltas = deltas.sorted {
             let families = (ReportContribution.family($0.metric), ReportContribution.family($1.metric))
@@ -351,6 +369,8 @@ public struct ReportRollupStore: Sendable {
     }
 
     public func rebuild(shop: ShopID, on sql: DatabaseSession) async throws {
+        // Additions held back earlier in this transaction land before the recount replaces them.
+        if let deferred = sql.deferred { try await flush(deferred, on: DatabaseSession(sql.database)) }
         for table in ["report_daily_counts", "report_durations", "report_contributions", "report_labels"] {
             try await sql.raw("DELETE FROM \(ident: table) WHERE shop_id = \(bind: shop.rawValue)").run()
         }
