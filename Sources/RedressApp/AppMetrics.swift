@@ -36,6 +36,11 @@ public final class AppMetrics: Sendable {
         registry.makeCounter(name: "redress_complaints_deemed_accepted_total").increment()
     }
 
+    /// Incoming mail by outcome (E12): threaded, complaint, unmatched, quarantined, rejected.
+    public func recordInbound(outcome: String) {
+        registry.makeCounter(name: "redress_inbound_mail_total", labels: [("outcome", outcome)]).increment()
+    }
+
     public func setOutboxBacklog(pending: Int, failed: Int) {
         registry.makeGauge(name: "redress_outbox_pending").set(Double(pending))
         registry.makeGauge(name: "redress_outbox_failed").set(Double(failed))

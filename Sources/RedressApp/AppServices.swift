@@ -39,6 +39,8 @@ public final class AppServices: Sendable {
         }
     }
     private let dummyHash = Mutex<String?>(nil)
+    /// The reply-token key once read (`replyTokens(on:)`).
+    let replyTokenKey = Mutex<[UInt8]?>(nil)
     private let closed = Mutex(false)
 
     public init(

@@ -15,6 +15,13 @@ public enum MIMEWriter {
         lines.append("Subject: \(encodedWord(message.subject))")
         lines.append("Date: \(rfc5322Date(date))")
         lines.append("Message-ID: <\(messageID)>")
+        if let parent = message.inReplyTo.flatMap(Self.messageIDValue) {
+            lines.append("In-Reply-To: <\(parent)>")
+            lines.append("References: <\(parent)>")
+        }
+        if message.automatic == true { lines.append("Auto-Submitted: auto-generated") }
+        // Our mark, so a mail of ours that comes back (an auto-reply quoting headers, a forwarding loop) is known (E7).
+        lines.append("X-Loop: redress")
         lines.append("MIME-Version: 1.0")
         if let html = message.html {
             let boundary = boundary ?? "=_redress_\(messageID.prefix(24))"
@@ -29,6 +36,14 @@ public enum MIMEWriter {
             lines.append(contentsOf: part(type: "text/plain", body: message.text))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A Message-ID fit for a header: without brackets, and nothing that could end the header line.
+    static func messageIDValue(_ id: String) -> String? {
+        let bare = id.trimmingCharacters(in: CharacterSet(charactersIn: "<> \t"))
+        guard !bare.isEmpty, bare.count <= 250, bare.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" })
+        else { return nil }
+        return bare
     }
 
     private static func part(type: String, body: String) -> [String] {

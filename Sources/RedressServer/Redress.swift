@@ -14,7 +14,7 @@ struct Redress: AsyncParsableCommand {
         commandName: "redress",
         abstract: "Review mediation with a fair hold, and complaints answered before the legal deadline.",
         subcommands: [Serve.self, Migrate.self, ShopCommand.self, StaffCommand.self, OrdersCommand.self,
-                      ReportsCommand.self])
+                      ReportsCommand.self, MailCommand.self])
 }
 
 /// Options every command that opens the database shares.
@@ -88,8 +88,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("hold-threshold"),
             help: "Ratings at or below are held (R3); one value for the installation (default 3).")
     var holdThreshold: Int?
+    @Option(name: .customLong("lmtp"), help: "HOST:PORT to take mail in over LMTP (E1), e.g. 127.0.0.1:2424; off unless given.")
+    var lmtp: String?
 
     func run() async throws {
+        var lmtpAddress: (host: String, port: Int)?
+        if let lmtp {
+            guard let colon = lmtp.lastIndex(of: ":"), let port = Int(lmtp[lmtp.index(after: colon)...]),
+                  (0...65535).contains(port), colon != lmtp.startIndex else {
+                throw ValidationError("--lmtp must be HOST:PORT, e.g. 127.0.0.1:2424")
+            }
+            lmtpAddress = (String(lmtp[..<colon]), port)
+        }
         guard let role = AppConfig.Role(rawValue: role) else { throw ValidationError("--role must be all, web or worker") }
         var config = AppConfig(database: try db.location())
         config.port = port
@@ -158,6 +168,12 @@ struct Serve: AsyncParsableCommand {
                                            "mail": "\(config.smtp?.redacted ?? "folder")",
                                            "port": "\(port)", "testClock": "\(testClock)"])
         let built = try await buildApplication(services: services)
+        var lmtpServer: LMTPServer?
+        if let lmtpAddress {
+            lmtpServer = try await InboundMail(services: services).startLMTP(host: lmtpAddress.host, port: lmtpAddress.port)
+            say("LMTP: taking mail on \(lmtpAddress.host):\(lmtpServer?.port ?? lmtpAddress.port)")
+        }
+        defer { if let lmtpServer { Task { await lmtpServer.close() } } }
         do {
             // The database and SMTP sessions close as the group's last service (ResourcesService).
             try await built.application(ownsResources: true).runService()

@@ -61,6 +61,7 @@ public func buildApplication(services: AppServices) async throws -> RedressAppli
         let reviewAPI = ReviewAPI(services: services, catalog: catalog)
         reviewAPI.register(on: router)
         WebhookAPI(services: services, catalog: catalog).register(on: router)
+        InboundAPI(services: services, catalog: catalog).register(on: router)
         let complaintAPI = ComplaintAPI(services: services, catalog: catalog)
         complaintAPI.registerTools(on: router)
         complaintAPI.registerAttachments(on: router)
@@ -98,12 +99,17 @@ public func prepareServices(
     }
     let services = AppServices(config: config, database: database, clock: clock, logger: logger,
                                mailTransport: mailTransport)
-    if try await services.deadlines.pending(kind: TimedWork.housekeeping, subjectId: "installation",
-                                            on: database.sql) == nil
-    {
-        try await services.deadlines.schedule(
-            kind: TimedWork.housekeeping, subjectId: "installation", shop: nil,
-            dueAt: clock.now().addingTimeInterval(3600), now: clock.now(), on: database.sql)
+    do {
+        if try await services.deadlines.pending(kind: TimedWork.housekeeping, subjectId: "installation",
+                                                on: database.sql) == nil
+        {
+            try await services.deadlines.schedule(
+                kind: TimedWork.housekeeping, subjectId: "installation", shop: nil,
+                dueAt: clock.now().addingTimeInterval(3600), now: clock.now(), on: database.sql)
+        }
+    } catch {
+        await database.shutdown()
+        throw error
     }
     return services
 }

@@ -61,6 +61,7 @@ struct SecurityMatrixTests {
                 "reviewId": review.id, "dialogId": dialog, "reference": reference, "templateId": template,
                 "endpointId": webhook, "staffId": staff.first { $0.role == "owner" }!.id, "keyId": keyId,
                 "externalId": "A-1", "attachmentId": "att_missing", "shopId": s.shop.id, "token": token, "slug": s.shop.slug,
+                "address": "klient@example.com",
             ]
             let secrets = [review.id, dialog, "klient@example.com", "Przepraszamy", template, webhook]
             let other = try await s.client.createShop("inny")

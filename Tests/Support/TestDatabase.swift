@@ -22,11 +22,28 @@ public final class TestDatabase: @unchecked Sendable {
     public let service: DatabaseService
     private let cleanup: @Sendable () async -> Void
 
+    /// At most this many PostgreSQL test databases are open at once: every one holds a pool (up to 4 connections
+    /// per event loop), and the parallel tests opened more than the server's 200 connections ("too many clients"; a
+    /// pool that failed to open then crashed the whole run with AsyncKit's shutdown assertion).
+    static let postgresGate = AsyncGate(slots: 12)
+
     public static func make(_ engine: Engine, migrate: Bool = true) async throws -> TestDatabase {
-        let location = try await freshLocation(engine)
-        let service = try DatabaseService(location: location, logger: testLogger)
-        try await service.prepare(migrate: migrate)
-        return TestDatabase(location: location, service: service)
+        if engine == .postgres { await postgresGate.acquire() }
+        do {
+            let location = try await freshLocation(engine)
+            let service = try DatabaseService(location: location, logger: testLogger)
+            do {
+                try await service.prepare(migrate: migrate)
+            } catch {
+                await service.shutdown()
+                await drop(location)
+                throw error
+            }
+            return TestDatabase(location: location, service: service)
+        } catch {
+            if engine == .postgres { await postgresGate.release() }
+            throw error
+        }
     }
 
     /// A location nobody else uses; the schema or file is removed at `close()`.
@@ -42,7 +59,12 @@ public final class TestDatabase: @unchecked Sendable {
             }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let admin = try DatabaseService(location: .postgres(url: url), logger: testLogger, poolSize: 1)
-            try await admin.sql.sqlDatabase.raw("CREATE SCHEMA \(ident: String(schema))").run()
+            do {
+                try await admin.sql.sqlDatabase.raw("CREATE SCHEMA \(ident: String(schema))").run()
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
             await admin.shutdown()
             return .postgres(url: url, searchPath: [String(schema)])
         }
@@ -62,6 +84,7 @@ public final class TestDatabase: @unchecked Sendable {
     public func close() async {
         await service.shutdown()
         await cleanup()
+        if !location.isSQLite { await Self.postgresGate.release() }
     }
 
     static func drop(_ location: DatabaseLocation) async {
@@ -94,4 +117,24 @@ public func withTestDatabase(_ engine: Engine, _ body: (TestDatabase) async thro
         throw error
     }
     await database.close()
+}
+
+/// A counting semaphore for async code: `acquire` waits for a free slot.
+actor AsyncGate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
 }

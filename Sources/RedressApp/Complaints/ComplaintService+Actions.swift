@@ -26,7 +26,8 @@ extension ComplaintService {
                 let shop = try await directory.shop(actor.shop, on: tx)
                 try await notifier.send(.complaintMessageToCustomer, to: [complaint.email], locale: complaint.locale,
                                         shop: shop, link: try await customerLink(complaint, shop: shop, now: now, on: tx),
-                                        reference: complaint.reference, now: now, on: tx)
+                                        reference: complaint.reference, body: text, order: complaint.orderExternalId,
+                                        thread: .init(.complaint, complaint.id), now: now, on: tx)
             }
             try await services.audit.append(shop: actor.shop, actor: actor.actor,
                                             action: isInternal ? "complaint.note" : "complaint.message",
@@ -234,16 +235,18 @@ extension ComplaintService {
             let (letter, refundDue, _) = self.letter(draft, complaint: complaint, shop: shop, now: now, link: link)
             let text = letter.text
             let envelope = notifier.message(.complaintDecision, to: [complaint.email], locale: language, shop: shop,
-                                            date: nil, link: nil, reference: complaint.reference)
-            let mail = MailMessage(
-                from: envelope.from, fromName: envelope.fromName, to: envelope.to, replyTo: envelope.replyTo,
-                subject: envelope.subject, text: text,
-                html: "<!doctype html><html lang=\"\(language)\"><body>"
-                    + text.split(separator: "\n", omittingEmptySubsequences: false)
-                        .map { "<p>\(HTMLEscape.escape(String($0)))</p>" }.joined() + "</body></html>")
-            let outboxId = try await services.outbox.enqueue(
-                channel: OutboxChannel.email, kind: Notifier.Event.complaintDecision.rawValue,
-                payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self), shop: actor.shop, now: now, on: tx)
+                                            date: nil, link: nil, reference: complaint.reference,
+                                            thread: .init(.complaint, complaint.id),
+                                            tokens: shop.inboundAddress == nil ? nil : try await services.replyTokens(on: tx))
+            // The letter is the durable medium (C5): its text is the mail's whole text.
+            var mail = envelope
+            mail.text = text
+            mail.html = "<!doctype html><html lang=\"\(language)\"><body>"
+                + text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "<p>\(HTMLEscape.escape(String($0)))</p>" }.joined() + "</body></html>"
+            guard let outboxId = try await notifier.enqueue(mail, kind: Notifier.Event.complaintDecision.rawValue,
+                                                            shop: shop, now: now, notification: false, on: tx)
+            else { throw AppError.conflict("mail.not_queued", "The decision letter could not be queued.") }
             let decision = ComplaintDecisionRecord(
                 id: SecureToken.id("dec"), complaintId: complaint.id, shopId: complaint.shopId,
                 outcome: draft.outcome.rawValue, remedy: letter.remedy?.rawValue, amount: letter.amount,
@@ -353,36 +356,59 @@ extension ComplaintService {
     /// The customer writes in the complaint's conversation (C7); a case waiting for them goes back to progress and
     /// its SLA clock runs again.
     package func postFromCustomer(_ complaint: ComplaintRecord, body: String) async throws -> ComplaintMessageRecord {
-        var errors = ValidationErrors()
-        let text = Validate.requiredText(body, field: "body", max: 10_000, into: &errors)
-        try errors.throwIfAny()
+        let text = try customerText(body)
         guard complaint.status != .closed else {
             throw AppError.conflict("complaint.closed", "This complaint is closed.")
         }
-        let now = services.clock.now()
         return try await services.database.transaction { tx in
-            guard var current = try await store.find(id: complaint.id, on: tx) else { throw AppError.notFound("complaint") }
-            let message = ComplaintMessageRecord(
-                id: SecureToken.id("cms"), complaintId: current.id, shopId: current.shopId, author: "customer",
-                staffId: nil, staffName: nil, body: text, isInternal: false, createdAt: now)
-            try await store.addMessage(message, on: tx)
-            let shop = try await directory.shop(ShopID(current.shopId), on: tx)
-            if current.status == .waitingForCustomer {
-                if let since = current.slaPausedSince {
-                    current.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
-                    current.slaPausedSince = nil
-                }
-                current.status = .inProgress
-            }
-            try await store.save(current, now: now, on: tx)
-            try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.customer_message",
-                                            subjectType: "complaint", subjectId: current.id, now: now, on: tx)
-            try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(shop, on: tx),
-                                    locale: shop.locale, shop: shop,
-                                    link: services.config.url(.panelComplaint(current.reference)),
-                                    reference: current.reference, now: now, on: tx)
-            return message
+            try await postFromCustomer(complaintId: complaint.id, text: text, via: nil, on: tx)
         }
+    }
+
+    package func customerText(_ body: String) throws -> String {
+        var errors = ValidationErrors()
+        let text = Validate.requiredText(body, field: "body", max: 10_000, into: &errors)
+        try errors.throwIfAny()
+        return text
+    }
+
+    /// The customer's message in the caller's transaction: the page's (`via` nil) and a reply by mail (E10).
+    package func postFromCustomer(complaintId: String, text: String, via: String?, on tx: DatabaseSession) async throws
+        -> ComplaintMessageRecord
+    {
+        let now = services.clock.now()
+        guard var current = try await store.find(id: complaintId, on: tx) else { throw AppError.notFound("complaint") }
+        let message = ComplaintMessageRecord(
+            id: SecureToken.id("cms"), complaintId: current.id, shopId: current.shopId, author: "customer",
+            staffId: nil, staffName: nil, body: text, isInternal: false, createdAt: now, via: via)
+        try await store.addMessage(message, on: tx)
+        let shop = try await directory.shop(ShopID(current.shopId), on: tx)
+        if current.status == .waitingForCustomer {
+            if let since = current.slaPausedSince {
+                current.slaPausedSeconds += try await calendar(shop, on: tx).workingSeconds(from: since, to: now)
+                current.slaPausedSince = nil
+            }
+            current.status = .inProgress
+        }
+        try await store.save(current, now: now, on: tx)
+        try await services.audit.append(shop: shop.shopID, actor: .system, action: "complaint.customer_message",
+                                        subjectType: "complaint", subjectId: current.id,
+                                        after: via.map { ["via": $0] }, now: now, on: tx)
+        try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(shop, on: tx),
+                                locale: shop.locale, shop: shop,
+                                link: services.config.url(.panelComplaint(current.reference)),
+                                reference: current.reference, body: text, now: now, on: tx)
+        return message
+    }
+
+    /// A note on the complaint that only staff see (mail from another address than the customer's, E5; a flag of
+    /// the intake, E9).
+    package func systemNote(complaintId: String, shop: ShopID, text: String, senderAddress: String?, via: String?,
+                            on tx: DatabaseSession) async throws {
+        try await store.addMessage(ComplaintMessageRecord(
+            id: SecureToken.id("cms"), complaintId: complaintId, shopId: shop.rawValue, author: "system",
+            staffId: nil, staffName: nil, body: text, isInternal: true, createdAt: services.clock.now(), via: via,
+            senderAddress: senderAddress), on: tx)
     }
 
     /// Priority and the urgent flag (C8).

@@ -77,8 +77,11 @@ package struct ComplaintService: Sendable {
     }
 
     /// Files a complaint. The public form passes `requireOrder` with the customer's e-mail; an unknown order or a
-    /// wrong e-mail is the same 404.
-    package func file(_ input: Intake, shop: ShopRecord, actor: AuditActor, requireOrder: Bool, uploads: [Upload] = [])
+    /// wrong e-mail is the same 404. A complaint by mail (E9) passes the customer's Message-ID as `replyingTo`, so the
+    /// acknowledgement is threaded to it, and `within` to write its intake record in the same transaction.
+    package func file(_ input: Intake, shop: ShopRecord, actor: AuditActor, requireOrder: Bool, uploads: [Upload] = [],
+                      replyingTo: String? = nil,
+                      within: (@Sendable (ComplaintRecord, DatabaseSession) async throws -> Void)? = nil)
         async throws -> (ComplaintRecord, caseToken: String?)
     {
         let (claim, category, remedy, party) = try validated(input)
@@ -137,6 +140,7 @@ package struct ComplaintService: Sendable {
             try await store.insert(complaint, items: items, on: tx)
             // The photos come with the form: all stored or the whole complaint refused with the reason.
             try await attach(uploads, to: complaint, author: "customer", on: tx)
+            try await within?(complaint, tx)
             if party.hasStatutoryDeadline {
                 let warnings = clock.warnings(receivedAt: receivedAt, timeZone: zone).filter { $0.at > now }
                     .map { (kind: Work.warning(day: $0.day), dueAt: $0.at) }
@@ -159,7 +163,8 @@ package struct ComplaintService: Sendable {
                                         .addingTimeInterval(86_399),
                                     link: token.map { complaintLink(token: $0) }
                                         ?? services.config.url(.complaintLookup),
-                                    reference: reference, now: now, on: tx)
+                                    reference: reference, order: order?.externalId,
+                                    thread: .init(.complaint, id, inReplyTo: replyingTo), now: now, on: tx)
             try await webhooks.emit(.complaintReceived, shop: shop.shopID,
                                     data: WebhookResource(complaintId: reference, orderExternalId: order?.externalId,
                                                           status: complaint.status.rawValue), now: now, on: tx)

@@ -22,6 +22,10 @@ package enum ComplaintViews {
         package var body: String
         package var internalNote: Bool
         package var createdAt: Date
+        /// `email` when it came by mail (E10).
+        package var via: String?
+        /// The address of mail that was not the customer's (E5); internal notes only, which customers never see.
+        package var senderAddress: String?
 
         package init(_ record: ComplaintMessageRecord) {
             id = record.id
@@ -30,6 +34,8 @@ package enum ComplaintViews {
             body = record.body
             internalNote = record.isInternal
             createdAt = record.createdAt
+            via = record.via
+            senderAddress = record.senderAddress
         }
     }
 

@@ -18,10 +18,18 @@ package struct Notifier: Sendable {
         case complaintSurvey, complaintWarning
         // Staff (S2).
         case passwordReset
+        // Mail (E8): a mail to the customer came back while a legal term runs.
+        case mailBounced
     }
 
     /// Subject and first paragraph per language; `{shop}`, `{date}` are filled in.
     package static let texts: [Event: [String: (String, String)]] = [
+        .mailBounced: [
+            "pl": ("Odpowiedź nie dotarła do klienta – {shop}", "Wiadomość do klienta wróciła jako niedoręczona. Odpowiedź nie dotarła do klienta — wyślij ją inną drogą przed {date}."),
+            "en": ("The answer did not reach the customer – {shop}", "A mail to the customer came back undelivered. The answer did not reach the customer — send it another way before {date}."),
+            "es": ("La respuesta no llegó al cliente – {shop}", "Un correo al cliente fue devuelto sin entregar. La respuesta no llegó al cliente: envíala por otra vía antes del {date}."),
+            "el": ("Η απάντηση δεν έφτασε στον πελάτη – {shop}", "Ένα μήνυμα προς τον πελάτη επέστρεψε ως μη παραδοτέο. Η απάντηση δεν έφτασε στον πελάτη — στείλτε την με άλλον τρόπο πριν από {date}."),
+        ],
         .passwordReset: [
             "pl": ("Nowe hasło do panelu {shop}", "Ktoś poprosił o nowe hasło do Twojego konta w panelu {shop}. Link działa godzinę i jeden raz. Jeśli to nie Ty, zignoruj tę wiadomość: hasło się nie zmieni."),
             "en": ("A new password for the {shop} panel", "Someone asked for a new password for your {shop} panel account. The link works for an hour, once. If it was not you, ignore this message: the password stays as it is."),
@@ -161,8 +169,32 @@ package struct Notifier: Sendable {
                                         timeZone: TimeZone(identifier: timeZone) ?? .gmt))
     }
 
+    /// The case a customer's mail belongs to (E3): replies to it come back to this case.
+    package struct Thread: Sendable {
+        package var kind: MailCaseKind
+        package var caseId: String
+        /// The customer's own mail this one answers, if any (E9).
+        package var inReplyTo: String?
+
+        package init(_ kind: MailCaseKind, _ caseId: String, inReplyTo: String? = nil) {
+            self.kind = kind
+            self.caseId = caseId
+            self.inReplyTo = inReplyTo
+        }
+    }
+
+    /// The events whose text a person wrote: they carry no `Auto-Submitted` (E3).
+    package static let written: Set<Event> = [.dialogMessageToCustomer, .complaintMessageToCustomer, .complaintDecision]
+
+    package static let orderLabel = ["pl": "Zamówienie", "en": "Order", "es": "Pedido", "el": "Παραγγελία"]
+
+    /// - Parameters:
+    ///   - body: the message itself (the shop's reply), carried in the mail (E3).
+    ///   - thread: the case, when the customer may answer by mail; with the shop's inbound address set, the mail is
+    ///     addressed back as `local+TOKEN@domain` and opens with the "reply above this line" marker.
     package func message(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date?, link: String?,
-                 reference: String? = nil) -> MailMessage {
+                 reference: String? = nil, body: String? = nil, order: String? = nil, thread: Thread? = nil,
+                 tokens: ReplyTokens? = nil) -> MailMessage {
         let languages = Self.texts[event] ?? [:]
         let language = languages[locale] != nil ? locale : (languages["en"] != nil ? "en" : "pl")
         let (subjectTemplate, bodyTemplate) = languages[language] ?? ("{shop}", "{shop}")
@@ -170,11 +202,36 @@ package struct Notifier: Sendable {
         func fill(_ text: String) -> String {
             text.replacingOccurrences(of: "{shop}", with: shop.name).replacingOccurrences(of: "{date}", with: dateText)
         }
+        var token: String?
+        var replyTo = shop.senderEmail
+        if let thread, let tokens, let inbound = shop.inboundAddress,
+           let made = tokens.token(thread.kind, caseId: thread.caseId, shop: shop.shopID),
+           let address = MailAddress.tagged(inbound, tag: made) {
+            token = made
+            replyTo = address
+        }
         // A complaint's reference leads the subject, so replies and searches find the case.
         let subject = (reference.map { "[\($0)] " } ?? "") + fill(subjectTemplate)
         let paragraph = fill(bodyTemplate)
-        var text = paragraph + "\n"
-        var html = "<p>\(HTMLEscape.escape(paragraph))</p>"
+        var text = ""
+        var html = ""
+        if token != nil {
+            let marker = ReplyText.marker(language: language)
+            text += marker + "\n\n"
+            html += "<p style=\"color:#555\">\(HTMLEscape.escape(marker))</p>"
+        }
+        text += paragraph + "\n"
+        html += "<p>\(HTMLEscape.escape(paragraph))</p>"
+        if let order, !order.isEmpty {
+            let label = Self.orderLabel[language] ?? "Order"
+            text += "\(label): \(order)\n"
+            html += "<p>\(HTMLEscape.escape(label)): \(HTMLEscape.escape(order))</p>"
+        }
+        if let body, !body.isEmpty {
+            text += "\n" + body + "\n"
+            html += "<blockquote>" + body.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { HTMLEscape.escape(String($0)) }.joined(separator: "<br>") + "</blockquote>"
+        }
         if let link {
             text += "\n\(link)\n"
             html += "<p><a href=\"\(HTMLEscape.escape(link))\">\(Self.linkLabel[language] ?? "Open")</a></p>"
@@ -182,18 +239,45 @@ package struct Notifier: Sendable {
         text += "\n— \(shop.name)\n"
         html += "<p>— \(HTMLEscape.escape(shop.name))</p>"
         let from = shop.senderEmail ?? "no-reply@\(URL(string: services.config.publicBaseURL)?.host ?? "localhost")"
-        return MailMessage(from: from, fromName: shop.name, to: to, replyTo: shop.senderEmail, subject: subject, text: text,
-                           html: "<!doctype html><html lang=\"\(language)\"><body>\(html)</body></html>")
+        return MailMessage(from: from, fromName: shop.name, to: to, replyTo: replyTo, subject: subject, text: text,
+                           html: "<!doctype html><html lang=\"\(language)\"><body>\(html)</body></html>",
+                           threadToken: token, inReplyTo: thread?.inReplyTo,
+                           automatic: Self.written.contains(event) ? nil : true)
     }
 
-    /// Enqueues one e-mail in the caller's transaction.
+    /// Enqueues one e-mail in the caller's transaction; returns the outbox entry's id.
+    @discardableResult
     package func send(_ event: Event, to: [String], locale: String, shop: ShopRecord, date: Date? = nil, link: String? = nil,
-              reference: String? = nil, now: Date, on sql: DatabaseSession) async throws {
-        guard !to.isEmpty else { return }
-        let mail = message(event, to: to, locale: locale, shop: shop, date: date, link: link, reference: reference)
+              reference: String? = nil, body: String? = nil, order: String? = nil, thread: Thread? = nil,
+              now: Date, on sql: DatabaseSession) async throws -> String? {
+        guard !to.isEmpty else { return nil }
+        let tokens = thread != nil && shop.inboundAddress != nil ? try await services.replyTokens(on: sql) : nil
+        let mail = message(event, to: to, locale: locale, shop: shop, date: date, link: link, reference: reference,
+                           body: body, order: order, thread: thread, tokens: tokens)
+        return try await enqueue(mail, kind: event.rawValue, shop: shop, now: now, on: sql)
+    }
+
+    /// Enqueues a message built by the caller (the decision letter) with its per-message return path (E8). An
+    /// address whose mail came back for good gets nothing until staff clear it; nil when no recipient is left.
+    @discardableResult
+    /// The decision letter passes `notification: false`: it is the durable medium (C5), sent whatever came back before.
+    package func enqueue(_ mail: MailMessage, kind: String, shop: ShopRecord, now: Date, notification: Bool = true,
+                         on sql: DatabaseSession) async throws -> String?
+    {
+        var mail = mail
+        let stopped = notification ? try await BounceStore().suppressed(mail.to, shop: shop.shopID, on: sql) : []
+        if !stopped.isEmpty {
+            mail.to.removeAll { stopped.contains($0.lowercased()) }
+            guard !mail.to.isEmpty else { return nil }
+        }
+        let id = SecureToken.id("msg")
+        if let inbound = shop.inboundAddress,
+           let tag = ReplyToken.bounce(outboxId: id, shopId: shop.id, mac: try await services.replyTokens(on: sql).mac) {
+            mail.envelopeFrom = MailAddress.tagged(inbound, tag: tag)
+        }
         let payload = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
-        try await services.outbox.enqueue(channel: OutboxChannel.email, kind: event.rawValue, payload: payload,
-                                          shop: shop.shopID, now: now, on: sql)
+        return try await services.outbox.enqueue(channel: OutboxChannel.email, kind: kind, payload: payload,
+                                                 shop: shop.shopID, now: now, id: id, on: sql)
     }
 
     /// The shop's working staff (owners and agents) receive shop notifications.

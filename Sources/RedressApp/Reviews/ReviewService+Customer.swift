@@ -135,31 +135,41 @@ extension ReviewService {
 
     /// The customer's side of the dialog.
     package func customerMessage(token: String, body: String) async throws -> DialogMessageRecord {
-        let now = services.clock.now()
-        return try await services.database.transaction { tx in
+        try await services.database.transaction { tx in
             let found = try await directory.customerCase(token: token, for: .changeReview, on: tx)
             let review = try requireReview(found)
-            guard var dialog = try await dialogs.find(reviewId: review.id, on: tx) else {
+            guard let dialog = try await dialogs.find(reviewId: review.id, on: tx) else {
                 throw AppError.conflict("dialog.none", "The shop has not opened a dialog about this review.")
             }
-            let message = DialogMessageRecord(
-                id: SecureToken.id("msg"), dialogId: dialog.id, shopId: found.shop.id, author: "customer",
-                staffId: nil, staffName: nil, body: body, isInternal: false, incentiveWarning: false, createdAt: now)
-            try await dialogs.addMessage(message, on: tx)
-            dialog.awaiting = "shop"
-            dialog.lastMessageAt = now
-            try await dialogs.save(dialog, on: tx)
-            try await services.audit.append(shop: found.shop.shopID, actor: .customer(found.order.id),
-                                            action: "dialog.customer_message", subjectType: "dialog",
-                                            subjectId: dialog.id, now: now, on: tx)
-            try await webhooks.emit(.dialogMessage, shop: found.shop.shopID,
-                                    data: WebhookResource(reviewId: review.id, dialogId: dialog.id, messageId: message.id,
-                                                          author: "customer"), now: now, on: tx)
-            try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(found.shop, on: tx),
-                                    locale: found.shop.locale, shop: found.shop,
-                                    link: services.config.url(.panelDialog(dialog.id)), now: now, on: tx)
-            return message
+            return try await customerMessage(dialog: dialog, body: body, shop: found.shop, orderId: found.order.id,
+                                             via: nil, on: tx)
         }
+    }
+
+    /// The customer's message in the caller's transaction: the page's (`via` nil) and a reply by mail (E10), with
+    /// the same effects. Mail can only add messages: it never publishes, edits, withdraws or resolves (E10).
+    package func customerMessage(dialog: DialogRecord, body: String, shop: ShopRecord, orderId: String, via: String?,
+                                 on tx: DatabaseSession) async throws -> DialogMessageRecord {
+        let now = services.clock.now()
+        var dialog = dialog
+        let message = DialogMessageRecord(
+            id: SecureToken.id("msg"), dialogId: dialog.id, shopId: shop.id, author: "customer",
+            staffId: nil, staffName: nil, body: body, isInternal: false, incentiveWarning: false, createdAt: now,
+            via: via)
+        try await dialogs.addMessage(message, on: tx)
+        dialog.awaiting = "shop"
+        dialog.lastMessageAt = now
+        try await dialogs.save(dialog, on: tx)
+        try await services.audit.append(shop: shop.shopID, actor: .customer(orderId),
+                                        action: "dialog.customer_message", subjectType: "dialog",
+                                        subjectId: dialog.id, after: via.map { ["via": $0] }, now: now, on: tx)
+        try await webhooks.emit(.dialogMessage, shop: shop.shopID,
+                                data: WebhookResource(reviewId: dialog.reviewId, dialogId: dialog.id, messageId: message.id,
+                                                      author: "customer"), now: now, on: tx)
+        try await notifier.send(.dialogMessageToShop, to: try await notifier.shopRecipients(shop, on: tx),
+                                locale: shop.locale, shop: shop, link: services.config.url(.panelDialog(dialog.id)),
+                                body: body, now: now, on: tx)
+        return message
     }
 
     /// R12: a report by the customer (of their own review, e.g. a shop reply they find abusive).

@@ -106,7 +106,8 @@ extension ReviewService {
                 if let order = try await orders.find(review.orderId, shop: actor.shop, on: tx) {
                     let token = try await caseLink(order: order, shop: shop, now: now, on: tx)
                     try await notifier.send(.dialogMessageToCustomer, to: [order.email], locale: order.locale, shop: shop,
-                                            link: link(.customerCase(token: token)), now: now, on: tx)
+                                            link: link(.customerCase(token: token)), body: message.body,
+                                            order: order.externalId, thread: .init(.dialog, dialog.id), now: now, on: tx)
                 }
             }
             return PostedMessage(message: message, incentiveWarning: incentive)

@@ -145,6 +145,10 @@ package enum ReviewViews {
         package var internalNote: Bool
         package var incentiveWarning: Bool
         package var createdAt: Date
+        /// `email` when it came by mail (E10).
+        package var via: String?
+        /// For staff: the address of mail that was not the customer's (E5).
+        package var senderAddress: String?
 
         package init(_ record: DialogMessageRecord, forCustomer: Bool = false) {
             id = record.id
@@ -154,6 +158,8 @@ package enum ReviewViews {
             internalNote = record.isInternal
             incentiveWarning = forCustomer ? false : record.incentiveWarning
             createdAt = record.createdAt
+            via = record.via
+            senderAddress = forCustomer ? nil : record.senderAddress
         }
     }
 

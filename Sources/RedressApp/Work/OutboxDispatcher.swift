@@ -148,8 +148,7 @@ public final class OutboxDispatcher: Service, Sendable {
         switch message.channel {
         case OutboxChannel.email:
             let mailMessage = try JSONDecoder().decode(MailMessage.self, from: Data(message.payload.utf8))
-            let domain = mailMessage.from.split(separator: "@").last.map(String.init) ?? "redress"
-            try await mail.send(mailMessage, messageID: "\(message.id)@\(domain)")
+            try await mail.send(mailMessage, messageID: mailMessage.messageID(outboxId: message.id))
         case OutboxChannel.webhook:
             try await call(try JSONDecoder().decode(WebhookCall.self, from: Data(message.payload.utf8)), message)
         default:

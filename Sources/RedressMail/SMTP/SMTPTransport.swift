@@ -46,7 +46,7 @@ public actor SMTPTransport: MailTransport {
     /// server refused this one message), closed otherwise.
     private func attempt(_ message: MailMessage, document: String, on connection: SMTPConnection) async throws {
         do {
-            try await connection.send(from: message.from, recipients: message.to, document: document)
+            try await connection.send(from: message.envelopeFrom ?? message.from, recipients: message.to, document: document)
             checkin(connection)
         } catch let error as SMTPError where Self.isAnswer(error) {
             checkin(connection)

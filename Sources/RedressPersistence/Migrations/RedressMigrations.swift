@@ -17,6 +17,7 @@ enum RedressMigrations {
         AddPanelWork(),
         AddOpenWorkIndex(),
         ShardReportCounts(),
+        AddInboundMail(),
     ]
 }
 

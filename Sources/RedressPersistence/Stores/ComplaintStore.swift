@@ -112,9 +112,13 @@ public struct ComplaintMessageRecord: Codable, Sendable, Equatable {
     public var body: String
     public var isInternal: Bool
     public var createdAt: Date
+    /// `email` for a message that came by mail (E10); nil for the page and the API.
+    public var via: String?
+    /// The address a mailed message came from when it is not the customer's (E5): such a message is a note.
+    public var senderAddress: String?
 
     public init(id: String, complaintId: String, shopId: String, author: String, staffId: String?, staffName: String?,
-                body: String, isInternal: Bool, createdAt: Date) {
+                body: String, isInternal: Bool, createdAt: Date, via: String? = nil, senderAddress: String? = nil) {
         self.id = id
         self.complaintId = complaintId
         self.shopId = shopId
@@ -124,6 +128,8 @@ public struct ComplaintMessageRecord: Codable, Sendable, Equatable {
         self.body = body
         self.isInternal = isInternal
         self.createdAt = createdAt
+        self.via = via
+        self.senderAddress = senderAddress
     }
 }
 

@@ -32,10 +32,15 @@ public struct DialogMessageRecord: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// The one-time key of the form that sent it; a second submission of the same form fails by constraint.
     public var submissionKey: String?
+    /// `email` for a message that came by mail (E10); nil for the page and the API.
+    public var via: String?
+    /// The address a mailed message came from when it is not the customer's (E5): such a message is a note.
+    public var senderAddress: String?
 
     public init(
         id: String, dialogId: String, shopId: String, author: String, staffId: String?, staffName: String?,
-        body: String, isInternal: Bool, incentiveWarning: Bool, createdAt: Date, submissionKey: String? = nil
+        body: String, isInternal: Bool, incentiveWarning: Bool, createdAt: Date, submissionKey: String? = nil,
+        via: String? = nil, senderAddress: String? = nil
     ) {
         self.id = id
         self.dialogId = dialogId
@@ -48,6 +53,8 @@ public struct DialogMessageRecord: Codable, Sendable, Equatable {
         self.incentiveWarning = incentiveWarning
         self.createdAt = createdAt
         self.submissionKey = submissionKey
+        self.via = via
+        self.senderAddress = senderAddress
     }
 }
 

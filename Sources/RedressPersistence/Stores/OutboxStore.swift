@@ -46,9 +46,9 @@ public struct OutboxStore: Sendable {
     /// Adds a message in the caller's transaction (pass the transaction's handle).
     @discardableResult
     public func enqueue(
-        channel: String, kind: String, payload: String, shop: ShopID?, now: Date, on sql: DatabaseSession
+        channel: String, kind: String, payload: String, shop: ShopID?, now: Date, id: String = SecureToken.id("msg"),
+        on sql: DatabaseSession
     ) async throws -> String {
-        let id = SecureToken.id("msg")
         try await sql.insert(into: "outbox")
             .columns("id", "shop_id", "channel", "kind", "payload", "created_at", "next_attempt_at", "attempts")
             .values(

@@ -1,4 +1,5 @@
 import Foundation
+import RedressCore
 
 /// Builds the OpenAPI 3.1 document from the catalog of registered operations.
 enum OpenAPIDocument {
@@ -100,6 +101,8 @@ enum OpenAPIDocument {
 
 /// The component schemas the operations refer to.
 enum APISchemas {
+    private static let inboundOutcomes: [String] = InboundOutcome.allCases.map(\.rawValue)
+    private static let caseKinds: [String] = MailCaseKind.allCases.map(\.rawValue)
     static let all: [(String, JSON)] = [
         ("Problem", .object(required: ["type", "title", "status", "detail"], [
             ("type", .string), ("title", .string), ("status", .integer), ("detail", .string),
@@ -116,11 +119,26 @@ enum APISchemas {
         ])),
         ("Shop", .object(required: ["id", "slug", "name", "locale", "timeZone", "version"], [
             ("id", .string), ("slug", .string), ("name", .string), ("locale", .string), ("timeZone", .string),
-            ("senderEmail", .nullable("string")), ("version", .integer),
+            ("senderEmail", .nullable("string")), ("inboundAddress", .nullable("string")), ("version", .integer),
         ])),
         ("ShopUpdate", .object(required: ["version"], [
             ("name", .stringMax(120, min: 1)), ("locale", .enumeration(["pl", "en", "es", "el"])),
-            ("timeZone", .string), ("senderEmail", .string), ("version", .integer),
+            ("timeZone", .string), ("senderEmail", .string), ("inboundAddress", .string), ("version", .integer),
+        ])),
+        ("InboundResult", .object(required: ["outcome"], [
+            ("outcome", .enumeration(inboundOutcomes)),
+            ("caseType", .enumeration(caseKinds)), ("caseId", .string),
+            ("reference", .string), ("reason", .string), ("messageId", .string),
+        ])),
+        ("MailSuppression", .object(required: ["address", "reason", "createdAt"], [
+            ("address", .string), ("reason", .string), ("createdAt", .dateTime),
+        ])),
+        ("InboundMessage", .object(required: ["id", "door", "outcome", "sha256", "receivedAt", "processedAt", "size"], [
+            ("id", .string), ("door", .enumeration(["api", "lmtp", "pipe", "imap"])),
+            ("outcome", .enumeration(inboundOutcomes)), ("sha256", .string),
+            ("receivedAt", .dateTime), ("processedAt", .dateTime), ("from", .string), ("subject", .string),
+            ("reason", .string), ("caseType", .enumeration(caseKinds)),
+            ("caseId", .string), ("reference", .string), ("size", .integer),
         ])),
         ("NewStaff", .object(required: ["email", "name", "role", "password"], [
             ("email", .string), ("name", .stringMax(120, min: 1)),
@@ -157,6 +175,7 @@ enum APISchemas {
     static let message = JSON.object(required: ["id", "author", "body", "internalNote", "incentiveWarning", "createdAt"], [
         ("id", .string), ("author", .enumeration(["shop", "customer", "system"])), ("staffName", .string),
         ("body", .string), ("internalNote", .boolean), ("incentiveWarning", .boolean), ("createdAt", .dateTime),
+        ("via", .enumeration(["email"])), ("senderAddress", .string),
     ])
     static let stars = JSON.object([("type", .string("integer")), ("minimum", .number(1)), ("maximum", .number(5))])
 

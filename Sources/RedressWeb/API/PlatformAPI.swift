@@ -13,6 +13,7 @@ struct PlatformAPI {
     struct ShopView: Codable {
         var id, slug, name, locale, timeZone: String
         var senderEmail: String?
+        var inboundAddress: String?
         var version: Int
 
         init(_ shop: ShopRecord) {
@@ -22,6 +23,7 @@ struct PlatformAPI {
             locale = shop.locale
             timeZone = shop.timeZone
             senderEmail = shop.senderEmail
+            inboundAddress = shop.inboundAddress
             version = shop.version
         }
     }
@@ -32,6 +34,8 @@ struct PlatformAPI {
         var timeZone: String?
         /// The address shop e-mails come from (and Reply-To); an empty string goes back to the installation's.
         var senderEmail: String?
+        /// Where the shop's mail arrives (E3, E4); replies are addressed `local+TOKEN@domain` of it. "" removes it.
+        var inboundAddress: String?
         var version: Int?
     }
 
@@ -210,14 +214,25 @@ struct PlatformAPI {
                 errors.add("senderEmail", "is not a valid e-mail address")
             }
         }
+        var inbound: String?? = .none
+        if let given = input.inboundAddress?.trimmingCharacters(in: .whitespaces) {
+            if given.isEmpty {
+                inbound = .some(nil)
+            } else if Validate.isEmail(given), let split = MailAddress(given), split.tag == nil {
+                inbound = .some(split.base)
+            } else {
+                errors.add("inboundAddress", "must be an e-mail address without a +tag, e.g. reklamacje@shop.example")
+            }
+        }
         try errors.throwIfAny()
         let now = services.clock.now()
         let services = self.services
         let senderEmail = sender
+        let inboundAddress = inbound
         _ = try await services.database.transaction { tx in
             let newVersion = try await services.shops.update(
                 owner.shopID, name: name, locale: locale, timeZone: timeZone, senderEmail: senderEmail,
-                expectedVersion: version, on: tx)
+                inboundAddress: inboundAddress, expectedVersion: version, on: tx)
             // Report roll-ups count by local day: a new zone moves complaints and dialogs to other days, counted
             // again in short steps of timed work.
             if timeZone != current.timeZone {

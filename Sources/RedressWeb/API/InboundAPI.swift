@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import RedressApp
+import RedressCore
+import RedressPersistence
+
+/// Mail into cases over HTTP (E1, E12): the API door, and the intake log.
+struct InboundAPI {
+    let services: AppServices
+    let catalog: APICatalog
+    var inbound: InboundMail { InboundMail(services: services) }
+
+    struct ResultView: Encodable {
+        var outcome: String
+        var caseType, caseId, reference, reason: String?
+        var messageId: String?
+
+        init(_ result: InboundMail.Result) {
+            outcome = result.outcome.rawValue
+            caseType = result.caseType?.rawValue
+            caseId = result.caseId
+            reference = result.reference
+            reason = result.reason
+            messageId = result.messageId
+        }
+    }
+
+    struct MessageView: Encodable {
+        var id, door, outcome, sha256: String
+        var receivedAt, processedAt: Date
+        var from, subject, reason, caseType, caseId, reference: String?
+        var size: Int
+
+        init(_ record: InboundMessageRecord) {
+            id = record.id
+            door = record.door
+            outcome = record.outcome.rawValue
+            sha256 = record.sha256
+            receivedAt = record.receivedAt
+            processedAt = record.processedAt
+            from = record.fromAddress
+            subject = record.subject
+            reason = record.reason
+            caseType = record.caseType?.rawValue
+            caseId = record.caseId
+            reference = record.reference
+            size = record.size
+        }
+    }
+
+    /// The largest body the API door reads: over the message limit, so that a mail somewhat too large is still kept
+    /// aside with its reason (E11) instead of refused unseen.
+    var bodyLimit: Int { services.config.inboundMaxBytes * 2 }
+
+    func register(on router: Router<AppContext>) {
+        router.api(.post, "/api/v1/inbound/email", catalog: catalog,
+                   summary: "Take in one e-mail (the raw message): threaded into its case, a new complaint, or kept for staff (E1-E12)",
+                   tag: "inbound", security: .shop, requestContentType: "message/rfc822",
+                   responses: [200: ("What became of it", .ref("InboundResult")),
+                               413: ("Larger than twice the message limit: not read", .ref("Problem"))],
+                   use: receive)
+        router.api(.get, "/api/v1/inbound", catalog: catalog, summary: "The intake log of mail, newest first (E12)",
+                   tag: "inbound", security: .shop,
+                   query: [("outcome", .enumeration(InboundOutcome.allCases.map(\.rawValue))),
+                           ("limit", .integer), ("cursor", .string)],
+                   responses: [200: ("Messages", .page(of: .ref("InboundMessage")))],
+                   use: list)
+        router.api(.get, "/api/v1/shop/suppressions", catalog: catalog,
+                   summary: "Addresses whose mail came back for good: no notification goes to them until cleared (E8)",
+                   tag: "inbound", security: .shop,
+                   responses: [200: ("Addresses", .page(of: .ref("MailSuppression")))],
+                   use: listSuppressions)
+        router.api(.delete, "/api/v1/shop/suppressions/{address}", catalog: catalog,
+                   summary: "Clear an address: notifications go to it again (E8)", tag: "inbound", security: .shop,
+                   responses: [204: ("Cleared", nil), 404: ("The address is not stopped", .ref("Problem"))],
+                   use: clearSuppression)
+    }
+
+    struct SuppressionView: Encodable {
+        var address, reason: String
+        var createdAt: Date
+    }
+
+    @Sendable func listSuppressions(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        let rows = try await BounceStore().list(shop: shop, on: services.database.sql)
+        return try Response.json(APIPage(items: rows.map {
+            SuppressionView(address: $0.address, reason: $0.reason, createdAt: $0.createdAt)
+        }))
+    }
+
+    @Sendable func clearSuppression(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShopWriter()
+        let address = try context.parameters.require("address").removingPercentEncoding ?? ""
+        guard try await inbound.clearSuppression(address, shop: shop, actor: context.identity!.actor) else { throw Problem.notFound("stopped address") }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func receive(_ request: Request, context: AppContext) async throws -> Response {
+        let shopID = try context.requireShopWriter()
+        guard let shop = try await services.shops.find(shopID, on: services.database.sql) else {
+            throw Problem.notFound("shop")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: bodyLimit)
+        } catch {
+            throw Problem(status: .contentTooLarge, title: "Too large",
+                          detail: "The message is larger than \(bodyLimit >> 20) MB.")
+        }
+        let result = try await inbound.take(Array(buffer: body), shop: shop, door: .api)
+        return try Response.json(ResultView(result))
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        let query = request.uri.queryParameters
+        var errors = ValidationErrors()
+        var outcome: InboundOutcome?
+        if let text = query.get("outcome"), !text.isEmpty {
+            outcome = InboundOutcome(rawValue: text)
+            if outcome == nil {
+                errors.add("outcome", "must be one of \(InboundOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            if let value = Int(text), (1...200).contains(value) { limit = value } else {
+                errors.add("limit", "must be a whole number from 1 to 200")
+            }
+        }
+        var cursor: ReviewQueries.Cursor?
+        if let text = query.get("cursor"), !text.isEmpty {
+            cursor = ReviewQueries.Cursor(encoded: text)
+            if cursor == nil { errors.add("cursor", "is not a cursor this server gave out") }
+        }
+        try errors.throwIfAny()
+        let page = try await InboundStore().list(shop: shop, outcome: outcome, limit: limit, after: cursor,
+                                                 on: services.database.read)
+        return try Response.json(APIPage(items: page.rows.map(MessageView.init), nextCursor: page.next?.encoded))
+    }
+}
