@@ -31,6 +31,8 @@ public struct AppConfig: Sendable {
     public var mailDirectory: String = "mail-out"
     /// The largest incoming mail read (E11: 25 MB, `REDRESS_MAIL_MAX_BYTES`); larger mail is kept aside unread.
     public var inboundMaxBytes: Int = 25 << 20
+    /// How often each shop's IMAP mailbox is polled (E1), in seconds.
+    public var mailPollInterval: TimeInterval = 60
     /// The mail server (`SMTP_URL`); nil writes `.eml` files to `mailDirectory` instead.
     public var smtp: SMTPConfiguration?
     /// When failed e-mails and webhook calls are retried and when they are given up (N1).

@@ -7,7 +7,31 @@ import RedressPersistence
 /// Mail into cases from the command line (E1): the pipe door an MTA delivers to.
 struct MailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mail", abstract: "E-mail into cases.",
-                                                    subcommands: [Inbound.self])
+                                                    subcommands: [Inbound.self, Address.self])
+
+    struct Address: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the address a shop's mail arrives at (replies come back to local+TOKEN@domain of it).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The shop's slug.") var shop: String
+        @Option(help: "e.g. reklamacje@kowalski.example; an empty value removes it.") var address: String
+
+        func run() async throws {
+            try await withServices(db) { services in
+                guard let record = try await ShopStore().find(slug: shop, on: services.database.sql) else {
+                    throw ValidationError("No shop with the slug \(shop).")
+                }
+                let (valid, inbound) = InboundMail.inboundAddress(address)
+                guard valid else { throw ValidationError("--address \(InboundMail.inboundAddressRule)") }
+                try await ShopStore().update(record.shopID, name: record.name, locale: record.locale,
+                                             timeZone: record.timeZone, senderEmail: record.senderEmail,
+                                             inboundAddress: .some(inbound), expectedVersion: record.version,
+                                             on: services.database.sql)
+                say(inbound.map { "Mail for \(shop) arrives at \($0); replies come back to its +addresses." }
+                    ?? "\(shop) has no inbound address now.")
+            }
+        }
+    }
 
     struct Inbound: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -23,7 +23,8 @@ public struct RedressApplication {
     {
         var workers: [any Service] = ownsResources ? [ResourcesService(services: services)] : []
         if services.config.role.runsWorkers {
-            workers += [services.deadlineWorker, services.dispatcher]
+            workers += [services.deadlineWorker, services.dispatcher,
+                        MailboxPoller(services: services, interval: services.config.mailPollInterval)]
         }
         return Application(
             router: router,

@@ -25,7 +25,7 @@ struct PlatformContractTests {
             }
             try await database.service.migrate()
             let applied = try await sql.sqlDatabase.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()
-            #expect(try applied?.decode(column: "n", as: Int.self) == 14)
+            #expect(try applied?.decode(column: "n", as: Int.self) == 15)
         }
     }
 

@@ -56,3 +56,17 @@ extension InboundMail {
         }
     }
 }
+
+extension InboundMail {
+    /// The message a wrong inbound address gets, on the API and the command line.
+    package static let inboundAddressRule = "must be an e-mail address without a +tag, e.g. reklamacje@shop.example"
+
+    /// A shop's inbound address as stored (lower case, no tag), nil for "" (none); nil result with `valid` false
+    /// for anything else.
+    package static func inboundAddress(_ given: String) -> (valid: Bool, address: String?) {
+        let trimmed = given.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return (true, nil) }
+        guard Validate.isEmail(trimmed), let split = MailAddress(trimmed), split.tag == nil else { return (false, nil) }
+        return (true, split.base)
+    }
+}

@@ -18,6 +18,7 @@ enum RedressMigrations {
         AddOpenWorkIndex(),
         ShardReportCounts(),
         AddInboundMail(),
+        AddMailboxes(),
     ]
 }
 

@@ -63,8 +63,20 @@ struct InboundAPI {
                    tag: "inbound", security: .shop,
                    query: [("outcome", .enumeration(InboundOutcome.allCases.map(\.rawValue))),
                            ("limit", .integer), ("cursor", .string)],
-                   responses: [200: ("Messages", .page(of: .ref("InboundMessage")))],
+                   responses: [200: ("Messages", .page(of: .ref("InboundMessage"))),
+                               422: ("A filter, limit or cursor that is not valid", .ref("Problem"))],
                    use: list)
+        router.api(.get, "/api/v1/shop/mailbox", catalog: catalog,
+                   summary: "The shop's IMAP mailbox that Redress polls (E1); the password is never returned",
+                   tag: "inbound", security: .shop,
+                   responses: [200: ("The mailbox", .ref("Mailbox")), 404: ("No mailbox set", .ref("Problem"))],
+                   use: showMailbox)
+        router.api(.put, "/api/v1/shop/mailbox", catalog: catalog,
+                   summary: "Set the mailbox: imaps://user:pass@host:993/INBOX (TLS), imap:// (STARTTLS) or imap+plain:// (no encryption)",
+                   tag: "inbound", security: .shop,
+                   request: .object(required: ["imapUrl"], [("imapUrl", .stringMax(2000, min: 1)), ("enabled", .boolean)]),
+                   responses: [200: ("Set", .ref("Mailbox"))],
+                   use: setMailbox)
         router.api(.get, "/api/v1/shop/suppressions", catalog: catalog,
                    summary: "Addresses whose mail came back for good: no notification goes to them until cleared (E8)",
                    tag: "inbound", security: .shop,
@@ -74,6 +86,25 @@ struct InboundAPI {
                    summary: "Clear an address: notifications go to it again (E8)", tag: "inbound", security: .shop,
                    responses: [204: ("Cleared", nil), 404: ("The address is not stopped", .ref("Problem"))],
                    use: clearSuppression)
+    }
+
+    struct MailboxInput: Decodable {
+        var imapUrl: String?
+        var enabled: Bool?
+    }
+
+    @Sendable func showMailbox(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShop()
+        guard let view = try await inbound.mailbox(shop: shop) else { throw Problem.notFound("mailbox") }
+        return try Response.json(view)
+    }
+
+    @Sendable func setMailbox(_ request: Request, context: AppContext) async throws -> Response {
+        let shop = try context.requireShopWriter()
+        let input = try await request.decode(as: MailboxInput.self, context: context)
+        guard let url = input.imapUrl, !url.isEmpty else { throw Problem.invalid(["imapUrl": "is required"]) }
+        return try Response.json(try await inbound.setMailbox(shop: shop, url: url, enabled: input.enabled ?? true,
+                                                              actor: context.identity!.actor))
     }
 
     struct SuppressionView: Encodable {

@@ -130,6 +130,10 @@ enum APISchemas {
             ("caseType", .enumeration(caseKinds)), ("caseId", .string),
             ("reference", .string), ("reason", .string), ("messageId", .string),
         ])),
+        ("Mailbox", .object(required: ["imapUrl", "enabled", "lastUid"], [
+            ("imapUrl", .string), ("enabled", .boolean), ("lastPollAt", .dateTime), ("lastError", .string),
+            ("lastUid", .integer),
+        ])),
         ("MailSuppression", .object(required: ["address", "reason", "createdAt"], [
             ("address", .string), ("reason", .string), ("createdAt", .dateTime),
         ])),

@@ -215,14 +215,9 @@ struct PlatformAPI {
             }
         }
         var inbound: String?? = .none
-        if let given = input.inboundAddress?.trimmingCharacters(in: .whitespaces) {
-            if given.isEmpty {
-                inbound = .some(nil)
-            } else if Validate.isEmail(given), let split = MailAddress(given), split.tag == nil {
-                inbound = .some(split.base)
-            } else {
-                errors.add("inboundAddress", "must be an e-mail address without a +tag, e.g. reklamacje@shop.example")
-            }
+        if let given = input.inboundAddress {
+            let (valid, address) = InboundMail.inboundAddress(given)
+            if valid { inbound = .some(address) } else { errors.add("inboundAddress", InboundMail.inboundAddressRule) }
         }
         try errors.throwIfAny()
         let now = services.clock.now()
