@@ -22,7 +22,10 @@ public final class MailboxPoller: Service, Sendable {
             } catch {
                 services.logger.warning("mailbox poll round failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            try? await Task.sleep(for: .seconds(min(interval, 30)))
+            // In one-second steps, so a shutdown never waits for the next round.
+            for _ in 0..<Int(min(interval, 30)) where !Task.isShuttingDownGracefully && !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 
