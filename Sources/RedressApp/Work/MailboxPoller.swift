@@ -22,8 +22,9 @@ public final class MailboxPoller: Service, Sendable {
             } catch {
                 services.logger.warning("mailbox poll round failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            // In one-second steps, so a shutdown never waits for the next round.
-            for _ in 0..<Int(min(interval, 30)) where !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // A round every 5 s (each mailbox is polled at most once per `interval`): a mailbox just set is polled at
+            // once; in one-second steps, so a shutdown never waits for the next round.
+            for _ in 0..<Int(min(interval, 5)) where !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -145,28 +145,16 @@ struct InboundAPI {
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
         let shop = try context.requireShop()
-        let query = request.uri.queryParameters
-        var errors = ValidationErrors()
+        // Limit and cursor as every list reads them.
+        let list = try ListQuery(request, timeZone: .gmt).filter
         var outcome: InboundOutcome?
-        if let text = query.get("outcome"), !text.isEmpty {
+        if let text = request.uri.queryParameters.get("outcome"), !text.isEmpty {
             outcome = InboundOutcome(rawValue: text)
             if outcome == nil {
-                errors.add("outcome", "must be one of \(InboundOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Problem.invalid(["outcome": "must be one of \(InboundOutcome.allCases.map(\.rawValue).joined(separator: ", "))"])
             }
         }
-        var limit = 50
-        if let text = query.get("limit") {
-            if let value = Int(text), (1...200).contains(value) { limit = value } else {
-                errors.add("limit", "must be a whole number from 1 to 200")
-            }
-        }
-        var cursor: ReviewQueries.Cursor?
-        if let text = query.get("cursor"), !text.isEmpty {
-            cursor = ReviewQueries.Cursor(encoded: text)
-            if cursor == nil { errors.add("cursor", "is not a cursor this server gave out") }
-        }
-        try errors.throwIfAny()
-        let page = try await InboundStore().list(shop: shop, outcome: outcome, limit: limit, after: cursor,
+        let page = try await InboundStore().list(shop: shop, outcome: outcome, limit: list.limit, after: list.cursor,
                                                  on: services.database.read)
         return try Response.json(APIPage(items: page.rows.map(MessageView.init), nextCursor: page.next?.encoded))
     }
