@@ -23,19 +23,22 @@ python3 "$root/Benchmarks/load/seed.py" "http://127.0.0.1:$port" "$key" 20 >/dev
 fuzz() {
   python3 -c "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())" run "http://127.0.0.1:$port/openapi.json" --header "Authorization: Bearer $key" --max-examples "$examples" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-    --workers 2 --no-color > "$work/schemathesis.txt" 2>&1
+    --workers 1 --no-color > "$work/schemathesis.txt" 2>&1
 }
-if ! fuzz; then
-  # An error inside the tool itself (hypothesis describing a lambda hit CPython 3.11's "AST constructor recursion
-  # depth mismatch" once in CI), with no check failed, is not a finding about the API: one more run, said aloud.
-  if ! grep -q "= FAILURES =" "$work/schemathesis.txt" && grep -q "^Runtime Error" "$work/schemathesis.txt"; then
-    echo "schemathesis stopped on an internal error, no check failed; running it once more:"
-    grep -A1 "^Runtime Error" "$work/schemathesis.txt" | head -4
-    fuzz || { grep -v "^ *$" "$work/schemathesis.txt" | head -150; exit 1; }
-  else
-    grep -v "^ *$" "$work/schemathesis.txt" | head -150; exit 1
+# An error inside the tool itself (hypothesis describing a filter lambda hits CPython 3.11's "AST constructor recursion
+# depth mismatch" when two worker threads parse at once: in CI at stops 28 and 30, in about half of the runs with
+# --workers 2 here, in none of three with one worker), with no check failed, is not a finding about the API: one
+# worker, and up to three runs, said aloud. A failed check fails at once.
+attempt=1
+until fuzz; do
+  if grep -q "= FAILURES =" "$work/schemathesis.txt" || ! grep -q "^Runtime Error" "$work/schemathesis.txt" \
+     || [ "$attempt" -ge 3 ]; then
+    grep -v "^ *$" "$work/schemathesis.txt" | cut -c1-300 | head -150; exit 1
   fi
-fi
+  attempt=$((attempt + 1))
+  echo "schemathesis stopped on an internal error, no check failed; run $attempt of 3:"
+  grep -A1 "^Runtime Error" "$work/schemathesis.txt" | cut -c1-200 | head -4
+done
 sed -n '/SUMMARY/,$p' "$work/schemathesis.txt"
 # Logs carry ids, never the key, customer data or SQL, whatever the requests held.
 for secret in "$key" "@example.com" "SELECT " "INSERT INTO" "Paczka dotarła"; do

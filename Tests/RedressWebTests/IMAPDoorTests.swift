@@ -105,6 +105,16 @@ struct IMAPDoorTests {
             let response = try await s.api(.put, "/api/v1/shop/mailbox", ["imapUrl": "imaps://u:p@imap.example.com/INBOX"])
             #expect(response.status == .ok, "\(response.text)")
             #expect(response.json["imapUrl"] as? String == "imaps://u@imap.example.com:993/INBOX")
+            // A user name that is an e-mail address, a password with URL characters, a folder with a space.
+            let named = try await s.api(.put, "/api/v1/shop/mailbox",
+                                        ["imapUrl": "imaps://reklamacje%40sklep.example:p%40ss%3Aw%2Fd@imap.example.com/Skrzynka%20odbiorcza"])
+            #expect(named.json["imapUrl"] as? String
+                    == "imaps://reklamacje%40sklep.example@imap.example.com:993/Skrzynka%20odbiorcza", "\(named.text)")
+            let record = try #require(try await MailboxStore().find(shop: ShopID(s.shop.id), on: s.app.services.database.sql))
+            let box = try await SecretBox.load(on: s.app.services.database.sql, services: s.app.services)
+            #expect(try box.open(record.passwordSealed) == "p@ss:w/d")
+            let parsed = try IMAPConfiguration(url: record.url.replacingOccurrences(of: "%40sklep.example@", with: "%40sklep.example:x@"))
+            #expect(parsed.username == "reklamacje@sklep.example" && parsed.mailbox == "Skrzynka odbiorcza")
         }
     }
 }

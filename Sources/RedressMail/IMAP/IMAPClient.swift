@@ -53,11 +53,16 @@ public struct IMAPConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The URL without its password, for pages, logs and the API.
+    /// The URL without its password, for pages, logs and the API (the user name percent-encoded: it is often an
+    /// e-mail address, whose `@` would end the user part).
     public var redacted: String {
         let scheme = security == .tls ? "imaps" : (security == .startTLS ? "imap" : "imap+plain")
-        return "\(scheme)://\(username)@\(host):\(port)/\(mailbox)"
+        let user = username.addingPercentEncoding(withAllowedCharacters: Self.userCharacters) ?? username
+        let box = mailbox.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? mailbox
+        return "\(scheme)://\(user)@\(host):\(port)/\(box)"
     }
+
+    private static let userCharacters = CharacterSet.urlUserAllowed.subtracting(CharacterSet(charactersIn: "@:"))
 }
 
 public struct IMAPError: Error, CustomStringConvertible, Sendable {

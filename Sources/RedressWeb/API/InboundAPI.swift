@@ -61,8 +61,7 @@ struct InboundAPI {
                    use: receive)
         router.api(.get, "/api/v1/inbound", catalog: catalog, summary: "The intake log of mail, newest first (E12)",
                    tag: "inbound", security: .shop,
-                   query: [("outcome", .enumeration(InboundOutcome.allCases.map(\.rawValue))),
-                           ("limit", .integer), ("cursor", .string)],
+                   query: [("outcome", .enumeration(InboundOutcome.allCases.map(\.rawValue)))],
                    responses: [200: ("Messages", .page(of: .ref("InboundMessage"))),
                                422: ("A filter, limit or cursor that is not valid", .ref("Problem"))],
                    use: list)
