@@ -91,15 +91,7 @@ extension InboundMail {
             let sql = services.database.sql
             guard let shop = try await services.shops.find(shopID, on: sql) else { return result }
             let box = try await SecretBox.load(on: sql, services: services)
-            var url = record.url
-            let password = try box.open(record.passwordSealed)
-            // Put the password back into the stored URL for the parser.
-            if let at = url.range(of: "://") {
-                let user = url[at.upperBound...].prefix { $0 != "@" }
-                url.replaceSubrange(at.upperBound..<url.index(at.upperBound, offsetBy: user.count),
-                                    with: "\(user):\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password)")
-            }
-            var configuration = try IMAPConfiguration(url: url)
+            var configuration = try IMAPConfiguration(url: record.url, password: try box.open(record.passwordSealed))
             configuration.allowPrivate = services.config.allowPrivateWebhookTargets
             let inbound = self
             result = try await IMAPClient.session(configuration, maxMessageBytes: services.config.inboundMaxBytes * 2) { client in

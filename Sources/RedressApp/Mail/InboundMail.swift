@@ -49,7 +49,7 @@ package struct InboundMail: Sendable {
         -> Result
     {
         let now = services.clock.now()
-        let digest = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.digest(raw)
         if let seen = try await store.find(sha256: digest, shop: shop.shopID, on: services.database.sql) {
             return duplicate(seen)
         }
@@ -219,11 +219,8 @@ package struct InboundMail: Sendable {
                                                           orderId: order.id, via: "email", on: tx)
                 } else {
                     // E5: someone else wrote; staff see it, it is never the customer's word.
-                    try await DialogStore().addMessage(DialogMessageRecord(
-                        id: SecureToken.id("msg"), dialogId: dialog.id, shopId: shop.id, author: "system",
-                        staffId: nil, staffName: nil, body: String(text.prefix(10_000)), isInternal: true,
-                        incentiveWarning: false, createdAt: services.clock.now(), via: "email",
-                        senderAddress: sender), on: tx)
+                    try await dialogNote(dialog.id, shop: shop, text: String(text.prefix(10_000)),
+                                         senderAddress: sender, on: tx)
                     reasons.append("sender is not the customer")
                 }
             case .complaint:
@@ -386,10 +383,7 @@ package struct InboundMail: Sendable {
                     record.reason! += "; staff alerted"
                 }
             case .dialog:
-                try await DialogStore().addMessage(DialogMessageRecord(
-                    id: SecureToken.id("msg"), dialogId: found!.caseId, shopId: shop.id, author: "system",
-                    staffId: nil, staffName: nil, body: note, isInternal: true, incentiveWarning: false,
-                    createdAt: now, via: "email"), on: tx)
+                try await dialogNote(found!.caseId, shop: shop, text: note, senderAddress: nil, on: tx)
             case nil:
                 break
             }
@@ -414,6 +408,20 @@ package struct InboundMail: Sendable {
     }
 
     private struct Duplicate: Error {}
+
+    /// The key of exactly-once (E2): SHA-256 of the raw bytes, hex.
+    static func digest(_ raw: [UInt8]) -> String {
+        SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A note on a dialog that only staff see: mail from another address (E5), a bounce (E8).
+    private func dialogNote(_ dialogId: String, shop: ShopRecord, text: String, senderAddress: String?,
+                            on tx: DatabaseSession) async throws {
+        try await DialogStore().addMessage(DialogMessageRecord(
+            id: SecureToken.id("msg"), dialogId: dialogId, shopId: shop.id, author: "system", staffId: nil,
+            staffName: nil, body: text, isInternal: true, incentiveWarning: false, createdAt: services.clock.now(),
+            via: "email", senderAddress: senderAddress), on: tx)
+    }
 
     private func duplicate(_ seen: InboundMessageRecord) -> Result {
         Result(outcome: .duplicate, caseType: seen.caseType, caseId: seen.caseId, reference: seen.reference,
@@ -453,8 +461,7 @@ extension InboundMail {
         do {
             return try await receive(raw, shop: shop, door: door, envelope: envelope)
         } catch is Duplicate {
-            let digest = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
-            guard let seen = try await store.find(sha256: digest, shop: shop.shopID, on: services.database.sql) else {
+            guard let seen = try await store.find(sha256: Self.digest(raw), shop: shop.shopID, on: services.database.sql) else {
                 throw AppError.conflict("mail.race", "The message was stored by another door at once; try again.")
             }
             return duplicate(seen)

@@ -26,7 +26,8 @@ public struct IMAPConfiguration: Sendable, Equatable {
         public var description: String { reason }
     }
 
-    public init(url text: String) throws {
+    /// `password` given: the URL as stored (its `redacted` form, without one) and the password kept apart.
+    public init(url text: String, password: String? = nil) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw InvalidURL(reason: "not a URL; use imaps://user:password@host:993/INBOX")
         }
@@ -40,11 +41,12 @@ public struct IMAPConfiguration: Sendable, Equatable {
         self.host = host
         port = components.port ?? (security == .tls ? 993 : 143)
         guard (1...65535).contains(port) else { throw InvalidURL(reason: "the port must be 1 to 65535") }
-        guard let user = components.user, !user.isEmpty, let password = components.password, !password.isEmpty else {
-            throw InvalidURL(reason: "the URL needs user:password@")
-        }
+        guard let user = components.user, !user.isEmpty,
+              let secret = password ?? components.password?.removingPercentEncoding ?? components.password,
+              !secret.isEmpty
+        else { throw InvalidURL(reason: "the URL needs user:password@") }
         username = user.removingPercentEncoding ?? user
-        self.password = password.removingPercentEncoding ?? password
+        self.password = secret
         let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         mailbox = path.isEmpty ? "INBOX" : (path.removingPercentEncoding ?? path)
         trustedCertificateFile = components.queryItems?.first { $0.name == "ca" }?.value

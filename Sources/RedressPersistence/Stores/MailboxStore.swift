@@ -44,8 +44,6 @@ public struct MailboxStore: Sendable {
     /// Sets the mailbox. Another server or mailbox starts from the beginning (the raw-bytes key keeps what was
     /// already taken from being taken twice, E2).
     public func save(_ record: MailboxRecord, resetPosition: Bool, on sql: DatabaseSession) async throws {
-        try await sql.delete(from: "mailboxes").where("shop_id", .equal, record.shopId).where("url", .notEqual, record.url)
-            .run()
         var row = record
         if let existing = try await find(shop: ShopID(record.shopId), on: sql), !resetPosition {
             row.uidValidity = existing.uidValidity
